@@ -1,0 +1,367 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using LstmSharp.Kernels;
+
+namespace LstmSharp.Layers;
+
+/// <summary>
+/// One recurrent layer that runs a whole window of T steps for B streams, time-major, and its exact backward pass.
+/// The work shared by the three cells lives here: the input projection for all T·B rows at once (a gather for
+/// one-hot input), the state bookkeeping, and the weight gradients as one GEMM per window. Each cell supplies
+/// its own per-step gate arithmetic.
+/// </summary>
+/// <typeparam name="T">The element type: <see cref="float"/> for speed, <see cref="double"/> for gradient checks.</typeparam>
+/// <remarks>
+/// Parameters live in one flat buffer (<see cref="Parameters"/>) laid out by <see cref="Layout"/>; gradients live in
+/// <see cref="Gradients"/> with the same layout. <see cref="Backward"/> adds into <see cref="Gradients"/>.
+/// An instance keeps the activations of its last forward pass, so it is not safe to share between threads
+/// while training.
+/// </remarks>
+public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private int[] _inputIds = [];      // (T, B) when the input was character ids
+    private T[] _input = [];           // (T, B, I) when the input was dense
+    private bool _inputWasIds;
+    private T[] _dHiddenCarry = [];    // (B, H): dL/dh_{t-1} carried back through W_hh
+    private T[] _dHiddenTotal = [];    // (B, H): dL/dh_t, the output gradient plus the carried part
+
+    /// <summary>Creates a layer with zero parameters.</summary>
+    /// <param name="layout">The layer's type and sizes.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size in <paramref name="layout"/> is not positive.</exception>
+    private protected RecurrentCell(CellLayout layout)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layout.InputSize, nameof(layout));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layout.HiddenSize, nameof(layout));
+        Layout = layout;
+        Parameters = new T[layout.Count];
+        Gradients = new T[layout.Count];
+    }
+
+    /// <summary>The layer's type, sizes and the offsets of its tensors in <see cref="Parameters"/>.</summary>
+    public CellLayout Layout { get; }
+
+    /// <summary>I: features per input step.</summary>
+    public int InputSize => Layout.InputSize;
+
+    /// <summary>H: the hidden size.</summary>
+    public int HiddenSize => Layout.HiddenSize;
+
+    /// <summary>All parameters in one flat buffer: weight_ih, weight_hh, bias_ih, bias_hh.</summary>
+    public T[] Parameters { get; }
+
+    /// <summary>Parameter gradients, with the same layout as <see cref="Parameters"/>.</summary>
+    public T[] Gradients { get; }
+
+    /// <summary><c>weight_ih_l{k}</c>, shape (G·H, I).</summary>
+    public Span<T> WeightIh => Parameters.AsSpan(Layout.WeightIhOffset, Layout.GateSize * InputSize);
+
+    /// <summary><c>weight_hh_l{k}</c>, shape (G·H, H).</summary>
+    public Span<T> WeightHh => Parameters.AsSpan(Layout.WeightHhOffset, Layout.GateSize * HiddenSize);
+
+    /// <summary><c>bias_ih_l{k}</c>, shape (G·H).</summary>
+    public Span<T> BiasIh => Parameters.AsSpan(Layout.BiasIhOffset, Layout.GateSize);
+
+    /// <summary><c>bias_hh_l{k}</c>, shape (G·H).</summary>
+    public Span<T> BiasHh => Parameters.AsSpan(Layout.BiasHhOffset, Layout.GateSize);
+
+    /// <summary>The named tensors of the layer, with PyTorch names for layer <paramref name="layerIndex"/>.</summary>
+    /// <param name="layerIndex">k in <c>weight_ih_l{k}</c>.</param>
+    /// <returns>weight_ih, weight_hh, bias_ih and bias_hh with their offsets and shapes.</returns>
+    public IReadOnlyList<TensorSpec> Tensors(int layerIndex) =>
+    [
+        new($"weight_ih_l{layerIndex}", Layout.WeightIhOffset, [Layout.GateSize, InputSize]),
+        new($"weight_hh_l{layerIndex}", Layout.WeightHhOffset, [Layout.GateSize, HiddenSize]),
+        new($"bias_ih_l{layerIndex}", Layout.BiasIhOffset, [Layout.GateSize]),
+        new($"bias_hh_l{layerIndex}", Layout.BiasHhOffset, [Layout.GateSize]),
+    ];
+
+    /// <summary>T of the last forward pass.</summary>
+    public int SequenceLength { get; private set; }
+
+    /// <summary>B of the last forward pass.</summary>
+    public int BatchSize { get; private set; }
+
+    /// <summary>(T + 1, B, H): h_0 (the initial state) followed by h_1 … h_T of the last forward pass.</summary>
+    private protected T[] HiddenStates { get; private set; } = [];
+
+    /// <summary>(T, B, G·H): the input projection x·W_ihᵀ + b_ih, then whatever the cell keeps per gate.</summary>
+    private protected T[] Gates { get; private set; } = [];
+
+    /// <summary>(T, B, G·H): dL/d(pre-activation) of the input projection, filled by <see cref="BackwardSteps"/>.</summary>
+    private protected T[] GatesGradient { get; private set; } = [];
+
+    /// <summary>(T, B, G·H): dL/d(h·W_hhᵀ + b_hh); the same array as <see cref="GatesGradient"/> except for the GRU.</summary>
+    private protected T[] HiddenGatesGradient { get; set; } = [];
+
+    /// <summary>Runs the layer over a window of one-hot input given as character ids.</summary>
+    /// <param name="inputIds">(T, B): character ids in [0, I), time-major.</param>
+    /// <param name="sequenceLength">T: the number of steps.</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <param name="initial">h_0 (and c_0) for each stream; <see langword="null"/> means zeros.</param>
+    /// <param name="output">(T, B, H): receives h_1 … h_T.</param>
+    /// <param name="final">Receives h_T (and c_T).</param>
+    /// <exception cref="ArgumentException">A length or shape does not match, or an id is out of range.</exception>
+    public void Forward(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, CellState<T>? initial, Span<T> output, CellState<T> final)
+    {
+        CheckWindow(sequenceLength, batchSize, inputIds.Length, nameof(inputIds), initial, output, final);
+        for (int index = 0; index < inputIds.Length; index++)
+        {
+            if ((uint)inputIds[index] >= (uint)InputSize)
+            {
+                throw new ArgumentException($"Input id {inputIds[index]} at position {index} is outside [0, {InputSize}).", nameof(inputIds));
+            }
+        }
+
+        Resize(sequenceLength, batchSize);
+        _inputWasIds = true;
+        inputIds.CopyTo(_inputIds);
+
+        // Gather: row r of x·W_ihᵀ for a one-hot x is column id of W_ih.
+        int gateSize = Layout.GateSize;
+        ReadOnlySpan<T> weightIh = WeightIh;
+        ReadOnlySpan<T> biasIh = BiasIh;
+        for (int row = 0; row < inputIds.Length; row++)
+        {
+            Span<T> gates = Gates.AsSpan(row * gateSize, gateSize);
+            int id = inputIds[row];
+            for (int gate = 0; gate < gateSize; gate++)
+            {
+                gates[gate] = weightIh[gate * InputSize + id] + biasIh[gate];
+            }
+        }
+
+        RunForward(initial, output, final);
+    }
+
+    /// <summary>Runs the layer over a window of dense input.</summary>
+    /// <param name="input">(T, B, I): the input vectors, time-major.</param>
+    /// <param name="sequenceLength">T: the number of steps.</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <param name="initial">h_0 (and c_0) for each stream; <see langword="null"/> means zeros.</param>
+    /// <param name="output">(T, B, H): receives h_1 … h_T.</param>
+    /// <param name="final">Receives h_T (and c_T).</param>
+    /// <exception cref="ArgumentException">A length or shape does not match.</exception>
+    public void Forward(ReadOnlySpan<T> input, int sequenceLength, int batchSize, CellState<T>? initial, Span<T> output, CellState<T> final)
+    {
+        CheckWindow(sequenceLength, batchSize, input.Length, nameof(input), initial, output, final, InputSize);
+        Resize(sequenceLength, batchSize);
+        _inputWasIds = false;
+        input.CopyTo(_input);
+
+        int rows = sequenceLength * batchSize;
+        int gateSize = Layout.GateSize;
+        Span<T> gates = Gates.AsSpan(0, rows * gateSize);
+        for (int row = 0; row < rows; row++)
+        {
+            BiasIh.CopyTo(gates.Slice(row * gateSize, gateSize));
+        }
+
+        Gemm.MultiplyTransposedBAdd<T>(input, WeightIh, rows, InputSize, gateSize, gates);
+        RunForward(initial, output, final);
+    }
+
+    /// <summary>
+    /// The reverse of the last forward pass. Adds into <see cref="Gradients"/>; overwrites <paramref name="dInput"/>
+    /// and <paramref name="dInitial"/>.
+    /// </summary>
+    /// <param name="dOutput">(T, B, H): dL/dh_t from above (the next layer or the head).</param>
+    /// <param name="dFinal">dL/dh_T (and dL/dc_T) from beyond the window; <see langword="null"/> means zeros.</param>
+    /// <param name="dInput">(T, B, I): receives dL/dx (for id input, the gradient with respect to the one-hot vector); empty to skip.</param>
+    /// <param name="dInitial">Receives dL/dh_0 (and dL/dc_0); <see langword="null"/> to skip.</param>
+    /// <exception cref="InvalidOperationException">No forward pass has run.</exception>
+    /// <exception cref="ArgumentException">A length or shape does not match the last forward pass.</exception>
+    public void Backward(ReadOnlySpan<T> dOutput, CellState<T>? dFinal, Span<T> dInput, CellState<T>? dInitial)
+    {
+        if (SequenceLength == 0)
+        {
+            throw new InvalidOperationException("Backward needs a forward pass first.");
+        }
+
+        int sequenceLength = SequenceLength, batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize;
+        int rows = sequenceLength * batchSize;
+        ThrowHelper.CheckLength(dOutput.Length, rows * hiddenSize, nameof(dOutput));
+        CheckState(dFinal, batchSize, nameof(dFinal));
+        CheckState(dInitial, batchSize, nameof(dInitial));
+        if (!dInput.IsEmpty)
+        {
+            ThrowHelper.CheckLength(dInput.Length, rows * InputSize, nameof(dInput));
+        }
+
+        BackwardSteps(dOutput, dFinal, dInitial);
+
+        ReadOnlySpan<T> dGates = GatesGradient.AsSpan(0, rows * gateSize);
+        ReadOnlySpan<T> dHiddenGates = HiddenGatesGradient.AsSpan(0, rows * gateSize);
+        Span<T> dWeightIh = Gradients.AsSpan(Layout.WeightIhOffset, gateSize * InputSize);
+        if (_inputWasIds)
+        {
+            // Scatter: only column id of dW_ih receives row r of dGates.
+            for (int row = 0; row < rows; row++)
+            {
+                int id = _inputIds[row];
+                ReadOnlySpan<T> dGatesRow = dGates.Slice(row * gateSize, gateSize);
+                for (int gate = 0; gate < gateSize; gate++)
+                {
+                    dWeightIh[gate * InputSize + id] += dGatesRow[gate];
+                }
+            }
+        }
+        else
+        {
+            Gemm.MultiplyTransposedAAdd<T>(dGates, _input.AsSpan(0, rows * InputSize), gateSize, rows, InputSize, dWeightIh);
+        }
+
+        // h_{t-1} for every step is rows [0, T) of HiddenStates: one GEMM for the whole window.
+        Gemm.MultiplyTransposedAAdd<T>(dHiddenGates, HiddenStates.AsSpan(0, rows * hiddenSize), gateSize, rows, hiddenSize,
+            Gradients.AsSpan(Layout.WeightHhOffset, gateSize * hiddenSize));
+        AddColumnSums(dGates, rows, Gradients.AsSpan(Layout.BiasIhOffset, gateSize));
+        AddColumnSums(dHiddenGates, rows, Gradients.AsSpan(Layout.BiasHhOffset, gateSize));
+
+        if (!dInput.IsEmpty)
+        {
+            dInput.Clear();
+            Gemm.MultiplyAdd<T>(dGates, WeightIh, rows, gateSize, InputSize, dInput);
+        }
+    }
+
+    /// <summary>Sets every gradient to zero.</summary>
+    public void ZeroGradients() => Array.Clear(Gradients);
+
+    /// <summary>
+    /// Steps t = 1 … T. On entry <see cref="Gates"/> holds x·W_ihᵀ + b_ih for every step and row 0 of
+    /// <see cref="HiddenStates"/> (and the cell's own c_0) holds the initial state.
+    /// </summary>
+    private protected abstract void ForwardSteps(CellState<T>? initial);
+
+    /// <summary>Writes the cell's own final state (c_T for the LSTM) into <paramref name="final"/>.</summary>
+    private protected virtual void WriteFinalCellState(CellState<T> final)
+    {
+    }
+
+    /// <summary>
+    /// Steps t = T … 1 in reverse: fills <see cref="GatesGradient"/> and <see cref="HiddenGatesGradient"/>, and
+    /// writes dL/dh_0 (and dL/dc_0) into <paramref name="dInitial"/> when given.
+    /// </summary>
+    private protected abstract void BackwardSteps(ReadOnlySpan<T> dOutput, CellState<T>? dFinal, CellState<T>? dInitial);
+
+    /// <summary>Sizes the cell's own workspaces for <paramref name="rows"/> = T·B rows.</summary>
+    private protected abstract void ResizeCellWorkspace(int rows, int batchSize);
+
+    /// <summary>
+    /// The recurrent half of one backward step shared by all cells: once the cell has filled its gate gradients for
+    /// <paramref name="step"/>, this carries dL/dh_{t-1} = dHiddenGates_t · W_hh back into <paramref name="dHiddenCarry"/> (overwritten).
+    /// </summary>
+    private protected void CarryHiddenGradient(int step, Span<T> dHiddenCarry)
+    {
+        int batchSize = BatchSize, gateSize = Layout.GateSize;
+        dHiddenCarry.Clear();
+        Gemm.MultiplyAdd<T>(HiddenGatesGradient.AsSpan(step * batchSize * gateSize, batchSize * gateSize), WeightHh,
+            batchSize, gateSize, HiddenSize, dHiddenCarry);
+    }
+
+    /// <summary>(B, H) scratch for dL/dh_{t-1} carried back through W_hh.</summary>
+    private protected Span<T> DHiddenCarry => _dHiddenCarry;
+
+    /// <summary>(B, H) scratch for dL/dh_t = dOutput_t + carried part.</summary>
+    private protected Span<T> DHiddenTotal => _dHiddenTotal;
+
+    /// <summary>Starts the backward recursion: dL/dh_T from beyond the window, or zero.</summary>
+    private protected void StartHiddenGradient(CellState<T>? dFinal)
+    {
+        if (dFinal is null)
+        {
+            _dHiddenCarry.AsSpan().Clear();
+        }
+        else
+        {
+            dFinal.Hidden.CopyTo(_dHiddenCarry, 0);
+        }
+    }
+
+    /// <summary>dL/dh_t = dOutput_t + the part carried back from step t + 1, into <see cref="DHiddenTotal"/>.</summary>
+    private protected void TotalHiddenGradient(ReadOnlySpan<T> dOutput, int step)
+    {
+        int width = BatchSize * HiddenSize;
+        TensorPrimitives.Add(dOutput.Slice(step * width, width), _dHiddenCarry, _dHiddenTotal);
+    }
+
+    /// <summary>h_{t-1}, shape (B, H), for step index <paramref name="step"/> in [0, T).</summary>
+    private protected Span<T> PreviousHidden(int step) => HiddenStates.AsSpan(step * BatchSize * HiddenSize, BatchSize * HiddenSize);
+
+    /// <summary>h_t, shape (B, H), written by step index <paramref name="step"/> in [0, T).</summary>
+    private protected Span<T> NextHidden(int step) => HiddenStates.AsSpan((step + 1) * BatchSize * HiddenSize, BatchSize * HiddenSize);
+
+    /// <summary>Row block of a (T, B, G·H) buffer for step index <paramref name="step"/>.</summary>
+    private protected Span<T> StepGates(T[] buffer, int step) =>
+        buffer.AsSpan(step * BatchSize * Layout.GateSize, BatchSize * Layout.GateSize);
+
+    private void RunForward(CellState<T>? initial, Span<T> output, CellState<T> final)
+    {
+        int width = BatchSize * HiddenSize;
+        if (initial is null)
+        {
+            HiddenStates.AsSpan(0, width).Clear();
+        }
+        else
+        {
+            initial.Hidden.CopyTo(HiddenStates, 0);
+        }
+
+        ForwardSteps(initial);
+        HiddenStates.AsSpan(width, SequenceLength * width).CopyTo(output);
+        HiddenStates.AsSpan(SequenceLength * width, width).CopyTo(final.Hidden);
+        WriteFinalCellState(final);
+    }
+
+    private void Resize(int sequenceLength, int batchSize)
+    {
+        int rows = sequenceLength * batchSize;
+        int gateSize = Layout.GateSize;
+        if (Gates.Length < rows * gateSize || BatchSize != batchSize)
+        {
+            // Workspaces grow only when a window needs more rows than any before; the hot loop never allocates.
+            int capacity = Math.Max(rows, Gates.Length / gateSize);
+            Gates = new T[capacity * gateSize];
+            GatesGradient = new T[capacity * gateSize];
+            HiddenGatesGradient = GatesGradient;
+            HiddenStates = new T[(capacity + batchSize) * HiddenSize];
+            _inputIds = new int[capacity];
+            _input = new T[capacity * InputSize];
+            _dHiddenCarry = new T[batchSize * HiddenSize];
+            _dHiddenTotal = new T[batchSize * HiddenSize];
+            ResizeCellWorkspace(capacity, batchSize);
+        }
+
+        SequenceLength = sequenceLength;
+        BatchSize = batchSize;
+    }
+
+    private void CheckWindow(int sequenceLength, int batchSize, int inputLength, string inputName, CellState<T>? initial,
+        Span<T> output, CellState<T> final, int inputWidth = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentNullException.ThrowIfNull(final);
+        ThrowHelper.CheckLength(inputLength, sequenceLength * batchSize * inputWidth, inputName);
+        ThrowHelper.CheckLength(output.Length, sequenceLength * batchSize * HiddenSize, nameof(output));
+        CheckState(initial, batchSize, nameof(initial));
+        CheckState(final, batchSize, nameof(final));
+    }
+
+    private void CheckState(CellState<T>? state, int batchSize, string paramName)
+    {
+        if (state is not null &&
+            (state.Hidden.Length != batchSize * HiddenSize || state.Cell.Length != (Layout.HasCellState ? batchSize * HiddenSize : 0)))
+        {
+            throw new ArgumentException($"The state must be shaped for B = {batchSize}, H = {HiddenSize} and a {Layout.CellType} cell.", paramName);
+        }
+    }
+
+    private static void AddColumnSums(ReadOnlySpan<T> matrix, int rows, Span<T> destination)
+    {
+        int columns = destination.Length;
+        for (int row = 0; row < rows; row++)
+        {
+            TensorPrimitives.Add(destination, matrix.Slice(row * columns, columns), destination);
+        }
+    }
+}

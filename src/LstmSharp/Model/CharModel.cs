@@ -1,0 +1,269 @@
+using System.Numerics;
+using LstmSharp.Layers;
+
+namespace LstmSharp.Model;
+
+/// <summary>
+/// A character-level language model: a stack of recurrent layers over one-hot characters, each layer's output
+/// feeding the next, then a <see cref="Linear{T}"/> head to logits and a <see cref="SoftmaxLoss"/>. The state-dict
+/// names match <c>nn.LSTM</c>/<c>nn.GRU</c>/<c>nn.RNN</c> registered as <c>rnn</c> plus <c>nn.Linear</c> as <c>head</c>.
+/// </summary>
+/// <typeparam name="T">The element type: <see cref="float"/> to train, <see cref="double"/> to check gradients.</typeparam>
+/// <remarks>A model keeps the activations of its last forward pass, so one instance serves one thread at a time.</remarks>
+public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly RecurrentCell<T>[] _layers;
+    private T[][] _layerOutputs = [];   // per layer (T, B, H)
+    private T[][] _dLayerOutputs = [];  // per layer (T, B, H)
+    private T[] _headInput = [];        // (N, H): the rows that carry loss
+    private T[] _probabilities = [];    // (N, V), then dL/dlogits in place
+    private T[] _dHeadInput = [];       // (N, H)
+    private int[] _targets = [];        // (N)
+    private int _sequenceLength, _batchSize, _lossRows;
+    private LossMode _lossMode;
+
+    /// <summary>Creates a model with zero parameters; call <see cref="Initialize"/> before training.</summary>
+    /// <param name="cellType">The recurrent cell.</param>
+    /// <param name="vocabularySize">V: the number of distinct characters (the input and output width).</param>
+    /// <param name="hiddenSize">H: the hidden size of every layer.</param>
+    /// <param name="layerCount">The number of stacked layers.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    public CharModel(CellType cellType, int vocabularySize, int hiddenSize, int layerCount = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabularySize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layerCount);
+        if (!Enum.IsDefined(cellType))
+        {
+            throw new ArgumentOutOfRangeException(nameof(cellType), cellType, "Unknown cell type.");
+        }
+
+        CellType = cellType;
+        VocabularySize = vocabularySize;
+        HiddenSize = hiddenSize;
+        _layers = new RecurrentCell<T>[layerCount];
+        for (int layer = 0; layer < layerCount; layer++)
+        {
+            int inputSize = layer == 0 ? vocabularySize : hiddenSize;
+            _layers[layer] = cellType switch
+            {
+                CellType.Lstm => new LstmCell<T>(inputSize, hiddenSize),
+                CellType.Gru => new GruCell<T>(inputSize, hiddenSize),
+                _ => new RnnCell<T>(inputSize, hiddenSize),
+            };
+        }
+
+        Head = new Linear<T>(hiddenSize, vocabularySize);
+        Tensors =
+        [
+            .. _layers.SelectMany((cell, layer) => cell.Tensors(layer).Select(spec =>
+                new ModelTensor<T>("rnn." + spec.Name, spec.Shape, cell.Parameters, cell.Gradients, spec.Offset))),
+            .. Head.Tensors.Select(spec => new ModelTensor<T>("head." + spec.Name, spec.Shape, Head.Parameters, Head.Gradients, spec.Offset)),
+        ];
+    }
+
+    /// <summary>The recurrent cell.</summary>
+    public CellType CellType { get; }
+
+    /// <summary>V: the vocabulary size.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>H: the hidden size of every layer.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>The recurrent layers, bottom first.</summary>
+    public IReadOnlyList<RecurrentCell<T>> Layers => _layers;
+
+    /// <summary>The projection from the top layer's h to logits, PyTorch's <c>head</c>.</summary>
+    public Linear<T> Head { get; }
+
+    /// <summary>Every named tensor, in state-dict order: <c>rnn.weight_ih_l0</c> … <c>head.bias</c>.</summary>
+    public IReadOnlyList<ModelTensor<T>> Tensors { get; }
+
+    /// <summary>The flat parameter buffers with their gradient buffers (one pair per layer, then the head), for optimizers.</summary>
+    public IEnumerable<(T[] Parameters, T[] Gradients)> ParameterBuffers =>
+        _layers.Select(layer => (layer.Parameters, layer.Gradients)).Append((Head.Parameters, Head.Gradients));
+
+    /// <summary>The total number of parameters.</summary>
+    public int ParameterCount => ParameterBuffers.Sum(buffer => buffer.Parameters.Length);
+
+    /// <summary>Draws every parameter from <paramref name="initialization"/>'s distribution.</summary>
+    /// <param name="initialization">The scheme.</param>
+    /// <param name="seed">The seed: the same seed gives the same parameters.</param>
+    public void Initialize(Initialization initialization, ulong seed)
+    {
+        var random = new SeededRandom(seed);
+        foreach (ModelTensor<T> tensor in Tensors)
+        {
+            Span<T> values = tensor.Values;
+            bool isBias = tensor.Shape.Count == 1;
+            if (initialization == Initialization.ArticleNormal)
+            {
+                for (int index = 0; index < values.Length; index++)
+                {
+                    values[index] = isBias ? T.Zero : T.CreateChecked(0.01 * random.NextNormal());
+                }
+            }
+            else
+            {
+                int fanIn = tensor.Name.StartsWith("head.", StringComparison.Ordinal) ? Head.InputSize : HiddenSize;
+                double bound = 1.0 / Math.Sqrt(fanIn);
+                for (int index = 0; index < values.Length; index++)
+                {
+                    values[index] = T.CreateChecked((2.0 * random.NextDouble() - 1.0) * bound);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sets every gradient to zero.</summary>
+    public void ZeroGradients()
+    {
+        foreach (RecurrentCell<T> layer in _layers)
+        {
+            layer.ZeroGradients();
+        }
+
+        Head.ZeroGradients();
+    }
+
+    /// <summary>Runs a window of character ids through the model and returns the mean cross-entropy.</summary>
+    /// <param name="inputs">(T, B): input ids, time-major.</param>
+    /// <param name="targets">(T, B) for <see cref="LossMode.EveryStep"/>, or (B) for <see cref="LossMode.LastStep"/>: target ids.</param>
+    /// <param name="sequenceLength">T.</param>
+    /// <param name="batchSize">B.</param>
+    /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
+    /// <param name="final">Receives the state after the window (may be the same object as <paramref name="initial"/>).</param>
+    /// <param name="lossMode">Which steps carry loss.</param>
+    /// <returns>The mean loss in nats per prediction.</returns>
+    /// <exception cref="ArgumentException">A length, id or state shape does not match.</exception>
+    public T Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
+        ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep)
+    {
+        PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode);
+        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0], final.Layers[0]);
+        return ForwardUpperLayers(initial, final);
+    }
+
+    /// <summary>
+    /// Runs a window of dense input vectors (one-hot or otherwise) through the model and returns the mean
+    /// cross-entropy. Used to differentiate with respect to the input, as connectivity and gradient checks do.
+    /// </summary>
+    /// <param name="inputs">(T, B, V): input vectors, time-major.</param>
+    /// <param name="targets">(T, B) or (B): target ids, as in the id overload.</param>
+    /// <param name="sequenceLength">T.</param>
+    /// <param name="batchSize">B.</param>
+    /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
+    /// <param name="final">Receives the state after the window.</param>
+    /// <param name="lossMode">Which steps carry loss.</param>
+    /// <returns>The mean loss in nats per prediction.</returns>
+    /// <exception cref="ArgumentException">A length or state shape does not match.</exception>
+    public T Forward(ReadOnlySpan<T> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
+        ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep)
+    {
+        PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode);
+        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0], final.Layers[0]);
+        return ForwardUpperLayers(initial, final);
+    }
+
+    /// <summary>
+    /// The reverse of the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlySpan{int}, int, int, ModelState{T}?, ModelState{T}, LossMode)"/>:
+    /// adds into every gradient buffer.
+    /// </summary>
+    /// <param name="dFinal">dL/d(final state) from beyond the window; <see langword="null"/> means zeros (truncated BPTT).</param>
+    /// <param name="dInputs">(T, B, V): receives dL/d(one-hot input); empty to skip.</param>
+    /// <param name="dInitial">Receives dL/d(initial state); <see langword="null"/> to skip.</param>
+    /// <exception cref="InvalidOperationException">No forward pass has run.</exception>
+    public void Backward(ModelState<T>? dFinal = null, Span<T> dInputs = default, ModelState<T>? dInitial = null)
+    {
+        if (_sequenceLength == 0)
+        {
+            throw new InvalidOperationException("Backward needs a forward pass first.");
+        }
+
+        int width = _batchSize * HiddenSize, rows = _lossRows;
+        SoftmaxLoss.Backward<T>(_probabilities.AsSpan(0, rows * VocabularySize), _targets.AsSpan(0, rows), _probabilities.AsSpan(0, rows * VocabularySize));
+        Span<T> dHeadInput = _dHeadInput.AsSpan(0, rows * HiddenSize);
+        Head.Backward(_headInput.AsSpan(0, rows * HiddenSize), _probabilities.AsSpan(0, rows * VocabularySize), rows, dHeadInput);
+
+        int top = _layers.Length - 1;
+        Span<T> dTop = _dLayerOutputs[top].AsSpan(0, _sequenceLength * width);
+        if (_lossMode == LossMode.EveryStep)
+        {
+            dHeadInput.CopyTo(dTop);
+        }
+        else
+        {
+            dTop.Clear();
+            dHeadInput.CopyTo(dTop[((_sequenceLength - 1) * width)..]);
+        }
+
+        for (int layer = top; layer >= 0; layer--)
+        {
+            Span<T> dBelow = layer > 0 ? _dLayerOutputs[layer - 1].AsSpan(0, _sequenceLength * width) : dInputs;
+            _layers[layer].Backward(_dLayerOutputs[layer].AsSpan(0, _sequenceLength * width), dFinal?.Layers[layer], dBelow, dInitial?.Layers[layer]);
+        }
+    }
+
+    private void PrepareWindow(ReadOnlySpan<int> targets, int sequenceLength, int batchSize, ModelState<T>? initial, ModelState<T> final, LossMode lossMode)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentNullException.ThrowIfNull(final);
+        if (!Enum.IsDefined(lossMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lossMode), lossMode, "Unknown loss mode.");
+        }
+
+        int lossRows = lossMode == LossMode.EveryStep ? sequenceLength * batchSize : batchSize;
+        ThrowHelper.CheckLength(targets.Length, lossRows, nameof(targets));
+        CheckModelState(initial, batchSize, nameof(initial));
+        CheckModelState(final, batchSize, nameof(final));
+
+        int width = sequenceLength * batchSize * HiddenSize;
+        if (_layerOutputs.Length == 0 || _layerOutputs[0].Length < width || _probabilities.Length < lossRows * VocabularySize)
+        {
+            // Grown once per larger window shape and reused: the training loop itself never allocates.
+            int capacity = Math.Max(width, _layerOutputs.Length == 0 ? 0 : _layerOutputs[0].Length);
+            int rowCapacity = Math.Max(sequenceLength * batchSize, _targets.Length);
+            _layerOutputs = [.. _layers.Select(_ => new T[capacity])];
+            _dLayerOutputs = [.. _layers.Select(_ => new T[capacity])];
+            _headInput = new T[rowCapacity * HiddenSize];
+            _dHeadInput = new T[rowCapacity * HiddenSize];
+            _probabilities = new T[rowCapacity * VocabularySize];
+            _targets = new int[rowCapacity];
+        }
+
+        targets.CopyTo(_targets);
+        _sequenceLength = sequenceLength;
+        _batchSize = batchSize;
+        _lossRows = lossRows;
+        _lossMode = lossMode;
+    }
+
+    private T ForwardUpperLayers(ModelState<T>? initial, ModelState<T> final)
+    {
+        int width = _batchSize * HiddenSize;
+        int windowWidth = _sequenceLength * width;
+        for (int layer = 1; layer < _layers.Length; layer++)
+        {
+            _layers[layer].Forward(_layerOutputs[layer - 1].AsSpan(0, windowWidth), _sequenceLength, _batchSize,
+                initial?.Layers[layer], _layerOutputs[layer].AsSpan(0, windowWidth), final.Layers[layer]);
+        }
+
+        ReadOnlySpan<T> top = _layerOutputs[^1].AsSpan(0, windowWidth);
+        Span<T> headInput = _headInput.AsSpan(0, _lossRows * HiddenSize);
+        (_lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..]).CopyTo(headInput);
+        Span<T> logits = _probabilities.AsSpan(0, _lossRows * VocabularySize);
+        Head.Forward(headInput, _lossRows, logits);
+        return SoftmaxLoss.Forward<T>(logits, _targets.AsSpan(0, _lossRows), logits);
+    }
+
+    private void CheckModelState(ModelState<T>? state, int batchSize, string paramName)
+    {
+        if (state is not null && (state.Layers.Count != _layers.Length || state.BatchSize != batchSize))
+        {
+            throw new ArgumentException($"The state must have {_layers.Length} layers and B = {batchSize}.", paramName);
+        }
+    }
+}

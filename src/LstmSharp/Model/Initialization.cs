@@ -1,0 +1,14 @@
+namespace LstmSharp.Model;
+
+/// <summary>How a model's parameters are drawn before training.</summary>
+public enum Initialization
+{
+    /// <summary>
+    /// PyTorch's default: every recurrent tensor from U(−1/√H, 1/√H); the head's weight and bias from
+    /// U(−1/√in, 1/√in), as <c>nn.Linear</c> does.
+    /// </summary>
+    PyTorchUniform,
+
+    /// <summary>The article's (and min-char-rnn's) choice: weights from N(0, 0.01²), that is 0.01 · randn; biases zero.</summary>
+    ArticleNormal,
+}

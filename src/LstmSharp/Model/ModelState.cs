@@ -1,0 +1,53 @@
+using System.Numerics;
+using LstmSharp.Layers;
+
+namespace LstmSharp.Model;
+
+/// <summary>The recurrent state of every layer of a <see cref="CharModel{T}"/> for B streams (or its gradient).</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class ModelState<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates a zero state shaped for <paramref name="model"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    public ModelState(CharModel<T> model, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        BatchSize = batchSize;
+        Layers = [.. model.Layers.Select(layer => new CellState<T>(layer.Layout, batchSize))];
+    }
+
+    /// <summary>B: the number of streams.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>One state per layer, bottom first.</summary>
+    public IReadOnlyList<CellState<T>> Layers { get; }
+
+    /// <summary>Sets every element to zero.</summary>
+    public void Clear()
+    {
+        foreach (CellState<T> layer in Layers)
+        {
+            layer.Clear();
+        }
+    }
+
+    /// <summary>Copies another state of the same shape into this one.</summary>
+    /// <param name="source">The state to copy.</param>
+    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    public void CopyFrom(ModelState<T> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Layers.Count != Layers.Count)
+        {
+            throw new ArgumentException("The source state has a different number of layers.", nameof(source));
+        }
+
+        for (int layer = 0; layer < Layers.Count; layer++)
+        {
+            Layers[layer].CopyFrom(source.Layers[layer]);
+        }
+    }
+}

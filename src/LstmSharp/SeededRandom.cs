@@ -1,0 +1,93 @@
+namespace LstmSharp;
+
+/// <summary>
+/// A small seeded generator (xoshiro256**, seeded through SplitMix64) whose whole state can be saved and restored,
+/// so that a resumed training run draws exactly the numbers the uninterrupted run would have. System.Random cannot
+/// expose its state, which is why this one exists.
+/// </summary>
+public sealed class SeededRandom
+{
+    private ulong _s0, _s1, _s2, _s3;
+
+    /// <summary>Creates a generator from a seed; the same seed gives the same sequence on every machine.</summary>
+    /// <param name="seed">Any value.</param>
+    public SeededRandom(ulong seed)
+    {
+        ulong x = seed;
+        _s0 = SplitMix(ref x);
+        _s1 = SplitMix(ref x);
+        _s2 = SplitMix(ref x);
+        _s3 = SplitMix(ref x);
+    }
+
+    /// <summary>The four state words, for checkpoints.</summary>
+    public (ulong S0, ulong S1, ulong S2, ulong S3) State
+    {
+        get => (_s0, _s1, _s2, _s3);
+        set
+        {
+            if ((value.S0 | value.S1 | value.S2 | value.S3) == 0)
+            {
+                throw new ArgumentException("An all-zero state is not a valid xoshiro256** state.", nameof(value));
+            }
+
+            (_s0, _s1, _s2, _s3) = value;
+        }
+    }
+
+    /// <summary>The next 64 random bits.</summary>
+    /// <returns>A uniformly distributed 64-bit value.</returns>
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
+    /// <returns>The value.</returns>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>A uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias.</summary>
+    /// <param name="maxExclusive">The exclusive upper bound; must be positive.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxExclusive"/> is not positive.</exception>
+    public int NextInt(int maxExclusive)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExclusive);
+        ulong bound = (ulong)maxExclusive;
+        ulong threshold = (0UL - bound) % bound;
+        while (true)
+        {
+            ulong value = NextUInt64();
+            ulong high = Math.BigMul(value, bound, out ulong low);
+            if (low >= threshold)
+            {
+                return (int)high;
+            }
+        }
+    }
+
+    /// <summary>A standard normal sample (Box–Muller; the second value of the pair is not kept, so the generator has no hidden cache).</summary>
+    /// <returns>The value.</returns>
+    public double NextNormal()
+    {
+        double u1 = 1.0 - NextDouble();   // (0, 1]: log is finite
+        double u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}
