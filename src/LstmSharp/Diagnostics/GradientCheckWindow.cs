@@ -12,6 +12,7 @@ namespace LstmSharp.Diagnostics;
 /// <param name="LossMode">Which steps carry loss.</param>
 /// <param name="InitialHidden">Per layer, h_0 (B, H); <see langword="null"/> for zeros.</param>
 /// <param name="InitialCell">Per layer, c_0 (B, H) for an LSTM; <see langword="null"/> for zeros.</param>
+/// <param name="Dropout">Dropout between layers; its fixed seed makes every evaluation see the same mask.</param>
 public sealed record GradientCheckWindow(
     int[] Inputs,
     int[] Targets,
@@ -19,7 +20,8 @@ public sealed record GradientCheckWindow(
     int BatchSize,
     LossMode LossMode,
     double[][]? InitialHidden = null,
-    double[][]? InitialCell = null)
+    double[][]? InitialCell = null,
+    Dropout? Dropout = null)
 {
     /// <summary>The initial state converted to the model's element type, or <see langword="null"/> when none was given.</summary>
     /// <typeparam name="T">The model's element type.</typeparam>

@@ -33,7 +33,7 @@ public static class GradientChecker
         var dInputs = new T[window.SequenceLength * window.BatchSize * model.VocabularySize];
 
         model.ZeroGradients();
-        model.Forward(window.Inputs, window.Targets, window.SequenceLength, window.BatchSize, initial, final, window.LossMode);
+        model.Forward(window.Inputs, window.Targets, window.SequenceLength, window.BatchSize, initial, final, window.LossMode, window.Dropout);
         model.Backward(null, dInputs, dInitial);
 
         var result = new Dictionary<string, double[]>();
@@ -75,7 +75,7 @@ public static class GradientChecker
 
         ModelState<double> initial = window.CreateInitialState(model) ?? new ModelState<double>(model, window.BatchSize);
         var final = new ModelState<double>(model, window.BatchSize);
-        double Loss() => model.Forward(oneHot, window.Targets, window.SequenceLength, window.BatchSize, initial, final, window.LossMode);
+        double Loss() => model.Forward(oneHot, window.Targets, window.SequenceLength, window.BatchSize, initial, final, window.LossMode, window.Dropout);
 
         var result = new Dictionary<string, double[]>();
         foreach (ModelTensor<double> tensor in model.Tensors)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using LstmSharp.Layers;
 
 namespace LstmSharp.Model;
@@ -15,6 +16,8 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly RecurrentCell<T>[] _layers;
     private T[][] _layerOutputs = [];   // per layer (T, B, H)
     private T[][] _dLayerOutputs = [];  // per layer (T, B, H)
+    private T[][] _dropoutMasks = [];   // per layer boundary (T, B, H): 0 or 1/(1 − p)
+    private bool _dropoutActive;
     private T[] _headInput = [];        // (N, H): the rows that carry loss
     private T[] _probabilities = [];    // (N, V), then dL/dlogits in place
     private T[] _dHeadInput = [];       // (N, H)
@@ -135,12 +138,13 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
     /// <param name="final">Receives the state after the window (may be the same object as <paramref name="initial"/>).</param>
     /// <param name="lossMode">Which steps carry loss.</param>
+    /// <param name="dropout">Dropout between stacked layers for this window; <see langword="null"/> for none (evaluation).</param>
     /// <returns>The mean loss in nats per prediction.</returns>
     /// <exception cref="ArgumentException">A length, id or state shape does not match.</exception>
     public T Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
-        ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep)
+        ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep, Dropout? dropout = null)
     {
-        PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode);
+        PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode, dropout);
         _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0], final.Layers[0]);
         return ForwardUpperLayers(initial, final);
     }
@@ -156,18 +160,19 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
     /// <param name="final">Receives the state after the window.</param>
     /// <param name="lossMode">Which steps carry loss.</param>
+    /// <param name="dropout">Dropout between stacked layers for this window; <see langword="null"/> for none.</param>
     /// <returns>The mean loss in nats per prediction.</returns>
     /// <exception cref="ArgumentException">A length or state shape does not match.</exception>
     public T Forward(ReadOnlySpan<T> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
-        ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep)
+        ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep, Dropout? dropout = null)
     {
-        PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode);
+        PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode, dropout);
         _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0], final.Layers[0]);
         return ForwardUpperLayers(initial, final);
     }
 
     /// <summary>
-    /// The reverse of the last <see cref="Forward(ReadOnlySpan{int}, ReadOnlySpan{int}, int, int, ModelState{T}?, ModelState{T}, LossMode)"/>:
+    /// The reverse of the last forward pass:
     /// adds into every gradient buffer.
     /// </summary>
     /// <param name="dFinal">dL/d(final state) from beyond the window; <see langword="null"/> means zeros (truncated BPTT).</param>
@@ -202,10 +207,15 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             Span<T> dBelow = layer > 0 ? _dLayerOutputs[layer - 1].AsSpan(0, _sequenceLength * width) : dInputs;
             _layers[layer].Backward(_dLayerOutputs[layer].AsSpan(0, _sequenceLength * width), dFinal?.Layers[layer], dBelow, dInitial?.Layers[layer]);
+            if (layer > 0 && _dropoutActive)
+            {
+                TensorPrimitives.Multiply(dBelow, _dropoutMasks[layer - 1].AsSpan(0, dBelow.Length), dBelow);
+            }
         }
     }
 
-    private void PrepareWindow(ReadOnlySpan<int> targets, int sequenceLength, int batchSize, ModelState<T>? initial, ModelState<T> final, LossMode lossMode)
+    private void PrepareWindow(ReadOnlySpan<int> targets, int sequenceLength, int batchSize, ModelState<T>? initial, ModelState<T> final,
+        LossMode lossMode, Dropout? dropout)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -228,6 +238,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             int rowCapacity = Math.Max(sequenceLength * batchSize, _targets.Length);
             _layerOutputs = [.. _layers.Select(_ => new T[capacity])];
             _dLayerOutputs = [.. _layers.Select(_ => new T[capacity])];
+            _dropoutMasks = [.. _layers.Skip(1).Select(_ => new T[capacity])];
             _headInput = new T[rowCapacity * HiddenSize];
             _dHeadInput = new T[rowCapacity * HiddenSize];
             _probabilities = new T[rowCapacity * VocabularySize];
@@ -235,6 +246,22 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         targets.CopyTo(_targets);
+        _dropoutActive = dropout is { Rate: > 0 } && _layers.Length > 1;
+        if (_dropoutActive)
+        {
+            // One mask per layer boundary, drawn from the window's own seed: the same seed gives the same mask,
+            // so a window can be replayed exactly (resume, finite differences).
+            var random = new SeededRandom(dropout!.Value.Seed);
+            T keep = T.One / T.CreateChecked(1.0 - dropout.Value.Rate);
+            foreach (T[] mask in _dropoutMasks)
+            {
+                for (int index = 0; index < width; index++)
+                {
+                    mask[index] = random.NextDouble() < dropout.Value.Rate ? T.Zero : keep;
+                }
+            }
+        }
+
         _sequenceLength = sequenceLength;
         _batchSize = batchSize;
         _lossRows = lossRows;
@@ -247,6 +274,12 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         int windowWidth = _sequenceLength * width;
         for (int layer = 1; layer < _layers.Length; layer++)
         {
+            if (_dropoutActive)
+            {
+                Span<T> below = _layerOutputs[layer - 1].AsSpan(0, windowWidth);
+                TensorPrimitives.Multiply(below, _dropoutMasks[layer - 1].AsSpan(0, windowWidth), below);
+            }
+
             _layers[layer].Forward(_layerOutputs[layer - 1].AsSpan(0, windowWidth), _sequenceLength, _batchSize,
                 initial?.Layers[layer], _layerOutputs[layer].AsSpan(0, windowWidth), final.Layers[layer]);
         }

@@ -7,7 +7,7 @@ using LstmSharp.Model;
 namespace LstmSharp.Tests.Layers;
 
 /// <summary>One random gradient-check case: a shape, a cell, a loss mode and a seed for parameters, ids and states.</summary>
-public sealed record GradientCase(CellType Cell, LossMode LossMode, int VocabularySize, int HiddenSize, int SequenceLength, int BatchSize, int LayerCount, int Seed)
+public sealed record GradientCase(CellType Cell, LossMode LossMode, int VocabularySize, int HiddenSize, int SequenceLength, int BatchSize, int LayerCount, int Seed, double DropoutRate = 0)
 {
     /// <summary>Builds the model with random parameters (wider than any initializer, to exercise the non-linearities) and a window with a random initial state.</summary>
     public (CharModel<T> Model, GradientCheckWindow Window) Build<T>()
@@ -30,7 +30,8 @@ public sealed record GradientCase(CellType Cell, LossMode LossMode, int Vocabula
         double[] State() => [.. Enumerable.Range(0, BatchSize * HiddenSize).Select(_ => random.NextDouble() * 1.6 - 0.8)];
         double[][] hidden = [.. Enumerable.Range(0, LayerCount).Select(_ => State())];
         double[][] cell = [.. Enumerable.Range(0, LayerCount).Select(_ => Cell == CellType.Lstm ? State() : [])];
-        return (model, new GradientCheckWindow(inputs, targets, SequenceLength, BatchSize, LossMode, hidden, cell));
+        Dropout? dropout = DropoutRate > 0 ? new Dropout(DropoutRate, (ulong)Seed) : null;
+        return (model, new GradientCheckWindow(inputs, targets, SequenceLength, BatchSize, LossMode, hidden, cell, dropout));
     }
 
     /// <summary>Copies every parameter of <paramref name="source"/> into a double model of the same shape.</summary>
@@ -54,7 +55,7 @@ public sealed record GradientCase(CellType Cell, LossMode LossMode, int Vocabula
 /// <summary>FsCheck generators for gradient-check cases, over the shapes the foundation issue names.</summary>
 public static class GradientCases
 {
-    /// <summary>Input/vocabulary 1–8, hidden 1–8, T 1–6, B 1–3, layers 1–2, every cell and loss mode.</summary>
+    /// <summary>Input/vocabulary 1–8, hidden 1–8, T 1–6, B 1–3, layers 1–2, every cell and loss mode; a third of the cases with dropout 0.3 between layers.</summary>
     public static Arbitrary<GradientCase> Cases() =>
         (from cell in Gen.Elements(CellType.Lstm, CellType.Gru, CellType.Rnn)
          from lossMode in Gen.Elements(LossMode.EveryStep, LossMode.LastStep)
@@ -64,6 +65,7 @@ public static class GradientCases
          from batchSize in Gen.Choose(1, 3)
          from layerCount in Gen.Choose(1, 2)
          from seed in Gen.Choose(0, int.MaxValue)
-         select new GradientCase(cell, lossMode, vocabularySize, hiddenSize, sequenceLength, batchSize, layerCount, seed))
+         from dropoutRate in Gen.Elements(0.0, 0.0, 0.3)
+         select new GradientCase(cell, lossMode, vocabularySize, hiddenSize, sequenceLength, batchSize, layerCount, seed, dropoutRate))
         .ToArbitrary();
 }

@@ -1,0 +1,30 @@
+namespace LstmSharp.Model;
+
+/// <summary>
+/// Inverted dropout between stacked layers for one window: each element of a layer's output is zeroed with
+/// probability <see cref="Rate"/> and the rest scaled by 1/(1 − p), as <c>nn.LSTM(dropout=p)</c> does in training.
+/// The mask is drawn from <see cref="Seed"/>, so replaying a window with the same seed replays the same mask.
+/// </summary>
+public readonly record struct Dropout
+{
+    /// <summary>Creates dropout settings for one window.</summary>
+    /// <param name="rate">p, in [0, 1).</param>
+    /// <param name="seed">The seed of this window's masks.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is outside [0, 1).</exception>
+    public Dropout(double rate, ulong seed)
+    {
+        if (!(rate >= 0 && rate < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "Dropout must be in [0, 1).");
+        }
+
+        Rate = rate;
+        Seed = seed;
+    }
+
+    /// <summary>p: the probability of dropping an element.</summary>
+    public double Rate { get; }
+
+    /// <summary>The seed of this window's masks.</summary>
+    public ulong Seed { get; }
+}
