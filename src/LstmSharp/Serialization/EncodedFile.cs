@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace LstmSharp.Serialization;
+
+/// <summary>A safetensors file ready to write: the padded JSON header and the tensors in data order.</summary>
+internal sealed class EncodedFile
+{
+    private const int Alignment = 8;
+
+    private readonly byte[] _header;         // (N): JSON, space-padded so that 8 + N is a multiple of 8
+    private readonly SafeTensor[] _tensors;  // data order
+    private readonly long _dataLength;
+
+    private EncodedFile(byte[] header, SafeTensor[] tensors, long dataLength)
+    {
+        _header = header;
+        _tensors = tensors;
+        _dataLength = dataLength;
+    }
+
+    /// <summary>The length of the whole file in bytes.</summary>
+    public long Length => sizeof(ulong) + _header.Length + _dataLength;
+
+    /// <summary>Validates the tensors and metadata, orders the tensors and builds the header with offsets and checksum.</summary>
+    public static EncodedFile Create(IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        SafeTensor[] ordered = [.. tensors];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SafeTensor? tensor in ordered)
+        {
+            if (tensor is null)
+            {
+                throw new ArgumentNullException(nameof(tensors), "The tensors include a null.");
+            }
+
+            if (!names.Add(tensor.Name))
+            {
+                throw new ArgumentException($"Two tensors are named '{tensor.Name}'.", nameof(tensors));
+            }
+        }
+
+        // Largest elements first, as the reference writer does: with an 8-aligned data start, every tensor is then aligned.
+        ordered = [.. ordered.OrderByDescending(tensor => DTypeInfo.Size(tensor.DType)).ThenBy(tensor => tensor.Name, StringComparer.Ordinal)];
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long dataLength = 0;
+        foreach (SafeTensor tensor in ordered)
+        {
+            hash.AppendData(tensor.Data.Span);
+            dataLength = checked(dataLength + tensor.Data.Length);
+        }
+
+        var allMetadata = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (metadata is not null)
+        {
+            foreach ((string key, string value) in metadata)
+            {
+                if (value is null)
+                {
+                    throw new ArgumentNullException(nameof(metadata), $"Metadata key '{key}' has a null value.");
+                }
+
+                allMetadata[key] = value;
+            }
+        }
+
+        allMetadata[SafeTensors.DataSha256Key] = Convert.ToHexStringLower(hash.GetHashAndReset());
+        byte[] header = EncodeHeader(ordered, allMetadata);
+        if (header.Length > SafeTensors.MaxHeaderLength)
+        {
+            throw new ArgumentException($"The header would be {header.Length} bytes, over the {SafeTensors.MaxHeaderLength}-byte limit readers enforce.", nameof(metadata));
+        }
+
+        return new EncodedFile(header, ordered, dataLength);
+    }
+
+    /// <summary>Writes the length prefix, the header and the data.</summary>
+    public void WriteTo(Stream stream)
+    {
+        Span<byte> prefix = stackalloc byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)_header.Length);
+        stream.Write(prefix);
+        stream.Write(_header);
+        foreach (SafeTensor tensor in _tensors)
+        {
+            stream.Write(tensor.Data.Span);
+        }
+
+        stream.Flush();
+    }
+
+    private static byte[] EncodeHeader(SafeTensor[] ordered, SortedDictionary<string, string> metadata)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using (var writer = new Utf8JsonWriter(buffer, options))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject(SafeTensors.MetadataKey);
+            foreach ((string key, string value) in metadata)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+            long offset = 0;
+            foreach (SafeTensor tensor in ordered)
+            {
+                writer.WriteStartObject(tensor.Name);
+                writer.WriteString("dtype", DTypeInfo.Name(tensor.DType));
+                writer.WriteStartArray("shape");
+                foreach (int dimension in tensor.Shape)
+                {
+                    writer.WriteNumberValue(dimension);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("data_offsets");
+                writer.WriteNumberValue(offset);
+                offset += tensor.Data.Length;
+                writer.WriteNumberValue(offset);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        int padded = (buffer.WrittenCount + Alignment - 1) / Alignment * Alignment;
+        byte[] header = new byte[padded];
+        buffer.WrittenSpan.CopyTo(header);
+        header.AsSpan(buffer.WrittenCount).Fill((byte)' ');
+        return header;
+    }
+}
