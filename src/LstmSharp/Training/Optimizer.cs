@@ -1,0 +1,145 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+
+namespace LstmSharp.Training;
+
+/// <summary>
+/// Updates a model's flat parameter buffers from their gradient buffers, with <c>torch.optim</c>'s update rules.
+/// An optimizer binds to the same arrays for its whole life and allocates every state buffer (moments, momentum,
+/// accumulators) once, in its constructor, so <see cref="Step"/> allocates nothing.
+/// </summary>
+/// <typeparam name="T">The element type of the parameters.</typeparam>
+/// <remarks>
+/// The state a checkpoint needs is <see cref="State"/> (live arrays named after PyTorch's per-parameter state, plus
+/// "." and the buffer index) and <see cref="StepCount"/>: copying both into a fresh optimizer over the same buffers
+/// continues the run bit for bit. An optimizer is not thread-safe.
+/// </remarks>
+public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly (T[] Parameters, T[] Gradients)[] _buffers;
+    private readonly List<(string Name, T[] Values)> _state = [];
+
+    /// <summary>Binds to <paramref name="buffers"/>; derived constructors then create their state with <see cref="CreateState"/>.</summary>
+    /// <param name="buffers">The parameter buffers and their gradient buffers, for example <c>CharModel.ParameterBuffers</c>; each pair has one length.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="buffers"/> or one of its arrays is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A gradient buffer's length differs from its parameter buffer's.</exception>
+    protected Optimizer(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        _buffers = new (T[] Parameters, T[] Gradients)[buffers.Count];
+        for (int index = 0; index < _buffers.Length; index++)
+        {
+            (T[] parameters, T[] gradients) = buffers[index];
+            if (parameters is null || gradients is null)
+            {
+                throw new ArgumentNullException(nameof(buffers), $"Buffer pair {index} holds a null array.");
+            }
+
+            if (parameters.Length != gradients.Length)
+            {
+                throw new ArgumentException(
+                    $"Buffer pair {index}: {gradients.Length} gradients for {parameters.Length} parameters.", nameof(buffers));
+            }
+
+            _buffers[index] = (parameters, gradients);
+        }
+
+        State = new ReadOnlyCollection<(string Name, T[] Values)>(_state);
+    }
+
+    /// <summary>The number of <see cref="Step"/> calls so far: Adam's t after the step, PyTorch's <c>state["step"]</c>.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Which algorithm this is.</summary>
+    public abstract OptimizerKind Kind { get; }
+
+    /// <summary>
+    /// Every state tensor, named as PyTorch names it plus "." and the buffer index (<c>exp_avg.0</c>, <c>exp_avg_sq.0</c>,
+    /// <c>momentum_buffer.2</c>, <c>sum.1</c>, <c>square_avg.0</c>, <c>grad_avg.0</c>). The arrays are the live state:
+    /// copy into them to restore a checkpoint. Each has its buffer's length.
+    /// </summary>
+    public IReadOnlyList<(string Name, T[] Values)> State { get; }
+
+    /// <summary>The bound buffers, in the order given to the constructor.</summary>
+    protected ReadOnlySpan<(T[] Parameters, T[] Gradients)> Buffers => _buffers;
+
+    /// <summary>Applies one update to every parameter buffer from its gradient buffer, then counts the step. Allocates nothing.</summary>
+    /// <param name="learningRate">γ, PyTorch's <c>lr</c> for this step (a schedule may change it every step).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, infinite or NaN.</exception>
+    public void Step(double learningRate)
+    {
+        Guard.NonNegative(learningRate);
+        Update(learningRate, StepCount + 1);
+        StepCount++;
+    }
+
+    /// <summary>Sets <see cref="StepCount"/>, with <see cref="State"/> copied back, to resume from a checkpoint.</summary>
+    /// <param name="stepCount">The saved step count.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepCount"/> is negative.</exception>
+    public void RestoreStepCount(long stepCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        StepCount = stepCount;
+    }
+
+    /// <summary>Creates an optimizer of <paramref name="kind"/> with PyTorch's default hyper-parameters.</summary>
+    /// <param name="kind">The algorithm.</param>
+    /// <param name="buffers">The parameter and gradient buffers to bind to.</param>
+    /// <returns>A new optimizer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="buffers"/> or one of its arrays is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A gradient buffer's length differs from its parameter buffer's.</exception>
+    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types",
+        Justification = "The factory belongs beside the type it creates; T is always given explicitly or inferred from the buffers.")]
+    public static Optimizer<T> Create(OptimizerKind kind, IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers) => kind switch
+    {
+        OptimizerKind.Sgd => new Sgd<T>(buffers),
+        OptimizerKind.Adagrad => new Adagrad<T>(buffers),
+        OptimizerKind.RmsProp => new RmsProp<T>(buffers),
+        OptimizerKind.Adam => new Adam<T>(buffers),
+        OptimizerKind.AdamW => new AdamW<T>(buffers),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimizer kind."),
+    };
+
+    /// <summary>Applies one update to every buffer. Must not allocate.</summary>
+    /// <param name="learningRate">γ for this step, validated.</param>
+    /// <param name="stepNumber">t: 1 on the first step.</param>
+    protected abstract void Update(double learningRate, long stepNumber);
+
+    /// <summary>Allocates one state array the length of buffer <paramref name="bufferIndex"/> and lists it in <see cref="State"/>. Call from constructors only.</summary>
+    /// <param name="name">PyTorch's state name, such as <c>exp_avg</c>.</param>
+    /// <param name="bufferIndex">The buffer the state belongs to.</param>
+    /// <param name="initialValue">The value every element starts at.</param>
+    /// <returns>The new array, named <c>{name}.{bufferIndex}</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferIndex"/> is out of range.</exception>
+    protected T[] CreateState(string name, int bufferIndex, T initialValue)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(bufferIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(bufferIndex, _buffers.Length);
+        var values = new T[_buffers[bufferIndex].Parameters.Length];
+        if (initialValue != T.Zero)
+        {
+            values.AsSpan().Fill(initialValue);
+        }
+
+        _state.Add((string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}.{bufferIndex}"), values));
+        return values;
+    }
+
+    /// <summary>Allocates one state array per buffer (see <see cref="CreateState(string, int, T)"/>).</summary>
+    /// <param name="name">PyTorch's state name.</param>
+    /// <param name="initialValue">The value every element starts at.</param>
+    /// <returns>The arrays, indexed like the buffers.</returns>
+    protected T[][] CreateStates(string name, T initialValue)
+    {
+        var states = new T[_buffers.Length][];
+        for (int index = 0; index < states.Length; index++)
+        {
+            states[index] = CreateState(name, index, initialValue);
+        }
+
+        return states;
+    }
+}
