@@ -11,7 +11,11 @@ public sealed class SeededRandom
 
     /// <summary>Creates a generator from a seed; the same seed gives the same sequence on every machine.</summary>
     /// <param name="seed">Any value.</param>
-    public SeededRandom(ulong seed)
+    public SeededRandom(ulong seed) => Reseed(seed);
+
+    /// <summary>Restarts the sequence from <paramref name="seed"/>, exactly as a new generator with that seed would.</summary>
+    /// <param name="seed">Any value.</param>
+    public void Reseed(ulong seed)
     {
         ulong x = seed;
         _s0 = SplitMix(ref x);

@@ -97,13 +97,14 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
     {
         int batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize, width = batchSize * hiddenSize;
         StartHiddenGradient(dFinal);
+        Span<T> dCellCarry = _dCellCarry.AsSpan(0, width);
         if (dFinal is null)
         {
-            _dCellCarry.AsSpan().Clear();
+            dCellCarry.Clear();
         }
         else
         {
-            dFinal.Cell.CopyTo(_dCellCarry, 0);
+            dFinal.Cell.CopyTo(dCellCarry);
         }
 
         for (int step = SequenceLength - 1; step >= 0; step--)
@@ -125,8 +126,8 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
                     T tanhC = tanhCell[offset + unit];
                     T dh = dHidden[offset + unit];
                     // dc_t gathers the carried part (through f_{t+1}) and the part through h_t = o ⊙ tanh(c_t).
-                    T dc = _dCellCarry[offset + unit] + dh * output * (T.One - tanhC * tanhC);
-                    _dCellCarry[offset + unit] = dc * forget;
+                    T dc = dCellCarry[offset + unit] + dh * output * (T.One - tanhC * tanhC);
+                    dCellCarry[offset + unit] = dc * forget;
                     dRow[unit] = dc * candidate * input * (T.One - input);
                     dRow[hiddenSize + unit] = dc * previousCell[offset + unit] * forget * (T.One - forget);
                     dRow[2 * hiddenSize + unit] = dc * input * (T.One - candidate * candidate);
@@ -140,7 +141,7 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
         if (dInitial is not null)
         {
             DHiddenCarry.CopyTo(dInitial.Hidden);
-            _dCellCarry.CopyTo(dInitial.Cell, 0);
+            dCellCarry.CopyTo(dInitial.Cell);
         }
     }
 }

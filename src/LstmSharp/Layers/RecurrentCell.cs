@@ -243,7 +243,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     /// </summary>
     private protected abstract void BackwardSteps(ReadOnlySpan<T> dOutput, CellState<T>? dFinal, CellState<T>? dInitial);
 
-    /// <summary>Sizes the cell's own workspaces for <paramref name="rows"/> = T·B rows.</summary>
+    /// <summary>Sizes the cell's own workspaces for up to <paramref name="rows"/> = T·B rows and <paramref name="batchSize"/> streams.</summary>
     private protected abstract void ResizeCellWorkspace(int rows, int batchSize);
 
     /// <summary>
@@ -259,21 +259,21 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>(B, H) scratch for dL/dh_{t-1} carried back through W_hh.</summary>
-    private protected Span<T> DHiddenCarry => _dHiddenCarry;
+    private protected Span<T> DHiddenCarry => _dHiddenCarry.AsSpan(0, BatchSize * HiddenSize);
 
     /// <summary>(B, H) scratch for dL/dh_t = dOutput_t + carried part.</summary>
-    private protected Span<T> DHiddenTotal => _dHiddenTotal;
+    private protected Span<T> DHiddenTotal => _dHiddenTotal.AsSpan(0, BatchSize * HiddenSize);
 
     /// <summary>Starts the backward recursion: dL/dh_T from beyond the window, or zero.</summary>
     private protected void StartHiddenGradient(CellState<T>? dFinal)
     {
         if (dFinal is null)
         {
-            _dHiddenCarry.AsSpan().Clear();
+            DHiddenCarry.Clear();
         }
         else
         {
-            dFinal.Hidden.CopyTo(_dHiddenCarry, 0);
+            dFinal.Hidden.CopyTo(DHiddenCarry);
         }
     }
 
@@ -281,7 +281,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     private protected void TotalHiddenGradient(ReadOnlySpan<T> dOutput, int step)
     {
         int width = BatchSize * HiddenSize;
-        TensorPrimitives.Add(dOutput.Slice(step * width, width), _dHiddenCarry, _dHiddenTotal);
+        TensorPrimitives.Add(dOutput.Slice(step * width, width), DHiddenCarry, DHiddenTotal);
     }
 
     /// <summary>h_{t-1}, shape (B, H), for step index <paramref name="step"/> in [0, T).</summary>
@@ -316,19 +316,22 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     {
         int rows = sequenceLength * batchSize;
         int gateSize = Layout.GateSize;
-        if (Gates.Length < rows * gateSize || BatchSize != batchSize)
+        int rowCapacity = Gates.Length / gateSize;
+        int batchCapacity = _dHiddenTotal.Length / HiddenSize;
+        if (rowCapacity < rows || batchCapacity < batchSize)
         {
-            // Workspaces grow only when a window needs more rows than any before; the hot loop never allocates.
-            int capacity = Math.Max(rows, Gates.Length / gateSize);
-            Gates = new T[capacity * gateSize];
-            GatesGradient = new T[capacity * gateSize];
+            // Workspaces grow only when a window needs more rows or streams than any before; the hot loop never allocates.
+            rowCapacity = Math.Max(rows, rowCapacity);
+            batchCapacity = Math.Max(batchSize, batchCapacity);
+            Gates = new T[rowCapacity * gateSize];
+            GatesGradient = new T[rowCapacity * gateSize];
             HiddenGatesGradient = GatesGradient;
-            HiddenStates = new T[(capacity + batchSize) * HiddenSize];
-            _inputIds = new int[capacity];
-            _input = new T[capacity * InputSize];
-            _dHiddenCarry = new T[batchSize * HiddenSize];
-            _dHiddenTotal = new T[batchSize * HiddenSize];
-            ResizeCellWorkspace(capacity, batchSize);
+            HiddenStates = new T[(rowCapacity + batchCapacity) * HiddenSize];
+            _inputIds = new int[rowCapacity];
+            _input = new T[rowCapacity * InputSize];
+            _dHiddenCarry = new T[batchCapacity * HiddenSize];
+            _dHiddenTotal = new T[batchCapacity * HiddenSize];
+            ResizeCellWorkspace(rowCapacity, batchCapacity);
         }
 
         SequenceLength = sequenceLength;

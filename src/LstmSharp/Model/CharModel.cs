@@ -18,6 +18,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[][] _dLayerOutputs = [];  // per layer (T, B, H)
     private T[][] _dropoutMasks = [];   // per layer boundary (T, B, H): 0 or 1/(1 − p)
     private bool _dropoutActive;
+    private readonly SeededRandom _dropoutRandom = new(0);
     private T[] _headInput = [];        // (N, H): the rows that carry loss
     private T[] _probabilities = [];    // (N, V), then dL/dlogits in place
     private T[] _dHeadInput = [];       // (N, H)
@@ -145,7 +146,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep, Dropout? dropout = null)
     {
         PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode, dropout);
-        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0], final.Layers[0]);
+        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
         return ForwardUpperLayers(initial, final);
     }
 
@@ -167,8 +168,29 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep, Dropout? dropout = null)
     {
         PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode, dropout);
-        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0], final.Layers[0]);
+        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
         return ForwardUpperLayers(initial, final);
+    }
+
+    /// <summary>
+    /// Runs a window of character ids through the model without a loss and writes the logits of every step: the
+    /// inference path of sampling and scoring.
+    /// </summary>
+    /// <param name="inputs">(T, B): input ids, time-major.</param>
+    /// <param name="sequenceLength">T.</param>
+    /// <param name="batchSize">B.</param>
+    /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
+    /// <param name="final">Receives the state after the window (may be the same object as <paramref name="initial"/>).</param>
+    /// <param name="logits">(T, B, V): receives the logits of the next character after each step.</param>
+    /// <exception cref="ArgumentException">A length, id or state shape does not match.</exception>
+    public void Predict(ReadOnlySpan<int> inputs, int sequenceLength, int batchSize, ModelState<T>? initial, ModelState<T> final, Span<T> logits)
+    {
+        ThrowHelper.CheckLength(logits.Length, sequenceLength * batchSize * VocabularySize, nameof(logits));
+        PrepareWindow(ReadOnlySpan<int>.Empty, sequenceLength, batchSize, initial, final, LossMode.EveryStep, null);
+        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
+        int windowWidth = sequenceLength * batchSize * HiddenSize;
+        ForwardHidden(initial, final, windowWidth);
+        Head.Forward(_layerOutputs[^1].AsSpan(0, windowWidth), sequenceLength * batchSize, logits);
     }
 
     /// <summary>
@@ -181,9 +203,9 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="InvalidOperationException">No forward pass has run.</exception>
     public void Backward(ModelState<T>? dFinal = null, Span<T> dInputs = default, ModelState<T>? dInitial = null)
     {
-        if (_sequenceLength == 0)
+        if (_lossRows == 0)
         {
-            throw new InvalidOperationException("Backward needs a forward pass first.");
+            throw new InvalidOperationException("Backward needs a forward pass with targets first (Predict has no loss to differentiate).");
         }
 
         int width = _batchSize * HiddenSize, rows = _lossRows;
@@ -225,7 +247,8 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentOutOfRangeException(nameof(lossMode), lossMode, "Unknown loss mode.");
         }
 
-        int lossRows = lossMode == LossMode.EveryStep ? sequenceLength * batchSize : batchSize;
+        // Empty targets: an inference pass (Predict), with no loss rows.
+        int lossRows = targets.IsEmpty ? 0 : lossMode == LossMode.EveryStep ? sequenceLength * batchSize : batchSize;
         ThrowHelper.CheckLength(targets.Length, lossRows, nameof(targets));
         CheckModelState(initial, batchSize, nameof(initial));
         CheckModelState(final, batchSize, nameof(final));
@@ -251,7 +274,8 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             // One mask per layer boundary, drawn from the window's own seed: the same seed gives the same mask,
             // so a window can be replayed exactly (resume, finite differences).
-            var random = new SeededRandom(dropout!.Value.Seed);
+            _dropoutRandom.Reseed(dropout!.Value.Seed);
+            SeededRandom random = _dropoutRandom;
             T keep = T.One / T.CreateChecked(1.0 - dropout.Value.Rate);
             foreach (T[] mask in _dropoutMasks)
             {
@@ -272,6 +296,18 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = _batchSize * HiddenSize;
         int windowWidth = _sequenceLength * width;
+        ForwardHidden(initial, final, windowWidth);
+
+        ReadOnlySpan<T> top = _layerOutputs[^1].AsSpan(0, windowWidth);
+        Span<T> headInput = _headInput.AsSpan(0, _lossRows * HiddenSize);
+        (_lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..]).CopyTo(headInput);
+        Span<T> logits = _probabilities.AsSpan(0, _lossRows * VocabularySize);
+        Head.Forward(headInput, _lossRows, logits);
+        return SoftmaxLoss.Forward<T>(logits, _targets.AsSpan(0, _lossRows), logits);
+    }
+
+    private void ForwardHidden(ModelState<T>? initial, ModelState<T> final, int windowWidth)
+    {
         for (int layer = 1; layer < _layers.Length; layer++)
         {
             if (_dropoutActive)
@@ -283,13 +319,6 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             _layers[layer].Forward(_layerOutputs[layer - 1].AsSpan(0, windowWidth), _sequenceLength, _batchSize,
                 initial?.Layers[layer], _layerOutputs[layer].AsSpan(0, windowWidth), final.Layers[layer]);
         }
-
-        ReadOnlySpan<T> top = _layerOutputs[^1].AsSpan(0, windowWidth);
-        Span<T> headInput = _headInput.AsSpan(0, _lossRows * HiddenSize);
-        (_lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..]).CopyTo(headInput);
-        Span<T> logits = _probabilities.AsSpan(0, _lossRows * VocabularySize);
-        Head.Forward(headInput, _lossRows, logits);
-        return SoftmaxLoss.Forward<T>(logits, _targets.AsSpan(0, _lossRows), logits);
     }
 
     private void CheckModelState(ModelState<T>? state, int batchSize, string paramName)

@@ -1,0 +1,249 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using LstmSharp.Model;
+using LstmSharp.Text;
+
+namespace LstmSharp.Generation;
+
+/// <summary>
+/// Generates text one character at a time from a trained model. The sampler keeps the recurrent state, so each
+/// character costs one step of the model (the prefix is never re-run) and memory does not grow with the length
+/// generated.
+/// </summary>
+/// <remarks>
+/// A sampler owns its state and scratch buffers and serves one thread at a time. Several samplers may share one
+/// model only if each has its own <see cref="CharModel{T}"/> instance, because a model keeps its last activations;
+/// see docs/reliability.md.
+/// </remarks>
+public sealed class Sampler
+{
+    private readonly CharModel<float> _model;
+    private readonly Vocabulary _vocabulary;
+    private readonly SamplingOptions _options;
+    private readonly SeededRandom _random;
+    private readonly ModelState<float> _state;
+    private readonly float[] _logits;          // (V)
+    private readonly float[] _probabilities;   // (V)
+    private readonly int[] _order;             // (V): ids sorted by probability, for top-k / top-p
+    private readonly int[] _input = new int[1];
+    private int _lastId = -1;
+
+    /// <summary>Creates a sampler with a zero state.</summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="vocabulary">The model's vocabulary.</param>
+    /// <param name="options">How to pick characters; <see langword="null"/> for plain sampling at temperature 1.</param>
+    /// <exception cref="ArgumentException">The vocabulary does not match the model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (named).</exception>
+    public Sampler(CharModel<float> model, Vocabulary vocabulary, SamplingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (vocabulary.Count != model.VocabularySize)
+        {
+            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
+        }
+
+        _options = options ?? new SamplingOptions();
+        _options.Validate();
+        _model = model;
+        _vocabulary = vocabulary;
+        _random = new SeededRandom(_options.Seed);
+        _state = new ModelState<float>(model, 1);
+        _logits = new float[model.VocabularySize];
+        _probabilities = new float[model.VocabularySize];
+        _order = new int[model.VocabularySize];
+    }
+
+    /// <summary>Feeds <paramref name="text"/> through the model, continuing from the current state.</summary>
+    /// <param name="text">The prime text; every character must be in the vocabulary.</param>
+    /// <exception cref="ArgumentException">The text holds characters the model does not know (all of them are named).</exception>
+    public void Prime(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        ThrowIfUnknownCharacters(_vocabulary, text);
+        foreach (int id in _vocabulary.Encode(text))
+        {
+            Feed(id);
+        }
+    }
+
+    /// <summary>Returns to a zero state, as if nothing had been primed or generated.</summary>
+    public void Reset()
+    {
+        _state.Clear();
+        _lastId = -1;
+    }
+
+    /// <summary>Picks the next character id and advances the state past it.</summary>
+    /// <returns>The id.</returns>
+    /// <exception cref="InvalidOperationException">Nothing has been primed yet, so there is no distribution to sample.</exception>
+    public int NextId()
+    {
+        if (_lastId < 0)
+        {
+            throw new InvalidOperationException("Prime the sampler with at least one character first.");
+        }
+
+        int id = Pick();
+        Feed(id);
+        return id;
+    }
+
+    /// <summary>Picks the next character and advances the state past it.</summary>
+    /// <returns>The character as a string (two UTF-16 units for characters outside the BMP).</returns>
+    public string Next() => _vocabulary[NextId()].ToString();
+
+    /// <summary>Streams <paramref name="length"/> characters.</summary>
+    /// <param name="length">How many characters.</param>
+    /// <returns>The characters, one per item.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
+    public IEnumerable<string> Generate(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return Stream(length);
+
+        IEnumerable<string> Stream(int count)
+        {
+            for (int index = 0; index < count; index++)
+            {
+                yield return Next();
+            }
+        }
+    }
+
+    /// <summary>Streams <paramref name="length"/> characters asynchronously, yielding between characters.</summary>
+    /// <param name="length">How many characters.</param>
+    /// <param name="cancellationToken">Checked before every character.</param>
+    /// <returns>The characters, one per item.</returns>
+    public async IAsyncEnumerable<string> GenerateAsync(int length, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        for (int index = 0; index < length; index++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Next();
+            await Task.Yield();
+        }
+    }
+
+    private void Feed(int id)
+    {
+        _input[0] = id;
+        _model.Predict(_input, 1, 1, _state, _state, _logits);
+        _lastId = id;
+    }
+
+    private int Pick()
+    {
+        ReadOnlySpan<float> logits = _logits;
+        if (_options.Greedy)
+        {
+            return System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);
+        }
+
+        // Max-shifted softmax of logits / temperature, in double for the cumulative sums.
+        float max = System.Numerics.Tensors.TensorPrimitives.Max(logits);
+        double inverseTemperature = 1.0 / _options.Temperature, sum = 0;
+        for (int id = 0; id < logits.Length; id++)
+        {
+            float probability = (float)Math.Exp((logits[id] - max) * inverseTemperature);
+            _probabilities[id] = probability;
+            sum += probability;
+        }
+
+        int count = logits.Length;
+        if (_options.TopK > 0 || _options.TopP < 1)
+        {
+            // Sort ids by probability, descending, then keep the top-k and the top-p nucleus.
+            for (int id = 0; id < count; id++)
+            {
+                _order[id] = id;
+            }
+
+            _order.AsSpan().Sort(new MostLikelyFirst(_probabilities));
+            if (_options.TopK > 0)
+            {
+                count = Math.Min(count, _options.TopK);
+            }
+
+            double kept = 0;
+            for (int rank = 0; rank < count; rank++)
+            {
+                kept += _probabilities[_order[rank]];
+                if (kept >= _options.TopP * sum)
+                {
+                    count = rank + 1;
+                    break;
+                }
+            }
+
+            double total = 0;
+            for (int rank = 0; rank < count; rank++)
+            {
+                total += _probabilities[_order[rank]];
+            }
+
+            double target = _random.NextDouble() * total;
+            for (int rank = 0; rank < count - 1; rank++)
+            {
+                target -= _probabilities[_order[rank]];
+                if (target < 0)
+                {
+                    return _order[rank];
+                }
+            }
+
+            return _order[count - 1];
+        }
+
+        double threshold = _random.NextDouble() * sum;
+        for (int id = 0; id < count - 1; id++)
+        {
+            threshold -= _probabilities[id];
+            if (threshold < 0)
+            {
+                return id;
+            }
+        }
+
+        return count - 1;
+    }
+
+    private static void ThrowIfUnknownCharacters(Vocabulary vocabulary, string text)
+    {
+        if (vocabulary.UnknownId is not null)
+        {
+            return;
+        }
+
+        var unknown = new SortedSet<int>();
+        foreach (Rune rune in text.EnumerateRunes())
+        {
+            if (!vocabulary.Contains(rune))
+            {
+                unknown.Add(rune.Value);
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException(
+                $"The prime text holds {unknown.Count} character(s) the model does not know: {string.Join(", ", unknown.Select(Vocabulary.Describe))}.", nameof(text));
+        }
+    }
+
+    /// <summary>Orders ids by probability, descending, ties by id: a struct so sorting allocates nothing.</summary>
+    private readonly struct MostLikelyFirst(float[] probabilities) : IComparer<int>
+    {
+        public int Compare(int left, int right)
+        {
+            int order = probabilities[right].CompareTo(probabilities[left]);
+            return order != 0 ? order : left.CompareTo(right);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace LstmSharp.Generation;
+
+/// <summary>How a <see cref="Sampler"/> picks each next character from the model's distribution.</summary>
+public sealed record SamplingOptions
+{
+    /// <summary>Divides the logits before the softmax: below 1 sharpens, above 1 flattens. Must be positive. Default 1.</summary>
+    public double Temperature { get; init; } = 1.0;
+
+    /// <summary>Always take the most likely character (argmax); the other settings are then ignored.</summary>
+    public bool Greedy { get; init; }
+
+    /// <summary>Sample only among the k most likely characters; 0 for no limit.</summary>
+    public int TopK { get; init; }
+
+    /// <summary>Sample only among the most likely characters whose probabilities sum to at least p (nucleus sampling), in (0, 1]. Default 1 (no limit).</summary>
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary>The seed: the same model, prime, options and seed give the same text.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Checks every option and throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (!(Temperature > 0 && double.IsFinite(Temperature)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "The temperature must be positive and finite.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(TopK);
+        if (!(TopP > 0 && TopP <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "Top-p must be in (0, 1].");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using LstmSharp.Layers;
+using LstmSharp.Model;
+using LstmSharp.Text;
+
+namespace LstmSharp.Generation;
+
+/// <summary>Scores a text under a model: log-probability, nats and bits per character, perplexity.</summary>
+public static class TextScorer
+{
+    /// <summary>
+    /// Reads <paramref name="text"/> as one stream from a zero state, in windows of <paramref name="windowLength"/>
+    /// with the state carried, and sums the log-probability of every character after the first.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="vocabulary">The model's vocabulary.</param>
+    /// <param name="text">The text; every character must be in the vocabulary.</param>
+    /// <param name="windowLength">Characters per forward pass (memory, not the result, depends on it).</param>
+    /// <returns>The score.</returns>
+    /// <exception cref="ArgumentException">The vocabulary does not match the model, or the text holds an unknown character (named, with its position).</exception>
+    public static TextScore Score(CharModel<float> model, Vocabulary vocabulary, string text, int windowLength = 256)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(text);
+        if (vocabulary.Count != model.VocabularySize)
+        {
+            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
+        }
+
+        return Score(model, vocabulary.Encode(text), windowLength);
+    }
+
+    /// <summary>Scores an encoded text; see <see cref="Score(CharModel{float}, Vocabulary, string, int)"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="ids">(N): the text as ids.</param>
+    /// <param name="windowLength">Characters per forward pass.</param>
+    /// <returns>The score.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="windowLength"/> is not positive.</exception>
+    public static TextScore Score(CharModel<float> model, ReadOnlySpan<int> ids, int windowLength = 256)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowLength);
+        var state = new ModelState<float>(model, 1);
+        double logProbability = 0;
+        long predicted = 0;
+        for (int start = 0; start + 1 < ids.Length; start += windowLength)
+        {
+            int length = Math.Min(windowLength, ids.Length - 1 - start);
+            float meanLoss = model.Forward(ids.Slice(start, length), ids.Slice(start + 1, length), length, 1, state, state, LossMode.EveryStep);
+            logProbability -= (double)meanLoss * length;
+            predicted += length;
+        }
+
+        return new TextScore(predicted, logProbability);
+    }
+}

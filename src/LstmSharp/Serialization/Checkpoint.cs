@@ -1,0 +1,268 @@
+using System.Globalization;
+using LstmSharp.Layers;
+using LstmSharp.Model;
+using LstmSharp.Text;
+using LstmSharp.Training;
+
+namespace LstmSharp.Serialization;
+
+/// <summary>
+/// Saves and loads a model as a safetensors file that PyTorch reads with <c>load_state_dict</c>: the tensors carry
+/// <c>nn.LSTM</c>/<c>nn.GRU</c>/<c>nn.RNN</c> names under <c>rnn.</c> and <c>nn.Linear</c> names under <c>head.</c>;
+/// the vocabulary, cell type and sizes go in <c>__metadata__</c>. A checkpoint may also carry a trainer's state
+/// (optimizer moments under <c>optimizer.</c>, the carried hidden state under <c>trainer.</c>, step, epoch, position
+/// and options), so that training resumes exactly.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>The metadata key of the format version.</summary>
+    public const string FormatKey = "lstmsharp.format";
+
+    private const string FormatVersion = "1";
+    private const int MaxHiddenSize = 1 << 16;
+    private const int MaxLayers = 64;
+
+    /// <summary>Writes a checkpoint atomically (a temporary file, then a rename): a crash leaves the previous file whole.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="vocabulary">The model's vocabulary.</param>
+    /// <param name="trainer">A trainer whose state to include for resuming; <see langword="null"/> for the model alone.</param>
+    /// <exception cref="ArgumentException">The vocabulary does not match the model, or the trainer trains another model.</exception>
+    /// <exception cref="IOException">The file could not be written; any previous file is untouched.</exception>
+    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (vocabulary.Count != model.VocabularySize)
+        {
+            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
+        }
+
+        if (trainer is not null && !ReferenceEquals(trainer.Model, model))
+        {
+            throw new ArgumentException("The trainer trains a different model.", nameof(trainer));
+        }
+
+        var metadata = new Dictionary<string, string>
+        {
+            [FormatKey] = FormatVersion,
+            ["model.cell"] = CellName(model.CellType),
+            ["model.vocabulary_size"] = Format(model.VocabularySize),
+            ["model.hidden_size"] = Format(model.HiddenSize),
+            ["model.num_layers"] = Format(model.Layers.Count),
+            ["model.vocabulary"] = vocabulary.ToJson(),
+        };
+        var tensors = new List<SafeTensor>();
+        foreach (ModelTensor<float> tensor in model.Tensors)
+        {
+            tensors.Add(SafeTensor.Create<float>(tensor.Name, [.. tensor.Shape], tensor.Values));
+        }
+
+        if (trainer is not null)
+        {
+            metadata["training.options"] = TrainingOptionsJson.Write(trainer.Options);
+            metadata["trainer.step"] = Format(trainer.Step);
+            metadata["trainer.epoch"] = Format(trainer.Epoch);
+            metadata["trainer.window_in_epoch"] = Format(trainer.WindowInEpoch);
+            metadata["trainer.initial_loss"] = Format(trainer.InitialLoss);
+            metadata["trainer.best_validation_loss"] = Format(trainer.BestValidationLoss);
+            metadata["optimizer.kind"] = trainer.Optimizer.Kind.ToString();
+            metadata["optimizer.step_count"] = Format(trainer.Optimizer.StepCount);
+            foreach ((string name, float[] values) in trainer.Optimizer.State)
+            {
+                tensors.Add(SafeTensor.Create<float>("optimizer." + name, [values.Length], values));
+            }
+
+            for (int layer = 0; layer < trainer.State.Layers.Count; layer++)
+            {
+                CellState<float> state = trainer.State.Layers[layer];
+                tensors.Add(SafeTensor.Create<float>($"trainer.h_l{layer}", [state.BatchSize, state.HiddenSize], state.Hidden));
+                if (state.Cell.Length > 0)
+                {
+                    tensors.Add(SafeTensor.Create<float>($"trainer.c_l{layer}", [state.BatchSize, state.HiddenSize], state.Cell));
+                }
+            }
+        }
+
+        SafeTensors.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The model, its vocabulary and anything saved for resuming.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt, truncated, or its metadata contradicts its tensors (says what is wrong).</exception>
+    public static LoadedCheckpoint Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The checkpoint '{path}' does not exist.", path);
+        }
+
+        SafeTensorsDocument document = SafeTensors.Read(path);
+        IReadOnlyDictionary<string, string> metadata = document.Metadata;
+        if (!metadata.TryGetValue(FormatKey, out string? version) || version != FormatVersion)
+        {
+            throw new InvalidDataException($"'{path}' is not an LstmSharp checkpoint of format {FormatVersion} (metadata '{FormatKey}' is '{version ?? "missing"}').");
+        }
+
+        CellType cell = ParseCell(Required(metadata, "model.cell"));
+        int vocabularySize = ParseInt(metadata, "model.vocabulary_size", 1, 0x110000);
+        int hiddenSize = ParseInt(metadata, "model.hidden_size", 1, MaxHiddenSize);
+        int layers = ParseInt(metadata, "model.num_layers", 1, MaxLayers);
+        Vocabulary vocabulary = Vocabulary.FromJson(Required(metadata, "model.vocabulary"));
+        if (vocabulary.Count != vocabularySize)
+        {
+            throw new InvalidDataException($"The checkpoint's vocabulary has {vocabulary.Count} characters but its metadata says {vocabularySize}.");
+        }
+
+        var model = new CharModel<float>(cell, vocabularySize, hiddenSize, layers);
+        foreach (ModelTensor<float> tensor in model.Tensors)
+        {
+            ReadTensor(document, tensor.Name, tensor.Shape, tensor.Values);
+        }
+
+        foreach (SafeTensor tensor in document.Tensors)
+        {
+            if ((tensor.Name.StartsWith("rnn.", StringComparison.Ordinal) || tensor.Name.StartsWith("head.", StringComparison.Ordinal)) &&
+                !model.Tensors.Any(expected => expected.Name == tensor.Name))
+            {
+                throw new InvalidDataException($"The checkpoint holds an unexpected tensor '{tensor.Name}' for a {layers}-layer {cell} model.");
+            }
+        }
+
+        return new LoadedCheckpoint(model, vocabulary, document);
+    }
+
+    /// <summary>Copies a checkpoint's trainer state (optimizer, position, carried state) into <paramref name="trainer"/>.</summary>
+    /// <param name="checkpoint">A checkpoint saved with a trainer.</param>
+    /// <param name="trainer">A trainer built on <paramref name="checkpoint"/>'s model with the saved options.</param>
+    /// <exception cref="InvalidDataException">The checkpoint holds no trainer state, or it contradicts itself.</exception>
+    /// <exception cref="ArgumentException">The trainer's model, optimizer or batch size differ from the checkpoint's.</exception>
+    public static void RestoreTrainer(LoadedCheckpoint checkpoint, Trainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(trainer);
+        if (!ReferenceEquals(trainer.Model, checkpoint.Model))
+        {
+            throw new ArgumentException("The trainer must train the checkpoint's model.", nameof(trainer));
+        }
+
+        IReadOnlyDictionary<string, string> metadata = checkpoint.Document.Metadata;
+        if (!checkpoint.HasTrainerState)
+        {
+            throw new InvalidDataException("The checkpoint holds no trainer state to resume from.");
+        }
+
+        string kind = Required(metadata, "optimizer.kind");
+        if (kind != trainer.Optimizer.Kind.ToString())
+        {
+            throw new ArgumentException($"The checkpoint was trained with {kind}, the trainer uses {trainer.Optimizer.Kind}.", nameof(trainer));
+        }
+
+        foreach ((string name, float[] values) in trainer.Optimizer.State)
+        {
+            ReadTensor(checkpoint.Document, "optimizer." + name, [values.Length], values);
+        }
+
+        for (int layer = 0; layer < trainer.State.Layers.Count; layer++)
+        {
+            CellState<float> state = trainer.State.Layers[layer];
+            if (!checkpoint.Document.TryGetTensor($"trainer.h_l{layer}", out SafeTensor? hidden) || hidden.Shape[0] != state.BatchSize)
+            {
+                throw new ArgumentException($"The checkpoint's carried state does not fit B = {state.BatchSize}; resume with the batch size it was trained with.", nameof(trainer));
+            }
+
+            ReadTensor(checkpoint.Document, $"trainer.h_l{layer}", [state.BatchSize, state.HiddenSize], state.Hidden);
+            if (state.Cell.Length > 0)
+            {
+                ReadTensor(checkpoint.Document, $"trainer.c_l{layer}", [state.BatchSize, state.HiddenSize], state.Cell);
+            }
+        }
+
+        trainer.Optimizer.RestoreStepCount(ParseLong(metadata, "optimizer.step_count"));
+        trainer.Step = ParseLong(metadata, "trainer.step");
+        trainer.Epoch = ParseInt(metadata, "trainer.epoch", 0, int.MaxValue);
+        trainer.WindowInEpoch = ParseInt(metadata, "trainer.window_in_epoch", 0, int.MaxValue);
+        trainer.InitialLoss = ParseDouble(metadata, "trainer.initial_loss");
+        trainer.BestValidationLoss = ParseDouble(metadata, "trainer.best_validation_loss");
+    }
+
+    /// <summary>The training options saved in a checkpoint, or <see langword="null"/> when it was saved without a trainer.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="InvalidDataException">The saved options are malformed.</exception>
+    public static TrainingOptions? ReadTrainingOptions(LoadedCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return checkpoint.Document.Metadata.TryGetValue("training.options", out string? json) ? TrainingOptionsJson.Read(json) : null;
+    }
+
+    internal static string CellName(CellType cell) => cell switch
+    {
+        CellType.Lstm => "lstm",
+        CellType.Gru => "gru",
+        _ => "rnn",
+    };
+
+    private static CellType ParseCell(string name) => name switch
+    {
+        "lstm" => CellType.Lstm,
+        "gru" => CellType.Gru,
+        "rnn" => CellType.Rnn,
+        _ => throw new InvalidDataException($"Unknown cell type '{name}' in the checkpoint's metadata."),
+    };
+
+    private static void ReadTensor(SafeTensorsDocument document, string name, IReadOnlyList<int> shape, Span<float> destination)
+    {
+        if (!document.TryGetTensor(name, out SafeTensor? tensor))
+        {
+            throw new InvalidDataException($"The checkpoint lacks the tensor '{name}'.");
+        }
+
+        if (!tensor.Shape.SequenceEqual(shape))
+        {
+            throw new InvalidDataException($"The tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}] but the metadata implies [{string.Join(", ", shape)}].");
+        }
+
+        if (tensor.DType is not (SafeTensorDType.F32 or SafeTensorDType.F64))
+        {
+            throw new InvalidDataException($"The tensor '{name}' is {tensor.DType}; F32 or F64 is needed.");
+        }
+
+        tensor.ConvertTo(destination);
+    }
+
+    private static string Required(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out string? value) ? value : throw new InvalidDataException($"The checkpoint's metadata lacks '{key}'.");
+
+    private static int ParseInt(IReadOnlyDictionary<string, string> metadata, string key, int min, int max)
+    {
+        string text = Required(metadata, key);
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
+            ? value
+            : throw new InvalidDataException($"The checkpoint's metadata '{key}' is '{text}', not an integer in [{min}, {max}].");
+    }
+
+    private static long ParseLong(IReadOnlyDictionary<string, string> metadata, string key)
+    {
+        string text = Required(metadata, key);
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value)
+            ? value
+            : throw new InvalidDataException($"The checkpoint's metadata '{key}' is '{text}', not a non-negative integer.");
+    }
+
+    private static double ParseDouble(IReadOnlyDictionary<string, string> metadata, string key)
+    {
+        string text = Required(metadata, key);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw new InvalidDataException($"The checkpoint's metadata '{key}' is '{text}', not a number.");
+    }
+
+    private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,27 @@
+using LstmSharp.Model;
+using LstmSharp.Text;
+
+namespace LstmSharp.Serialization;
+
+/// <summary>A checkpoint read by <see cref="Checkpoint.Load"/>: the model, its vocabulary, and the raw document for resuming.</summary>
+public sealed class LoadedCheckpoint
+{
+    internal LoadedCheckpoint(CharModel<float> model, Vocabulary vocabulary, SafeTensorsDocument document)
+    {
+        Model = model;
+        Vocabulary = vocabulary;
+        Document = document;
+    }
+
+    /// <summary>The model with the saved parameters.</summary>
+    public CharModel<float> Model { get; }
+
+    /// <summary>The model's vocabulary.</summary>
+    public Vocabulary Vocabulary { get; }
+
+    /// <summary>The file as read, tensors and metadata.</summary>
+    public SafeTensorsDocument Document { get; }
+
+    /// <summary>Whether the checkpoint carries a trainer's state, so <see cref="Checkpoint.RestoreTrainer"/> can resume from it.</summary>
+    public bool HasTrainerState => Document.Metadata.ContainsKey("trainer.step");
+}

@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json;
+using LstmSharp.Training;
+
+namespace LstmSharp.Serialization;
+
+/// <summary>
+/// <see cref="TrainingOptions"/> as compact JSON for a checkpoint's metadata, written and read by hand with
+/// System.Text.Json's reader and writer so it stays trimming- and AOT-safe and rejects malformed input.
+/// </summary>
+internal static class TrainingOptionsJson
+{
+    public static string Write(TrainingOptions options)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("seq_length", options.SequenceLength);
+            writer.WriteNumber("batch_size", options.BatchSize);
+            writer.WriteString("optimizer", options.Optimizer.ToString());
+            writer.WriteNumber("lr", options.LearningRate);
+            WriteOptional(writer, "clip_norm", options.ClipNorm);
+            WriteOptional(writer, "clip_value", options.ClipValue);
+            writer.WriteNumber("dropout", options.Dropout);
+            writer.WriteNumber("validation_fraction", options.ValidationFraction);
+            writer.WriteNumber("evaluate_every", options.EvaluateEvery);
+            writer.WriteNumber("max_validation_characters", options.MaxValidationCharacters);
+            writer.WriteNumber("divergence_factor", options.DivergenceFactor);
+            writer.WriteNumber("seed", options.Seed);
+            if (options.MaxSteps is { } maxSteps)
+            {
+                writer.WriteNumber("max_steps", maxSteps);
+            }
+
+            if (options.MaxEpochs is { } maxEpochs)
+            {
+                writer.WriteNumber("max_epochs", maxEpochs);
+            }
+
+            if (options.Schedule is not null)
+            {
+                writer.WritePropertyName("schedule");
+                WriteSchedule(writer, options.Schedule);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static TrainingOptions Read(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
+            JsonElement root = document.RootElement;
+            var options = new TrainingOptions
+            {
+                SequenceLength = root.GetProperty("seq_length").GetInt32(),
+                BatchSize = root.GetProperty("batch_size").GetInt32(),
+                Optimizer = Enum.Parse<OptimizerKind>(root.GetProperty("optimizer").GetString() ?? ""),
+                LearningRate = root.GetProperty("lr").GetDouble(),
+                ClipNorm = ReadOptional(root, "clip_norm"),
+                ClipValue = ReadOptional(root, "clip_value"),
+                Dropout = root.GetProperty("dropout").GetDouble(),
+                ValidationFraction = root.GetProperty("validation_fraction").GetDouble(),
+                EvaluateEvery = root.GetProperty("evaluate_every").GetInt32(),
+                MaxValidationCharacters = root.GetProperty("max_validation_characters").GetInt32(),
+                DivergenceFactor = root.GetProperty("divergence_factor").GetDouble(),
+                Seed = root.GetProperty("seed").GetUInt64(),
+                MaxSteps = root.TryGetProperty("max_steps", out JsonElement maxSteps) ? maxSteps.GetInt64() : null,
+                MaxEpochs = root.TryGetProperty("max_epochs", out JsonElement maxEpochs) ? maxEpochs.GetInt32() : null,
+                Schedule = root.TryGetProperty("schedule", out JsonElement schedule) ? ReadSchedule(schedule) : null,
+            };
+            options.Validate();
+            return options;
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException
+            or FormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"The checkpoint's training options are malformed: {exception.Message}", exception);
+        }
+    }
+
+    private static void WriteSchedule(Utf8JsonWriter writer, LearningRateSchedule schedule)
+    {
+        writer.WriteStartObject();
+        switch (schedule)
+        {
+            case ConstantSchedule constant:
+                writer.WriteString("type", "constant");
+                writer.WriteNumber("lr", constant.LearningRate);
+                break;
+            case StepDecaySchedule stepDecay:
+                writer.WriteString("type", "step_decay");
+                writer.WriteNumber("lr", stepDecay.LearningRate);
+                writer.WriteNumber("factor", stepDecay.DecayFactor);
+                writer.WriteNumber("every_epochs", stepDecay.DecayEveryEpochs);
+                writer.WriteNumber("start_epoch", stepDecay.StartEpoch);
+                break;
+            case ExponentialSchedule exponential:
+                writer.WriteString("type", "exponential");
+                writer.WriteNumber("lr", exponential.LearningRate);
+                writer.WriteNumber("gamma", exponential.GammaPerStep);
+                break;
+            case CosineSchedule cosine:
+                writer.WriteString("type", "cosine");
+                writer.WriteNumber("lr", cosine.LearningRate);
+                writer.WriteNumber("total_steps", cosine.TotalSteps);
+                writer.WriteNumber("min_lr", cosine.MinLearningRate);
+                writer.WriteNumber("warmup_steps", cosine.WarmupSteps);
+                break;
+            default:
+                throw new ArgumentException($"A {schedule.GetType().Name} cannot be saved in a checkpoint.", nameof(schedule));
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static LearningRateSchedule ReadSchedule(JsonElement element) => element.GetProperty("type").GetString() switch
+    {
+        "constant" => new ConstantSchedule(element.GetProperty("lr").GetDouble()),
+        "step_decay" => new StepDecaySchedule(element.GetProperty("lr").GetDouble(), element.GetProperty("factor").GetDouble(),
+            element.GetProperty("every_epochs").GetInt32(), element.GetProperty("start_epoch").GetInt32()),
+        "exponential" => new ExponentialSchedule(element.GetProperty("lr").GetDouble(), element.GetProperty("gamma").GetDouble()),
+        "cosine" => new CosineSchedule(element.GetProperty("lr").GetDouble(), element.GetProperty("total_steps").GetInt64(),
+            element.GetProperty("min_lr").GetDouble(), element.GetProperty("warmup_steps").GetInt64()),
+        var type => throw new FormatException($"unknown schedule type '{type}'"),
+    };
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static double? ReadOptional(JsonElement root, string name) =>
+        root.TryGetProperty(name, out JsonElement element) && element.ValueKind != JsonValueKind.Null ? element.GetDouble() : null;
+}

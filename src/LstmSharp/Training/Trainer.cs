@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using LstmSharp.Generation;
+using LstmSharp.Layers;
+using LstmSharp.Model;
+using LstmSharp.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LstmSharp.Training;
+
+/// <summary>
+/// Trains a <see cref="CharModel{T}"/> on a corpus the way char-rnn does: the training part is cut into B contiguous
+/// streams, read in truncated-BPTT windows of T steps with the hidden (and cell) state carried from window to
+/// window and reset at each epoch; every window is one optimizer step on the mean loss over all T·B predictions.
+/// </summary>
+/// <remarks>
+/// Training is deterministic: the same model, options and data give bit-identical parameters, and a trainer restored
+/// from a checkpoint continues exactly as the uninterrupted run would. After the first step, a step allocates nothing.
+/// A trainer and its model serve one thread at a time.
+/// </remarks>
+public sealed partial class Trainer
+{
+    private readonly CharModel<float> _model;
+    private readonly TrainingOptions _options;
+    private readonly ILogger _logger;
+    private readonly (float[] Parameters, float[] Gradients)[] _buffers;
+    private readonly float[][] _lastGood;        // parameters at the last good evaluation (or the start)
+    private readonly int[] _inputs;              // (T, B)
+    private readonly int[] _targets;             // (T, B)
+
+    /// <summary>Creates a trainer for <paramref name="model"/>, with a fresh optimizer.</summary>
+    /// <param name="model">The model to train (its parameters should already be initialized).</param>
+    /// <param name="options">How to train.</param>
+    /// <param name="logger">Where to log evaluations; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (named).</exception>
+    public Trainer(CharModel<float> model, TrainingOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _model = model;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _buffers = [.. model.ParameterBuffers];
+        _lastGood = [.. _buffers.Select(buffer => (float[])buffer.Parameters.Clone())];
+        _inputs = new int[options.SequenceLength * options.BatchSize];
+        _targets = new int[options.SequenceLength * options.BatchSize];
+        Optimizer = Optimizer<float>.Create(options.Optimizer, _buffers);
+        State = new ModelState<float>(model, options.BatchSize);
+    }
+
+    /// <summary>The model being trained.</summary>
+    public CharModel<float> Model => _model;
+
+    /// <summary>The options.</summary>
+    public TrainingOptions Options => _options;
+
+    /// <summary>The optimizer, whose state a checkpoint saves.</summary>
+    public Optimizer<float> Optimizer { get; }
+
+    /// <summary>The state carried between windows, one row per stream.</summary>
+    public ModelState<float> State { get; }
+
+    /// <summary>Optimizer steps taken in total.</summary>
+    public long Step { get; set; }
+
+    /// <summary>The current epoch (0-based).</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>The next window within the current epoch.</summary>
+    public int WindowInEpoch { get; set; }
+
+    /// <summary>The first training loss seen, the reference for divergence; NaN before the first step.</summary>
+    public double InitialLoss { get; set; } = double.NaN;
+
+    /// <summary>The best validation loss seen so far; +∞ before the first evaluation.</summary>
+    public double BestValidationLoss { get; set; } = double.PositiveInfinity;
+
+    /// <summary>Trains on <paramref name="corpus"/>, holding out its last <see cref="TrainingOptions.ValidationFraction"/> for validation.</summary>
+    /// <param name="corpus">The corpus; its vocabulary must match the model's size.</param>
+    /// <param name="progress">Receives a report after every step and every evaluation.</param>
+    /// <param name="cancellationToken">Checked between windows; on cancellation the trainer's state is consistent and can be saved.</param>
+    /// <returns>What the call did.</returns>
+    /// <exception cref="ArgumentException">The corpus is too short for one window, or its vocabulary does not match the model.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or gradients diverged; the model holds the last good parameters.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between windows.</exception>
+    public TrainingResult Train(Corpus corpus, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        if (corpus.Vocabulary.Count != _model.VocabularySize)
+        {
+            throw new ArgumentException($"The corpus has {corpus.Vocabulary.Count} characters but the model expects {_model.VocabularySize}.", nameof(corpus));
+        }
+
+        (ReadOnlyMemory<int> training, ReadOnlyMemory<int> validation) = corpus.Split(_options.ValidationFraction);
+        return Train(training, validation, progress, cancellationToken);
+    }
+
+    /// <summary>Trains on encoded text until a limit in the options is reached.</summary>
+    /// <param name="training">(N): training ids.</param>
+    /// <param name="validation">(M): validation ids; may be empty.</param>
+    /// <param name="progress">Receives a report after every step and every evaluation.</param>
+    /// <param name="cancellationToken">Checked between windows.</param>
+    /// <returns>What the call did.</returns>
+    /// <exception cref="ArgumentException">The training part is too short for one window, or an id is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The options set no step, epoch or time limit.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or gradients diverged; the model holds the last good parameters.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between windows.</exception>
+    public TrainingResult Train(ReadOnlyMemory<int> training, ReadOnlyMemory<int> validation, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        int sequenceLength = _options.SequenceLength, batchSize = _options.BatchSize;
+        int streamLength = (training.Length - 1) / batchSize;
+        int windowsPerEpoch = streamLength / sequenceLength;
+        if (windowsPerEpoch == 0)
+        {
+            throw new ArgumentException(
+                $"The training text has {training.Length} characters, fewer than one window needs (B·T + 1 = {batchSize * sequenceLength + 1}); " +
+                "use a longer text or a smaller batch or sequence length.", nameof(training));
+        }
+
+        if (_options.MaxSteps is null && _options.MaxEpochs is null && _options.MaxTime is null)
+        {
+            throw new InvalidOperationException("The options set no limit: set MaxSteps, MaxEpochs or MaxTime.");
+        }
+
+        WindowInEpoch = Math.Min(WindowInEpoch, windowsPerEpoch - 1);
+        SaveLastGood();
+        var clock = Stopwatch.StartNew();
+        long firstStep = Step;
+        double trainingLoss = double.NaN, validationLoss = double.NaN, gradientNorm = double.NaN;
+        while (!LimitReached(clock.Elapsed))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            GatherWindow(training.Span, streamLength, WindowInEpoch * sequenceLength);
+            double learningRate = _options.Schedule?.LearningRateAt(Step, Epoch) ?? _options.LearningRate;
+            Dropout? dropout = _options.Dropout > 0 ? new Dropout(_options.Dropout, _options.Seed * 0x9E3779B97F4A7C15UL + (ulong)Step) : null;
+
+            _model.ZeroGradients();
+            trainingLoss = _model.Forward(_inputs, _targets, sequenceLength, batchSize, State, State, LossMode.EveryStep, dropout);
+            _model.Backward();
+            gradientNorm = _options.ClipNorm is { } maxNorm
+                ? GradientClipping.ClipByGlobalNorm(_buffers, maxNorm)
+                : GradientClipping.GlobalNorm(_buffers);
+            if (_options.ClipValue is { } clipValue)
+            {
+                GradientClipping.ClipByValue(_buffers, clipValue);
+            }
+
+            CheckDivergence(trainingLoss, gradientNorm);
+            Optimizer.Step(learningRate);
+            Step++;
+            if (++WindowInEpoch == windowsPerEpoch)
+            {
+                Epoch++;
+                WindowInEpoch = 0;
+                State.Clear();
+            }
+
+            double charactersPerSecond = (Step - firstStep) * sequenceLength * batchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            bool evaluate = !validation.IsEmpty && (Step % _options.EvaluateEvery == 0 || LimitReached(clock.Elapsed));
+            if (evaluate)
+            {
+                validationLoss = Evaluate(validation.Span, _options.MaxValidationCharacters);
+                if (double.IsFinite(validationLoss))
+                {
+                    SaveLastGood();
+                    BestValidationLoss = Math.Min(BestValidationLoss, validationLoss);
+                }
+
+                LogEvaluation(_logger, Step, Epoch, trainingLoss, validationLoss, charactersPerSecond);
+            }
+
+            progress?.Report(new TrainingProgress(Step, Epoch, (double)WindowInEpoch / windowsPerEpoch, trainingLoss, validationLoss,
+                charactersPerSecond, gradientNorm, learningRate, evaluate, clock.Elapsed));
+        }
+
+        double speed = (Step - firstStep) * sequenceLength * batchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        return new TrainingResult(Step, Epoch, trainingLoss, validationLoss, BestValidationLoss, speed, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The mean loss in nats per character of predicting <paramref name="ids"/>[1..] from <paramref name="ids"/>[..^1],
+    /// read as one stream in windows of T with the state carried, from a zero state and without dropout.
+    /// </summary>
+    /// <param name="ids">The text as ids.</param>
+    /// <param name="maxCharacters">Read at most this many characters (0 = all).</param>
+    /// <returns>The mean loss, or NaN for a text of fewer than two characters.</returns>
+    public double Evaluate(ReadOnlySpan<int> ids, int maxCharacters = 0)
+    {
+        if (maxCharacters > 0 && ids.Length > maxCharacters + 1)
+        {
+            ids = ids[..(maxCharacters + 1)];
+        }
+
+        return TextScorer.Score(_model, ids, _options.SequenceLength).NatsPerCharacter;
+    }
+
+    private void GatherWindow(ReadOnlySpan<int> training, int streamLength, int offset)
+    {
+        int batchSize = _options.BatchSize;
+        for (int step = 0; step < _options.SequenceLength; step++)
+        {
+            for (int stream = 0; stream < batchSize; stream++)
+            {
+                int position = stream * streamLength + offset + step;
+                _inputs[step * batchSize + stream] = training[position];
+                _targets[step * batchSize + stream] = training[position + 1];
+            }
+        }
+    }
+
+    private bool LimitReached(TimeSpan elapsed) =>
+        (_options.MaxSteps is { } maxSteps && Step >= maxSteps) ||
+        (_options.MaxEpochs is { } maxEpochs && Epoch >= maxEpochs) ||
+        (_options.MaxTime is { } maxTime && elapsed >= maxTime);
+
+    private void CheckDivergence(double loss, double gradientNorm)
+    {
+        if (double.IsNaN(InitialLoss) && double.IsFinite(loss))
+        {
+            InitialLoss = loss;
+        }
+
+        string? reason = !double.IsFinite(loss) ? $"the loss became {loss}"
+            : !double.IsFinite(gradientNorm) ? $"the gradient norm became {gradientNorm}"
+            : loss > _options.DivergenceFactor * InitialLoss ? $"the loss rose to {loss:F3}, over {_options.DivergenceFactor}× its start ({InitialLoss:F3})"
+            : null;
+        if (reason is null)
+        {
+            return;
+        }
+
+        for (int buffer = 0; buffer < _buffers.Length; buffer++)
+        {
+            _lastGood[buffer].CopyTo(_buffers[buffer].Parameters, 0);
+        }
+
+        LogDivergence(_logger, Step, reason);
+        throw new TrainingDivergedException(
+            $"Training diverged at step {Step}: {reason}. The model was reset to its last good parameters; " +
+            $"try a lower learning rate (now {_options.LearningRate}) or gradient clipping (--clip).")
+        {
+            Step = Step,
+        };
+    }
+
+    private void SaveLastGood()
+    {
+        for (int buffer = 0; buffer < _buffers.Length; buffer++)
+        {
+            _buffers[buffer].Parameters.CopyTo(_lastGood[buffer], 0);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "step {Step} epoch {Epoch}: train {TrainingLoss:F4} nats/char, validation {ValidationLoss:F4} nats/char, {CharactersPerSecond:F0} chars/s")]
+    private static partial void LogEvaluation(ILogger logger, long step, int epoch, double trainingLoss, double validationLoss, double charactersPerSecond);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "training diverged at step {Step}: {Reason}")]
+    private static partial void LogDivergence(ILogger logger, long step, string reason);
+}
