@@ -55,7 +55,7 @@ public static class GradientChecker
         return result;
     }
 
-    /// <summary>The numeric gradients of <paramref name="model"/>'s loss on <paramref name="window"/> by fourth-order central differences.</summary>
+    /// <summary>The numeric gradients of <paramref name="model"/>'s loss on <paramref name="window"/> by sixth-order central differences.</summary>
     /// <param name="model">The model; its parameters are perturbed and restored.</param>
     /// <param name="window">The window and its initial state.</param>
     /// <param name="step">ε, the perturbation.</param>

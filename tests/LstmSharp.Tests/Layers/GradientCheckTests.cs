@@ -8,7 +8,7 @@ namespace LstmSharp.Tests.Layers;
 
 /// <summary>
 /// The heart of the suite: hand-derived gradients of every named tensor, the one-hot input and the initial states
-/// against fourth-order central differences, on random shapes, for all three cells, stacking and both loss modes.
+/// against sixth-order central differences, on random shapes, for all three cells, stacking and both loss modes.
 /// </summary>
 public sealed class GradientCheckTests
 {
