@@ -11,7 +11,7 @@ public sealed class LearningRateScheduleTests
     [Theory]
     [InlineData(0L, 0)]
     [InlineData(1_000_000L, 50)]
-    public void Constant_AnyStep_ReturnsTheRate(long step, int epoch) =>
+    public void LearningRateAt_ConstantAnyStep_ReturnsTheRate(long step, int epoch) =>
         Assert.Equal(0.002, new ConstantSchedule(0.002).LearningRateAt(step, epoch));
 
     [Theory]

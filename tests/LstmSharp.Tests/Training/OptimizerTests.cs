@@ -158,7 +158,7 @@ public sealed class OptimizerTests
     }
 
     [Fact]
-    public void StepCount_CountsStepsAndRestores()
+    public void StepCount_StepsThenRestore_CountsOnFromTheRestoredValue()
     {
         var sgd = new Sgd<float>([(new float[4], new float[4])]);
         sgd.Step(0.1);
