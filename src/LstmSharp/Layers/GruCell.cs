@@ -78,6 +78,7 @@ public sealed class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
         for (int step = SequenceLength - 1; step >= 0; step--)
         {
             TotalHiddenGradient(dOutput, step);
+            ObserveStep(step, [], []);
             ReadOnlySpan<T> dHidden = DHiddenTotal;
             ReadOnlySpan<T> gates = StepGates(Gates, step);
             ReadOnlySpan<T> hiddenGates = StepGates(_hiddenGates, step);

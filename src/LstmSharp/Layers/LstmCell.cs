@@ -22,6 +22,7 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
     private T[] _cellStates = [];   // (T + 1, B, H): c_0 then c_1 … c_T
     private T[] _tanhCell = [];     // (T, B, H): tanh(c_t)
     private T[] _dCellCarry = [];   // (B, H): dL/dc carried back through the forget gate
+    private T[] _dCellTotal = [];   // (B, H): dL/dc_t in total, computed only for a backward observer
 
     /// <summary>Creates an LSTM layer with zero parameters.</summary>
     /// <param name="inputSize">I: features per input step.</param>
@@ -37,6 +38,7 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
         _cellStates = new T[(rows + batchSize) * HiddenSize];
         _tanhCell = new T[rows * HiddenSize];
         _dCellCarry = new T[batchSize * HiddenSize];
+        _dCellTotal = new T[batchSize * HiddenSize];
     }
 
     private protected override void ForwardSteps(CellState<T>? initial)
@@ -104,6 +106,11 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
             Span<T> dHidden = DHiddenTotal;
             ReadOnlySpan<T> gates = StepGates(Gates, step);
             Span<T> dGates = StepGates(GatesGradient, step);
+            if (BackwardObserver is not null)
+            {
+                ObserveStep(step, TotalCellGradient(step, dCellCarry), dCellCarry);
+            }
+
             for (int stream = 0; stream < batchSize; stream++)
             {
                 int offset = stream * hiddenSize;
@@ -124,6 +131,27 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
             DHiddenCarry.CopyTo(dInitial.Hidden);
             dCellCarry.CopyTo(dInitial.Cell);
         }
+    }
+
+    /// <summary>dL/dc_t = carried part + dh_t ⊙ o_t ⊙ (1 − tanh²(c_t)), for observers only (the hot path fuses it into <see cref="GateGradients"/>).</summary>
+    private Span<T> TotalCellGradient(int step, ReadOnlySpan<T> dCellCarry)
+    {
+        int hiddenSize = HiddenSize, gateSize = Layout.GateSize, width = BatchSize * hiddenSize;
+        Span<T> total = _dCellTotal.AsSpan(0, width);
+        ReadOnlySpan<T> gates = StepGates(Gates, step);
+        ReadOnlySpan<T> tanhCell = _tanhCell.AsSpan(step * width, width);
+        ReadOnlySpan<T> dHidden = DHiddenTotal;
+        for (int stream = 0; stream < BatchSize; stream++)
+        {
+            for (int unit = 0; unit < hiddenSize; unit++)
+            {
+                int index = stream * hiddenSize + unit;
+                T tanhC = tanhCell[index];
+                total[index] = dCellCarry[index] + dHidden[index] * gates[stream * gateSize + 3 * hiddenSize + unit] * (T.One - tanhC * tanhC);
+            }
+        }
+
+        return total;
     }
 
     /// <summary>

@@ -81,6 +81,9 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         new($"bias_hh_l{layerIndex}", Layout.BiasHhOffset, [Layout.GateSize]),
     ];
 
+    /// <summary>Receives the state gradients of every backward step; <see langword="null"/> (the default) for none.</summary>
+    public IBackwardObserver<T>? BackwardObserver { get; set; }
+
     /// <summary>T of the last forward pass.</summary>
     public int SequenceLength { get; private set; }
 
@@ -290,6 +293,10 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         int width = BatchSize * HiddenSize;
         TensorPrimitives.Add(dOutput.Slice(step * width, width), DHiddenCarry, DHiddenTotal);
     }
+
+    /// <summary>Reports step <paramref name="step"/>'s state gradients to the observer; call after <see cref="TotalHiddenGradient"/>.</summary>
+    private protected void ObserveStep(int step, ReadOnlySpan<T> dCell, ReadOnlySpan<T> dCellCarried) =>
+        BackwardObserver?.OnBackwardStep(this, step, DHiddenTotal, DHiddenCarry, dCell, dCellCarried);
 
     /// <summary>h_{t-1}, shape (B, H), for step index <paramref name="step"/> in [0, T).</summary>
     private protected Span<T> PreviousHidden(int step) => HiddenStates.AsSpan(step * BatchSize * HiddenSize, BatchSize * HiddenSize);

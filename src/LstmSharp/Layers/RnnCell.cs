@@ -44,6 +44,7 @@ public sealed class RnnCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
         for (int step = SequenceLength - 1; step >= 0; step--)
         {
             TotalHiddenGradient(dOutput, step);
+            ObserveStep(step, [], []);
             ReadOnlySpan<T> dHidden = DHiddenTotal;
             ReadOnlySpan<T> hidden = StepGates(Gates, step);  // h_t, kept in the gate buffer
             Span<T> dGates = StepGates(GatesGradient, step);
