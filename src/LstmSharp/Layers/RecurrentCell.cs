@@ -125,13 +125,30 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         _inputWasIds = true;
         inputIds.CopyTo(_inputIds);
 
-        // Gather: row r of x·W_ihᵀ for a one-hot x is column id of W_ih, which is row id of W_ihᵀ.
+        // Gather: row r of x·W_ihᵀ for a one-hot x is column id of W_ih, which is row id of W_ihᵀ. Transposing costs
+        // G·H·I, so a window with fewer rows than I (sampling: one row) reads the columns in place instead.
         int gateSize = Layout.GateSize;
-        Transpose(WeightIh, gateSize, InputSize, _weightIhTransposed);
         PrepareInputBias();
-        for (int row = 0; row < inputIds.Length; row++)
+        if (inputIds.Length < InputSize)
         {
-            TensorPrimitives.Add(_weightIhTransposed.AsSpan(inputIds[row] * gateSize, gateSize), _inputBias, Gates.AsSpan(row * gateSize, gateSize));
+            ReadOnlySpan<T> weightIh = WeightIh;
+            for (int row = 0; row < inputIds.Length; row++)
+            {
+                Span<T> gates = Gates.AsSpan(row * gateSize, gateSize);
+                int id = inputIds[row];
+                for (int gate = 0; gate < gateSize; gate++)
+                {
+                    gates[gate] = weightIh[gate * InputSize + id] + _inputBias[gate];
+                }
+            }
+        }
+        else
+        {
+            Transpose(WeightIh, gateSize, InputSize, _weightIhTransposed);
+            for (int row = 0; row < inputIds.Length; row++)
+            {
+                TensorPrimitives.Add(_weightIhTransposed.AsSpan(inputIds[row] * gateSize, gateSize), _inputBias, Gates.AsSpan(row * gateSize, gateSize));
+            }
         }
 
         RunForward(initial, output, final);
