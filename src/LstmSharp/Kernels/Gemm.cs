@@ -854,17 +854,20 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
-    /// A fixed set of background threads that run the slices of one call while the caller runs slice 0.
-    /// One call at a time: a concurrent caller finds the gate taken and runs on its own thread, which gives the same bits.
+    /// A fixed set of background threads that help the caller with the slices of one call. Slices are claimed through a
+    /// counter, and the caller claims whatever is left, so a worker that the OS has not yet scheduled never holds the
+    /// call up. One call at a time: a concurrent caller finds the gate taken and runs alone, which gives the same bits.
     /// </summary>
     private static class Workers
     {
+        // s_state: the number of workers inside the current call, plus Closed once the caller has stopped admitting them.
+        private const int Closed = 1 << 30;
         private static readonly Lock s_gate = new();
-        private static readonly ManualResetEventSlim s_done = new(false, 2000);
         private static ManualResetEventSlim[] s_start = [];
         private static Job s_job;
         private static delegate*<in Job, int, void> s_body;
-        private static int s_pending;
+        private static int s_nextSlice;
+        private static int s_state = Closed;
 
         public static bool TryRun(delegate*<in Job, int, void> body, Job job)
         {
@@ -879,20 +882,36 @@ internal static unsafe class Gemm
                 EnsureThreads(helpers);
                 s_job = job;
                 s_body = body;
-                s_done.Reset();
-                Volatile.Write(ref s_pending, helpers);
+                s_nextSlice = 0;
+                Volatile.Write(ref s_state, 0);
                 for (int w = 0; w < helpers; w++)
                 {
                     s_start[w].Set();
                 }
 
-                body(in job, 0);
-                s_done.Wait();
+                RunSlices();
+                Interlocked.Or(ref s_state, Closed);
+                SpinWait spin = default;
+                while (Volatile.Read(ref s_state) != Closed)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+
                 return true;
             }
             finally
             {
                 s_gate.Exit();
+            }
+        }
+
+        private static void RunSlices()
+        {
+            int parts = s_job.Parts;
+            int slice;
+            while ((slice = Interlocked.Increment(ref s_nextSlice) - 1) < parts)
+            {
+                s_body(in s_job, slice);
             }
         }
 
@@ -908,24 +927,31 @@ internal static unsafe class Gemm
             for (int w = s_start.Length; w < count; w++)
             {
                 ManualResetEventSlim signal = new(false, 2000);
-                int part = w + 1;
                 start[w] = signal;
-                new Thread(() => Loop(signal, part)) { IsBackground = true, Name = $"LstmSharp GEMM {part}" }.Start();
+                new Thread(() => Loop(signal)) { IsBackground = true, Name = $"LstmSharp GEMM {w + 1}" }.Start();
             }
 
             s_start = start;
         }
 
-        private static void Loop(ManualResetEventSlim start, int part)
+        private static void Loop(ManualResetEventSlim start)
         {
             while (true)
             {
                 start.Wait();
                 start.Reset();
-                s_body(in s_job, part);
-                if (Interlocked.Decrement(ref s_pending) == 0)
+                int state = Volatile.Read(ref s_state);
+                while ((state & Closed) == 0)
                 {
-                    s_done.Set();
+                    int seen = Interlocked.CompareExchange(ref s_state, state + 1, state);
+                    if (seen == state)
+                    {
+                        RunSlices();
+                        Interlocked.Decrement(ref s_state);
+                        break;
+                    }
+
+                    state = seen;
                 }
             }
         }
