@@ -645,23 +645,28 @@ internal static unsafe class Gemm
             }
             else
             {
-                // A·Bᵀ: each column of the panel is a contiguous row of the stored B.
-                for (int q = 0; q < nr; q++)
+                // A·Bᵀ: each column of the panel is a contiguous row of the stored B. Transpose 16 steps of k at a
+                // time so the (16, NR) patch being written stays in L1.
+                for (int p0 = 0; p0 < kc; p0 += 16)
                 {
-                    T* to = panel + q;
-                    if (q < columns)
+                    int p1 = Math.Min(kc, p0 + 16);
+                    for (int q = 0; q < nr; q++)
                     {
-                        T* from = source + q * bcs;
-                        for (int p = 0; p < kc; p++)
+                        T* to = panel + q;
+                        if (q < columns)
                         {
-                            to[(nint)p * nr] = from[p * brs];
+                            T* from = source + q * bcs;
+                            for (int p = p0; p < p1; p++)
+                            {
+                                to[(nint)p * nr] = from[p * brs];
+                            }
                         }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++)
+                        else
                         {
-                            to[(nint)p * nr] = T.Zero;
+                            for (int p = p0; p < p1; p++)
+                            {
+                                to[(nint)p * nr] = T.Zero;
+                            }
                         }
                     }
                 }
