@@ -36,7 +36,7 @@ internal static unsafe class Gemm
 
     // Shape thresholds for the small-row paths, measured on Zen 4 (see GemmBenchmarks).
     private const int AxpyMaxRows = 4;
-    private const int DotMaxRows = 64;
+    private const int DotMaxRows = 256;
 
     // Below this many multiply-adds per thread, waking a worker costs more than it saves.
     private const long MinMultiplyAddsPerThread = 1L << 20;
