@@ -50,11 +50,11 @@ internal sealed class TrainCommand
 
     private readonly Option<string> _cell = Choice("--cell", "The recurrent cell.", "lstm", "lstm", "gru", "rnn");
     private readonly Option<int> _hidden = Value("--hidden", "Hidden size of every layer.", 128);
-    private readonly Option<int> _layers = Value("--layers", "Stacked recurrent layers.", 2);
+    private readonly Option<int> _layers = Value("--layers", "Stacked recurrent layers.", 1);
     private readonly Option<int> _sequenceLength = Value("--seq-length", "Characters per truncated-BPTT window.", 64);
-    private readonly Option<int> _batch = Value("--batch", "Streams trained in parallel.", 32);
+    private readonly Option<int> _batch = Value("--batch", "Streams trained in parallel.", 16);
     private readonly Option<string> _optimizer = Choice("--optimizer", "The optimizer.", "adam", "sgd", "adagrad", "rmsprop", "adam", "adamw");
-    private readonly Option<double> _learningRate = Value("--lr", "Learning rate.", 2e-3);
+    private readonly Option<double> _learningRate = Value("--lr", "Learning rate.", 3e-3);
 
     private readonly Option<double?> _learningRateDecay = new("--lr-decay")
     {
