@@ -55,7 +55,7 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
 
         return _live.Progress()
             .AutoClear(false)
-            .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .Columns(new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
             .Start(context =>
             {
                 _bar = context.AddTask("starting…", autoStart: true, maxValue: BarMax);
@@ -97,7 +97,7 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         {
             _lastShown = value.Elapsed;
             double fraction = Fraction(value);
-            string status = Describe(value, fraction);
+            string status = Describe(value, fraction, compact: _bar is not null);
             if (_bar is not null)
             {
                 _bar.Description = Markup.Escape(status);
@@ -137,7 +137,8 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         return Math.Clamp(fraction, 0, 1);
     }
 
-    private string Describe(TrainingProgress value, double fraction)
+    /// <summary>The status line; <paramref name="compact"/> drops units to fit beside the bar on an 80-column terminal.</summary>
+    private string Describe(TrainingProgress value, double fraction, bool compact)
     {
         CultureInfo invariant = CultureInfo.InvariantCulture;
         string steps = _limits.MaxSteps is { } maxSteps
@@ -147,6 +148,15 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
             ? "val -"
             : string.Create(invariant, $"val {value.ValidationLoss:F3} nats/char ({value.ValidationBitsPerCharacter:F3} bits/char)");
         string eta = fraction > 0 ? Durations.Format(value.Elapsed * ((1 - fraction) / fraction)) : "?";
+        if (compact)
+        {
+            string shortValidation = double.IsNaN(value.ValidationLoss)
+                ? "-"
+                : string.Create(invariant, $"{value.ValidationLoss:F3}/{value.ValidationBitsPerCharacter:F2}");
+            return string.Create(invariant,
+                $"step {steps} ep {value.Epoch + value.EpochFraction:F2} train {value.TrainingLoss:F3}/{value.TrainingBitsPerCharacter:F2} val {shortValidation} nats/bits per char {Speed(value.CharactersPerSecond)} ch/s ETA {eta}");
+        }
+
         return string.Create(invariant,
             $"step {steps} | epoch {value.Epoch + value.EpochFraction:F2} | train {value.TrainingLoss:F3} nats/char ({value.TrainingBitsPerCharacter:F3} bits/char) | {validation} | {Speed(value.CharactersPerSecond)} chars/s | ETA {eta}");
     }
