@@ -159,46 +159,32 @@ public sealed class Sampler
         int count = logits.Length;
         if (_options.TopK > 0 || _options.TopP < 1)
         {
-            // Sort ids by probability, descending, then keep the top-k and the top-p nucleus.
-            for (int id = 0; id < count; id++)
+            // Pop ids from a max-heap, most likely first, until the top-k or top-p nucleus is complete: only the kept
+            // ids are ordered, and nothing is allocated.
+            int limit = _options.TopK > 0 ? Math.Min(_options.TopK, count) : count;
+            BuildHeap(count);
+            int heapSize = count, kept = 0;
+            double keptMass = 0;
+            while (kept < limit && keptMass < _options.TopP * sum)
             {
-                _order[id] = id;
+                int id = PopHeap(ref heapSize);
+                _order[count - 1 - kept] = id;   // popped ids collect at the end of the array, most likely last
+                keptMass += _probabilities[id];
+                kept++;
             }
 
-            _order.AsSpan().Sort(new MostLikelyFirst(_probabilities));
-            if (_options.TopK > 0)
+            double target = _random.NextDouble() * keptMass;
+            for (int rank = 0; rank < kept - 1; rank++)
             {
-                count = Math.Min(count, _options.TopK);
-            }
-
-            double kept = 0;
-            for (int rank = 0; rank < count; rank++)
-            {
-                kept += _probabilities[_order[rank]];
-                if (kept >= _options.TopP * sum)
-                {
-                    count = rank + 1;
-                    break;
-                }
-            }
-
-            double total = 0;
-            for (int rank = 0; rank < count; rank++)
-            {
-                total += _probabilities[_order[rank]];
-            }
-
-            double target = _random.NextDouble() * total;
-            for (int rank = 0; rank < count - 1; rank++)
-            {
-                target -= _probabilities[_order[rank]];
+                int id = _order[count - 1 - rank];
+                target -= _probabilities[id];
                 if (target < 0)
                 {
-                    return _order[rank];
+                    return id;
                 }
             }
 
-            return _order[count - 1];
+            return _order[count - kept];
         }
 
         double threshold = _random.NextDouble() * sum;
@@ -237,13 +223,53 @@ public sealed class Sampler
         }
     }
 
-    /// <summary>Orders ids by probability, descending, ties by id: a struct so sorting allocates nothing.</summary>
-    private readonly struct MostLikelyFirst(float[] probabilities) : IComparer<int>
+    private void BuildHeap(int count)
     {
-        public int Compare(int left, int right)
+        for (int id = 0; id < count; id++)
         {
-            int order = probabilities[right].CompareTo(probabilities[left]);
-            return order != 0 ? order : left.CompareTo(right);
+            _order[id] = id;
+        }
+
+        for (int node = count / 2 - 1; node >= 0; node--)
+        {
+            SiftDown(node, count);
         }
     }
+
+    private int PopHeap(ref int heapSize)
+    {
+        int top = _order[0];
+        _order[0] = _order[--heapSize];
+        SiftDown(0, heapSize);
+        return top;
+    }
+
+    private void SiftDown(int node, int heapSize)
+    {
+        while (true)
+        {
+            int largest = node, left = 2 * node + 1, right = left + 1;
+            if (left < heapSize && MoreLikely(_order[left], _order[largest]))
+            {
+                largest = left;
+            }
+
+            if (right < heapSize && MoreLikely(_order[right], _order[largest]))
+            {
+                largest = right;
+            }
+
+            if (largest == node)
+            {
+                return;
+            }
+
+            (_order[node], _order[largest]) = (_order[largest], _order[node]);
+            node = largest;
+        }
+    }
+
+    /// <summary>Higher probability first; ties go to the lower id, so the order is total and the result deterministic.</summary>
+    private bool MoreLikely(int left, int right) =>
+        _probabilities[left] > _probabilities[right] || (_probabilities[left] == _probabilities[right] && left < right);
 }

@@ -27,6 +27,8 @@ public sealed class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
     {
     }
 
+    private protected override bool FoldsHiddenBias => false;
+
     private protected override void ResizeCellWorkspace(int rows, int batchSize)
     {
         _hiddenGates = new T[rows * Layout.GateSize];
@@ -58,13 +60,13 @@ public sealed class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
                 TensorPrimitives.Sigmoid(resetAndUpdate, resetAndUpdate);
 
                 int offset = stream * hiddenSize;
-                for (int unit = 0; unit < hiddenSize; unit++)
-                {
-                    T reset = row[unit], update = row[hiddenSize + unit];
-                    T candidate = T.Tanh(row[2 * hiddenSize + unit] + reset * hiddenRow[2 * hiddenSize + unit]);
-                    row[2 * hiddenSize + unit] = candidate;
-                    hidden[offset + unit] = (T.One - update) * candidate + update * previous[offset + unit];
-                }
+                ReadOnlySpan<T> reset = row[..hiddenSize], update = row.Slice(hiddenSize, hiddenSize);
+                Span<T> candidate = row.Slice(2 * hiddenSize, hiddenSize);
+                Span<T> next = hidden.Slice(offset, hiddenSize);
+                TensorPrimitives.MultiplyAdd(reset, hiddenRow.Slice(2 * hiddenSize, hiddenSize), candidate, candidate);   // n = tanh(x_n + r ⊙ h_n)
+                TensorPrimitives.Tanh(candidate, candidate);
+                TensorPrimitives.Subtract(previous.Slice(offset, hiddenSize), candidate, next);   // h' = n + z ⊙ (h − n)
+                TensorPrimitives.MultiplyAdd(update, next, candidate, next);
             }
         }
     }
@@ -76,6 +78,7 @@ public sealed class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
         for (int step = SequenceLength - 1; step >= 0; step--)
         {
             TotalHiddenGradient(dOutput, step);
+            ObserveStep(step, [], []);
             ReadOnlySpan<T> dHidden = DHiddenTotal;
             ReadOnlySpan<T> gates = StepGates(Gates, step);
             ReadOnlySpan<T> hiddenGates = StepGates(_hiddenGates, step);

@@ -24,6 +24,9 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     private bool _inputWasIds;
     private T[] _dHiddenCarry = [];    // (B, H): dL/dh_{t-1} carried back through W_hh
     private T[] _dHiddenTotal = [];    // (B, H): dL/dh_t, the output gradient plus the carried part
+    private readonly T[] _weightIhTransposed;   // (I, G·H): W_ihᵀ, so a one-hot gather reads one contiguous row
+    private readonly T[] _dWeightIhTransposed;  // (I, G·H): the scatter target of dW_ih for id input
+    private readonly T[] _inputBias;            // (G·H): b_ih, plus b_hh for cells that fold it in
 
     /// <summary>Creates a layer with zero parameters.</summary>
     /// <param name="layout">The layer's type and sizes.</param>
@@ -35,6 +38,9 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         Layout = layout;
         Parameters = new T[layout.Count];
         Gradients = new T[layout.Count];
+        _weightIhTransposed = new T[layout.GateSize * layout.InputSize];
+        _dWeightIhTransposed = new T[layout.GateSize * layout.InputSize];
+        _inputBias = new T[layout.GateSize];
     }
 
     /// <summary>The layer's type, sizes and the offsets of its tensors in <see cref="Parameters"/>.</summary>
@@ -75,6 +81,9 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         new($"bias_hh_l{layerIndex}", Layout.BiasHhOffset, [Layout.GateSize]),
     ];
 
+    /// <summary>Receives the state gradients of every backward step; <see langword="null"/> (the default) for none.</summary>
+    public IBackwardObserver<T>? BackwardObserver { get; set; }
+
     /// <summary>T of the last forward pass.</summary>
     public int SequenceLength { get; private set; }
 
@@ -84,7 +93,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>(T + 1, B, H): h_0 (the initial state) followed by h_1 … h_T of the last forward pass.</summary>
     private protected T[] HiddenStates { get; private set; } = [];
 
-    /// <summary>(T, B, G·H): the input projection x·W_ihᵀ + b_ih, then whatever the cell keeps per gate.</summary>
+    /// <summary>(T, B, G·H): the input projection x·W_ihᵀ + b_ih (+ b_hh, see <see cref="FoldsHiddenBias"/>), then whatever the cell keeps per gate.</summary>
     private protected T[] Gates { get; private set; } = [];
 
     /// <summary>(T, B, G·H): dL/d(pre-activation) of the input projection, filled by <see cref="BackwardSteps"/>.</summary>
@@ -116,17 +125,29 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         _inputWasIds = true;
         inputIds.CopyTo(_inputIds);
 
-        // Gather: row r of x·W_ihᵀ for a one-hot x is column id of W_ih.
+        // Gather: row r of x·W_ihᵀ for a one-hot x is column id of W_ih, which is row id of W_ihᵀ. Transposing costs
+        // G·H·I, so a window with fewer rows than I (sampling: one row) reads the columns in place instead.
         int gateSize = Layout.GateSize;
-        ReadOnlySpan<T> weightIh = WeightIh;
-        ReadOnlySpan<T> biasIh = BiasIh;
-        for (int row = 0; row < inputIds.Length; row++)
+        PrepareInputBias();
+        if (inputIds.Length < InputSize)
         {
-            Span<T> gates = Gates.AsSpan(row * gateSize, gateSize);
-            int id = inputIds[row];
-            for (int gate = 0; gate < gateSize; gate++)
+            ReadOnlySpan<T> weightIh = WeightIh;
+            for (int row = 0; row < inputIds.Length; row++)
             {
-                gates[gate] = weightIh[gate * InputSize + id] + biasIh[gate];
+                Span<T> gates = Gates.AsSpan(row * gateSize, gateSize);
+                int id = inputIds[row];
+                for (int gate = 0; gate < gateSize; gate++)
+                {
+                    gates[gate] = weightIh[gate * InputSize + id] + _inputBias[gate];
+                }
+            }
+        }
+        else
+        {
+            Transpose(WeightIh, gateSize, InputSize, _weightIhTransposed);
+            for (int row = 0; row < inputIds.Length; row++)
+            {
+                TensorPrimitives.Add(_weightIhTransposed.AsSpan(inputIds[row] * gateSize, gateSize), _inputBias, Gates.AsSpan(row * gateSize, gateSize));
             }
         }
 
@@ -151,9 +172,10 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         int rows = sequenceLength * batchSize;
         int gateSize = Layout.GateSize;
         Span<T> gates = Gates.AsSpan(0, rows * gateSize);
+        PrepareInputBias();
         for (int row = 0; row < rows; row++)
         {
-            BiasIh.CopyTo(gates.Slice(row * gateSize, gateSize));
+            _inputBias.CopyTo(gates.Slice(row * gateSize, gateSize));
         }
 
         Gemm.MultiplyTransposedBAdd<T>(input, WeightIh, rows, InputSize, gateSize, gates);
@@ -194,14 +216,19 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         Span<T> dWeightIh = Gradients.AsSpan(Layout.WeightIhOffset, gateSize * InputSize);
         if (_inputWasIds)
         {
-            // Scatter: only column id of dW_ih receives row r of dGates.
+            // Scatter: only column id of dW_ih (row id of its transpose) receives row r of dGates.
+            Array.Clear(_dWeightIhTransposed);
             for (int row = 0; row < rows; row++)
             {
-                int id = _inputIds[row];
-                ReadOnlySpan<T> dGatesRow = dGates.Slice(row * gateSize, gateSize);
-                for (int gate = 0; gate < gateSize; gate++)
+                Span<T> target = _dWeightIhTransposed.AsSpan(_inputIds[row] * gateSize, gateSize);
+                TensorPrimitives.Add(target, dGates.Slice(row * gateSize, gateSize), target);
+            }
+
+            for (int gate = 0; gate < gateSize; gate++)
+            {
+                for (int input = 0; input < InputSize; input++)
                 {
-                    dWeightIh[gate * InputSize + id] += dGatesRow[gate];
+                    dWeightIh[gate * InputSize + input] += _dWeightIhTransposed[input * gateSize + gate];
                 }
             }
         }
@@ -284,6 +311,10 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         TensorPrimitives.Add(dOutput.Slice(step * width, width), DHiddenCarry, DHiddenTotal);
     }
 
+    /// <summary>Reports step <paramref name="step"/>'s state gradients to the observer; call after <see cref="TotalHiddenGradient"/>.</summary>
+    private protected void ObserveStep(int step, ReadOnlySpan<T> dCell, ReadOnlySpan<T> dCellCarried) =>
+        BackwardObserver?.OnBackwardStep(this, step, DHiddenTotal, DHiddenCarry, dCell, dCellCarried);
+
     /// <summary>h_{t-1}, shape (B, H), for step index <paramref name="step"/> in [0, T).</summary>
     private protected Span<T> PreviousHidden(int step) => HiddenStates.AsSpan(step * BatchSize * HiddenSize, BatchSize * HiddenSize);
 
@@ -293,6 +324,35 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Row block of a (T, B, G·H) buffer for step index <paramref name="step"/>.</summary>
     private protected Span<T> StepGates(T[] buffer, int step) =>
         buffer.AsSpan(step * BatchSize * Layout.GateSize, BatchSize * Layout.GateSize);
+
+    /// <summary>
+    /// Whether the cell adds b_hh together with b_ih in the input projection (LSTM, RNN: both biases simply add); the
+    /// GRU keeps b_hh with the recurrent part because r multiplies it.
+    /// </summary>
+    private protected virtual bool FoldsHiddenBias => true;
+
+    private void PrepareInputBias()
+    {
+        if (FoldsHiddenBias)
+        {
+            TensorPrimitives.Add(BiasIh, BiasHh, _inputBias);
+        }
+        else
+        {
+            BiasIh.CopyTo(_inputBias);
+        }
+    }
+
+    private static void Transpose(ReadOnlySpan<T> source, int rows, int columns, Span<T> destination)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            for (int column = 0; column < columns; column++)
+            {
+                destination[column * rows + row] = source[row * columns + column];
+            }
+        }
+    }
 
     private void RunForward(CellState<T>? initial, Span<T> output, CellState<T> final)
     {

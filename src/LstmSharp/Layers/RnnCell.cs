@@ -31,13 +31,7 @@ public sealed class RnnCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
         int batchSize = BatchSize, hiddenSize = HiddenSize;
         for (int step = 0; step < SequenceLength; step++)
         {
-            Span<T> gates = StepGates(Gates, step);     // (B, H)
-            for (int stream = 0; stream < batchSize; stream++)
-            {
-                Span<T> row = gates.Slice(stream * hiddenSize, hiddenSize);
-                TensorPrimitives.Add(row, BiasHh, row);
-            }
-
+            Span<T> gates = StepGates(Gates, step);     // (B, H): x·W_ihᵀ + b_ih + b_hh
             Gemm.MultiplyTransposedBAdd<T>(PreviousHidden(step), WeightHh, batchSize, hiddenSize, hiddenSize, gates);
             TensorPrimitives.Tanh(gates, gates);
             gates.CopyTo(NextHidden(step));
@@ -50,13 +44,14 @@ public sealed class RnnCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
         for (int step = SequenceLength - 1; step >= 0; step--)
         {
             TotalHiddenGradient(dOutput, step);
+            ObserveStep(step, [], []);
             ReadOnlySpan<T> dHidden = DHiddenTotal;
             ReadOnlySpan<T> hidden = StepGates(Gates, step);  // h_t, kept in the gate buffer
             Span<T> dGates = StepGates(GatesGradient, step);
-            for (int index = 0; index < dGates.Length; index++)
-            {
-                dGates[index] = dHidden[index] * (T.One - hidden[index] * hidden[index]);
-            }
+            // dL/da = dh ⊙ (1 − h²)
+            TensorPrimitives.Multiply(hidden, hidden, dGates);
+            TensorPrimitives.Subtract(T.One, dGates, dGates);
+            TensorPrimitives.Multiply(dGates, dHidden, dGates);
 
             CarryHiddenGradient(step, DHiddenCarry);
         }

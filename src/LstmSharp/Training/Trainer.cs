@@ -134,22 +134,7 @@ public sealed partial class Trainer
             cancellationToken.ThrowIfCancellationRequested();
             GatherWindow(training.Span, streamLength, WindowInEpoch * sequenceLength);
             double learningRate = _options.Schedule?.LearningRateAt(Step, Epoch) ?? _options.LearningRate;
-            Dropout? dropout = _options.Dropout > 0 ? new Dropout(_options.Dropout, _options.Seed * 0x9E3779B97F4A7C15UL + (ulong)Step) : null;
-
-            _model.ZeroGradients();
-            trainingLoss = _model.Forward(_inputs, _targets, sequenceLength, batchSize, State, State, LossMode.EveryStep, dropout);
-            _model.Backward();
-            gradientNorm = _options.ClipNorm is { } maxNorm
-                ? GradientClipping.ClipByGlobalNorm(_buffers, maxNorm)
-                : GradientClipping.GlobalNorm(_buffers);
-            if (_options.ClipValue is { } clipValue)
-            {
-                GradientClipping.ClipByValue(_buffers, clipValue);
-            }
-
-            CheckDivergence(trainingLoss, gradientNorm);
-            Optimizer.Step(learningRate);
-            Step++;
+            (trainingLoss, gradientNorm) = TrainStep(_inputs, _targets, learningRate);
             if (++WindowInEpoch == windowsPerEpoch)
             {
                 Epoch++;
@@ -177,6 +162,37 @@ public sealed partial class Trainer
 
         double speed = (Step - firstStep) * sequenceLength * batchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         return new TrainingResult(Step, Epoch, trainingLoss, validationLoss, BestValidationLoss, speed, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// One optimizer step on one window, continuing from the carried <see cref="State"/>: forward, backward, clipping,
+    /// the divergence check and the update. <see cref="Train(ReadOnlyMemory{int}, ReadOnlyMemory{int}, IProgress{TrainingProgress}?, CancellationToken)"/>
+    /// calls this for every window; call it directly to feed windows from your own pipeline.
+    /// </summary>
+    /// <param name="inputs">(T, B): input ids, time-major.</param>
+    /// <param name="targets">(T, B): target ids.</param>
+    /// <param name="learningRate">The learning rate for this step.</param>
+    /// <returns>The window's mean loss (nats per character) and the gradient norm before clipping.</returns>
+    /// <exception cref="ArgumentException">A length does not match T·B or an id is out of range.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or gradients diverged; the model holds the last good parameters.</exception>
+    public (double Loss, double GradientNorm) TrainStep(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, double learningRate)
+    {
+        Dropout? dropout = _options.Dropout > 0 ? new Dropout(_options.Dropout, _options.Seed * 0x9E3779B97F4A7C15UL + (ulong)Step) : null;
+        _model.ZeroGradients();
+        double loss = _model.Forward(inputs, targets, _options.SequenceLength, _options.BatchSize, State, State, LossMode.EveryStep, dropout);
+        _model.Backward();
+        double gradientNorm = _options.ClipNorm is { } maxNorm
+            ? GradientClipping.ClipByGlobalNorm(_buffers, maxNorm)
+            : GradientClipping.GlobalNorm(_buffers);
+        if (_options.ClipValue is { } clipValue)
+        {
+            GradientClipping.ClipByValue(_buffers, clipValue);
+        }
+
+        CheckDivergence(loss, gradientNorm);
+        Optimizer.Step(learningRate);
+        Step++;
+        return (loss, gradientNorm);
     }
 
     /// <summary>
