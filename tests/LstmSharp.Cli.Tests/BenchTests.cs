@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace LstmSharp.Cli.Tests;
+
+public sealed partial class BenchTests
+{
+    [GeneratedRegex(@"^lstmsharp step gru V=11 H=8 T=5 B=2: \d+ chars/s  [\d.]+ ms/step  [\d.]+ GFLOP/s\(dense-equiv\)  0 B/step allocated  threads=1\r?\n$")]
+    private static partial Regex StepLine();
+
+    [GeneratedRegex(@"^lstmsharp sample lstm V=9 H=16: \d+ chars/s  0 B/char allocated  threads=2\r?\n$")]
+    private static partial Regex SampleLine();
+
+    [Fact]
+    public void BenchStep_SmallModel_PrintsTheAnchorShapedLineWithNoAllocation()
+    {
+        CliResult result = CliRunner.Run("bench", "step", "--cell", "gru", "--vocab", "11", "--hidden", "8", "--seq-length", "5", "--batch", "2", "--steps", "30", "--threads", "1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(StepLine(), result.Out);
+    }
+
+    [Fact]
+    public void BenchSample_SmallModel_PrintsTheAnchorShapedLineWithNoAllocation()
+    {
+        CliResult result = CliRunner.Run("bench", "sample", "--vocab", "9", "--hidden", "16", "--chars", "300", "--threads", "2");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(SampleLine(), result.Out);
+    }
+
+    [Fact]
+    public void BenchStep_UnknownCell_OneLineUsageError()
+    {
+        CliResult result = CliRunner.Run("bench", "step", "--cell", "transformer");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--cell must be lstm, gru or rnn", result.Error, StringComparison.Ordinal);
+    }
+}
