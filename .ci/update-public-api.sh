@@ -25,9 +25,12 @@ if [ "${1:-}" = "--reset" ]; then
   printf '#nullable enable\n' > "$unshipped"
 fi
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
 # Whatever is still wrong (API removed or changed: RS0017 names the line to delete) fails this build and is listed.
-if ! dotnet build "$project" -c Release -p:TrackPublicApi=true -nologo -clp:NoSummary > /tmp/public-api-build.log 2>&1; then
-  grep -oE '(error|warning) RS[0-9]+: .*' /tmp/public-api-build.log | sort -u >&2
+if ! dotnet build "$project" -c Release -p:TrackPublicApi=true -nologo -clp:NoSummary > "$log" 2>&1; then
+  grep -oE '(error|warning) RS[0-9]+: .*' "$log" | sort -u >&2
   echo "PublicAPI files updated, but the build still reports the diagnostics above" >&2
   exit 1
 fi
