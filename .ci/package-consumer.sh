@@ -27,18 +27,24 @@ feed=artifacts/packages
 mkdir -p "$feed"
 cache=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: //p')
 cleanup() {
-  rm -f "$feed/LstmSharp.$version.nupkg" "$feed/LstmSharp.$version.snupkg"
-  [ -n "$cache" ] && rm -rf "$cache/lstmsharp/$version"
+  rm -f "$feed"/LstmSharp*."$version".nupkg "$feed"/LstmSharp*."$version".snupkg
+  [ -n "$cache" ] && rm -rf "$cache/lstmsharp/$version" "$cache/lstmsharp.onnx/$version"
 }
 trap cleanup EXIT
 
-dotnet pack src/LstmSharp/LstmSharp.csproj -c Release $no_build -o "$feed" -p:Version="$version" -nologo -clp:NoSummary \
-  || fail "dotnet pack"
+for project in src/LstmSharp/LstmSharp.csproj src/LstmSharp.Onnx/LstmSharp.Onnx.csproj; do
+  dotnet pack "$project" -c Release $no_build -o "$feed" -p:Version="$version" -nologo -clp:NoSummary \
+    || fail "dotnet pack $project"
+done
 for file in "$feed/LstmSharp.$version.nupkg" "$feed/LstmSharp.$version.snupkg"; do
   [ -s "$file" ] || fail "$file was not produced"
 done
 unzip -l "$feed/LstmSharp.$version.nupkg" | grep -q ' README.md$' || fail "README.md is not in the package"
 unzip -l "$feed/LstmSharp.$version.nupkg" | grep -q 'lib/net10.0/LstmSharp.xml$' || fail "the XML docs are not in the package"
+# The core package depends on exactly System.Numerics.Tensors and Microsoft.Extensions.Logging.Abstractions.
+dependencies=$(unzip -p "$feed/LstmSharp.$version.nupkg" LstmSharp.nuspec | grep -o 'dependency id="[^"]*"' | sort -u | tr '\n' ' ')
+[ "$dependencies" = 'dependency id="Microsoft.Extensions.Logging.Abstractions" dependency id="System.Numerics.Tensors" ' ] \
+  || fail "unexpected dependencies of the LstmSharp package: $dependencies"
 
 consumer=tests/consumer/Consumer.csproj
 dotnet build "$consumer" -c Release -p:LstmSharpVersion="$version" -nologo -clp:NoSummary || fail "consumer build"
