@@ -40,16 +40,23 @@ public sealed class Corpus
         return new Corpus(vocabulary, vocabulary.Encode(text));
     }
 
-    /// <summary>Reads a UTF-8 text file (a leading byte-order mark is skipped).</summary>
+    /// <summary>
+    /// Reads a UTF-8 text file exactly as it is: a leading byte-order mark is skipped, line endings are kept (CRLF is
+    /// two characters), and nothing is normalised.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="vocabulary">An existing vocabulary (a model's), or <see langword="null"/> to build one from the file.</param>
+    /// <param name="replaceInvalidUtf8">
+    /// Decode each invalid UTF-8 sequence as U+FFFD instead of rejecting the file. Off by default, because a file that
+    /// is not UTF-8 is usually not text at all.
+    /// </param>
     /// <returns>The corpus.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">
     /// The file is empty, is not UTF-8 text (invalid UTF-8 or a NUL byte, reported with its byte offset), or holds a
     /// character the given vocabulary lacks.
     /// </exception>
-    public static Corpus FromFile(string path, Vocabulary? vocabulary = null)
+    public static Corpus FromFile(string path, Vocabulary? vocabulary = null, bool replaceInvalidUtf8 = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -60,7 +67,7 @@ public sealed class Corpus
         // Pass 1: validate, count characters and collect the distinct ones.
         var seen = new bool[ScalarCount];
         long count = 0;
-        ReadScalars(path, value =>
+        ReadScalars(path, replaceInvalidUtf8, value =>
         {
             seen[value] = true;
             count++;
@@ -99,7 +106,7 @@ public sealed class Corpus
 
         var ids = new int[count];
         int position = 0;
-        ReadScalars(path, value =>
+        ReadScalars(path, replaceInvalidUtf8, value =>
         {
             int id = idOf[value];
             if (id < 0)
@@ -131,7 +138,7 @@ public sealed class Corpus
         return (Ids.AsMemory(0, trainingLength), Ids.AsMemory(trainingLength));
     }
 
-    private static void ReadScalars(string path, Action<int> onScalar)
+    private static void ReadScalars(string path, bool replaceInvalid, Action<int> onScalar)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
@@ -160,10 +167,12 @@ public sealed class Corpus
                         break;
                     }
 
-                    if (status != OperationStatus.Done)
+                    if (status != OperationStatus.Done && !replaceInvalid)
                     {
                         throw new InvalidDataException($"'{path}' is not UTF-8 text: invalid byte 0x{buffer[offset]:X2} at byte offset {consumedBefore + offset}.");
                     }
+
+                    // With replacement, DecodeFromUtf8 has already set rune to U+FFFD and consumed the invalid sequence.
 
                     if (rune.Value == 0)
                     {
