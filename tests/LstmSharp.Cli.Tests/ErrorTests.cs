@@ -171,3 +171,27 @@ public sealed class ErrorTests(TrainedModelFixture model) : IClassFixture<Traine
         Assert.DoesNotContain("   at ", error);
     }
 }
+
+public sealed class DivergenceTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Train_HugeLearningRateWithoutClipping_StopsWithAdviceExit3AndSavesTheLastGoodModel()
+    {
+        string input = _directory.WriteText("text.txt", string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog. ", 200)));
+        string output = Path.Combine(Path.GetDirectoryName(input)!, "model.safetensors");
+
+        CliResult result = CliRunner.Run("train", "--input", input, "--optimizer", "sgd", "--lr", "1e6", "--clip", "0",
+            "--cell", "rnn", "--hidden", "16", "--seq-length", "16", "--batch", "4", "--steps", "300", "--eval-every", "1000", "--out", output);
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("diverged", result.Error, StringComparison.Ordinal);
+        Assert.Contains("learning rate", result.Error, StringComparison.Ordinal);
+        string lastGood = Path.ChangeExtension(output, ".last.safetensors");
+        Assert.Contains(lastGood, result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run("sample", "--model", lastGood, "--length", "10", "--prime", "the").ExitCode);
+    }
+}
