@@ -132,6 +132,19 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Train_SingleDistinctCharacter_TrainsToZeroLoss()
+    {
+        Corpus corpus = Corpus.FromText(new string('a', 2000));
+        var model = new CharModel<float>(CellType.Lstm, corpus.Vocabulary.Count, 4);
+        model.Initialize(Initialization.PyTorchUniform, 1);
+
+        TrainingResult result = new Trainer(model, Options(20)).Train(corpus);
+
+        Assert.Equal(1, corpus.Vocabulary.Count);
+        Assert.Equal(0.0, result.ValidationLoss, 6);
+    }
+
+    [Fact]
     public void Trainer_InvalidOptions_ThrowsNamingTheOption()
     {
         (CharModel<float> model, _) = Setup();
