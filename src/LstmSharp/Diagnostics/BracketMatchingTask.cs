@@ -36,9 +36,8 @@ public sealed class BracketMatchingTask : LongRangeTask
     /// <summary>The marker after which the outer bracket is closed.</summary>
     public static char QueryMarker => '|';
 
-    private protected override string GenerateText(SeededRandom random)
+    private protected override int GenerateText(SeededRandom random, StringBuilder builder)
     {
-        var builder = new StringBuilder(InputLength + 1);
         int outer = random.NextInt(Opening.Length);
         builder.Append(Opening[outer]);
         var open = new Stack<int>();
@@ -62,6 +61,7 @@ public sealed class BracketMatchingTask : LongRangeTask
             }
         }
 
-        return builder.Append(QueryMarker).Append(Closing[outer]).ToString();
+        builder.Append(QueryMarker).Append(Closing[outer]);
+        return 0;
     }
 }

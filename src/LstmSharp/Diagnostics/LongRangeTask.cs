@@ -21,7 +21,7 @@ public abstract class LongRangeTask
         Vocabulary = vocabulary;
     }
 
-    /// <summary>Steps from the key position to the query position.</summary>
+    /// <summary>Steps from the key position to the query position (the longest, for tasks that vary it).</summary>
     public int Distance { get; }
 
     /// <summary>Every character the task uses; build the model with <c>Vocabulary.Count</c> as V.</summary>
@@ -39,8 +39,10 @@ public abstract class LongRangeTask
     public LongRangeSample Generate(SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        string text = GenerateText(random);
-        return new LongRangeSample(text, Vocabulary.Encode(text), 0, InputLength - 1);
+        var builder = new StringBuilder(InputLength + 1);
+        int keyPosition = GenerateText(random, builder);
+        string text = builder.ToString();
+        return new LongRangeSample(text, Vocabulary.Encode(text), keyPosition, InputLength - 1);
     }
 
     /// <summary>Draws B samples into a time-major batch for a <see cref="Layers.LossMode.LastStep"/> window.</summary>
@@ -67,10 +69,11 @@ public abstract class LongRangeTask
         }
     }
 
-    /// <summary>The text of one sample: <see cref="InputLength"/> + 1 characters, the key first and the answer last.</summary>
+    /// <summary>Appends the text of one sample: <see cref="InputLength"/> + 1 characters, the answer last.</summary>
     /// <param name="random">The source of randomness.</param>
-    /// <returns>The text.</returns>
-    private protected abstract string GenerateText(SeededRandom random);
+    /// <param name="builder">Receives the text.</param>
+    /// <returns>The key position.</returns>
+    private protected abstract int GenerateText(SeededRandom random, StringBuilder builder);
 
     /// <summary>A vocabulary of the given characters.</summary>
     private protected static Vocabulary VocabularyOf(string characters) =>
