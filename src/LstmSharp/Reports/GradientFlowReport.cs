@@ -36,7 +36,7 @@ public static class GradientFlowReport
         }
 
         html.Append("</table>\n<h2>Gradient norm against distance from the loss</h2>\n<figure>\n")
-            .Append(RenderNormPlotSvg(runs))
+            .Append(HtmlPage.Inline(RenderNormPlotSvg(runs)))
             .Append("<figcaption>‖dL/dh_t‖ (solid) and, for an LSTM, ‖dL/dc_t‖ (dashed) of the bottom layer, over all B·H units of step t, against T − 1 − t. ")
             .Append("One line per recorded epoch: lighter is earlier. Norms that underflow to zero are not drawn.</figcaption>\n</figure>\n")
             .Append("<h2>Per-step histograms</h2>\n<p class=\"note\">Each panel is one histogram per step t (a column; the loss is at the right edge). ")
@@ -52,10 +52,10 @@ public static class GradientFlowReport
                     foreach (LayerGradientFlow layer in snapshot.Layers)
                     {
                         string suffix = snapshot.Layers.Count > 1 ? Svg.Format($", layer {layer.LayerIndex}") : "";
-                        html.Append(RenderHeatmapSvg(layer.Hidden, $"{run.Label} dL/dh{suffix}"));
+                        html.Append(HtmlPage.Inline(RenderHeatmapSvg(layer.Hidden, $"{run.Label} dL/dh{suffix}")));
                         if (layer.Cell is not null)
                         {
-                            html.Append(RenderHeatmapSvg(layer.Cell, $"{run.Label} dL/dc{suffix}"));
+                            html.Append(HtmlPage.Inline(RenderHeatmapSvg(layer.Cell, $"{run.Label} dL/dc{suffix}")));
                         }
                     }
                 }
