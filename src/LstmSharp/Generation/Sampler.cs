@@ -11,9 +11,9 @@ namespace LstmSharp.Generation;
 /// generated.
 /// </summary>
 /// <remarks>
-/// A sampler owns its state and scratch buffers and serves one thread at a time. Several samplers may share one
-/// model only if each has its own <see cref="CharModel{T}"/> instance, because a model keeps its last activations;
-/// see docs/reliability.md.
+/// A sampler owns its state, its scratch buffers and an inference view of the model, so several samplers over one
+/// trained model may run on different threads at once (each sampler itself serves one thread at a time). Training the
+/// model while samplers read it is not safe.
 /// </remarks>
 public sealed class Sampler
 {
@@ -45,7 +45,7 @@ public sealed class Sampler
 
         _options = options ?? new SamplingOptions();
         _options.Validate();
-        _model = model;
+        _model = model.CreateInferenceView();   // own activations: samplers on one model may run on different threads
         _vocabulary = vocabulary;
         _random = new SeededRandom(_options.Seed);
         _state = new ModelState<float>(model, 1);

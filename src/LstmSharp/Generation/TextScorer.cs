@@ -40,6 +40,7 @@ public static class TextScorer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowLength);
+        model = model.CreateInferenceView();   // own activations: safe beside other readers, and leaves a trainer's buffers alone
         var state = new ModelState<float>(model, 1);
         double logProbability = 0;
         long predicted = 0;

@@ -27,6 +27,12 @@ public sealed class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
     {
     }
 
+    /// <summary>An inference view that reads <paramref name="sharedParameters"/> in place.</summary>
+    internal GruCell(int inputSize, int hiddenSize, T[] sharedParameters)
+        : base(new CellLayout(CellType.Gru, inputSize, hiddenSize), sharedParameters)
+    {
+    }
+
     private protected override bool FoldsHiddenBias => false;
 
     private protected override void ResizeCellWorkspace(int rows, int batchSize)

@@ -15,13 +15,19 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="outputSize">Features out (PyTorch's <c>out_features</c>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     public Linear(int inputSize, int outputSize)
+        : this(inputSize, outputSize, null)
+    {
+    }
+
+    /// <summary>A projection over <paramref name="sharedParameters"/>, read in place (an inference view) when given.</summary>
+    internal Linear(int inputSize, int outputSize, T[]? sharedParameters)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
         InputSize = inputSize;
         OutputSize = outputSize;
-        Parameters = new T[outputSize * inputSize + outputSize];
-        Gradients = new T[Parameters.Length];
+        Parameters = sharedParameters ?? new T[outputSize * inputSize + outputSize];
+        Gradients = sharedParameters is null ? new T[Parameters.Length] : [];
     }
 
     /// <summary>Features in.</summary>

@@ -33,6 +33,12 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
     {
     }
 
+    /// <summary>An inference view that reads <paramref name="sharedParameters"/> in place.</summary>
+    internal LstmCell(int inputSize, int hiddenSize, T[] sharedParameters)
+        : base(new CellLayout(CellType.Lstm, inputSize, hiddenSize), sharedParameters)
+    {
+    }
+
     private protected override void ResizeCellWorkspace(int rows, int batchSize)
     {
         _cellStates = new T[(rows + batchSize) * HiddenSize];

@@ -30,14 +30,16 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>Creates a layer with zero parameters.</summary>
     /// <param name="layout">The layer's type and sizes.</param>
+    /// <param name="sharedParameters">Another cell's parameters to read in place (an inference view), or <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size in <paramref name="layout"/> is not positive.</exception>
-    private protected RecurrentCell(CellLayout layout)
+    private protected RecurrentCell(CellLayout layout, T[]? sharedParameters = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layout.InputSize, nameof(layout));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layout.HiddenSize, nameof(layout));
         Layout = layout;
-        Parameters = new T[layout.Count];
-        Gradients = new T[layout.Count];
+        // An inference view reads another cell's parameters in place and has no gradients of its own.
+        Parameters = sharedParameters ?? new T[layout.Count];
+        Gradients = sharedParameters is null ? new T[layout.Count] : [];
         _weightIhTransposed = new T[layout.GateSize * layout.InputSize];
         _dWeightIhTransposed = new T[layout.GateSize * layout.InputSize];
         _inputBias = new T[layout.GateSize];
@@ -125,13 +127,30 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         _inputWasIds = true;
         inputIds.CopyTo(_inputIds);
 
-        // Gather: row r of x·W_ihᵀ for a one-hot x is column id of W_ih, which is row id of W_ihᵀ.
+        // Gather: row r of x·W_ihᵀ for a one-hot x is column id of W_ih, which is row id of W_ihᵀ. Transposing costs
+        // G·H·I, so a window with fewer rows than I (sampling: one row) reads the columns in place instead.
         int gateSize = Layout.GateSize;
-        Transpose(WeightIh, gateSize, InputSize, _weightIhTransposed);
         PrepareInputBias();
-        for (int row = 0; row < inputIds.Length; row++)
+        if (inputIds.Length < InputSize)
         {
-            TensorPrimitives.Add(_weightIhTransposed.AsSpan(inputIds[row] * gateSize, gateSize), _inputBias, Gates.AsSpan(row * gateSize, gateSize));
+            ReadOnlySpan<T> weightIh = WeightIh;
+            for (int row = 0; row < inputIds.Length; row++)
+            {
+                Span<T> gates = Gates.AsSpan(row * gateSize, gateSize);
+                int id = inputIds[row];
+                for (int gate = 0; gate < gateSize; gate++)
+                {
+                    gates[gate] = weightIh[gate * InputSize + id] + _inputBias[gate];
+                }
+            }
+        }
+        else
+        {
+            Transpose(WeightIh, gateSize, InputSize, _weightIhTransposed);
+            for (int row = 0; row < inputIds.Length; row++)
+            {
+                TensorPrimitives.Add(_weightIhTransposed.AsSpan(inputIds[row] * gateSize, gateSize), _inputBias, Gates.AsSpan(row * gateSize, gateSize));
+            }
         }
 
         RunForward(initial, output, final);
@@ -173,13 +192,18 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     /// <param name="dFinal">dL/dh_T (and dL/dc_T) from beyond the window; <see langword="null"/> means zeros.</param>
     /// <param name="dInput">(T, B, I): receives dL/dx (for id input, the gradient with respect to the one-hot vector); empty to skip.</param>
     /// <param name="dInitial">Receives dL/dh_0 (and dL/dc_0); <see langword="null"/> to skip.</param>
-    /// <exception cref="InvalidOperationException">No forward pass has run.</exception>
+    /// <exception cref="InvalidOperationException">No forward pass has run, or this cell is an inference view.</exception>
     /// <exception cref="ArgumentException">A length or shape does not match the last forward pass.</exception>
     public void Backward(ReadOnlySpan<T> dOutput, CellState<T>? dFinal, Span<T> dInput, CellState<T>? dInitial)
     {
         if (SequenceLength == 0)
         {
             throw new InvalidOperationException("Backward needs a forward pass first.");
+        }
+
+        if (Gradients.Length == 0)
+        {
+            throw new InvalidOperationException("This cell is an inference view of another cell's parameters and cannot be trained.");
         }
 
         int sequenceLength = SequenceLength, batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize;

@@ -22,6 +22,12 @@ public sealed class RnnCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
     {
     }
 
+    /// <summary>An inference view that reads <paramref name="sharedParameters"/> in place.</summary>
+    internal RnnCell(int inputSize, int hiddenSize, T[] sharedParameters)
+        : base(new CellLayout(CellType.Rnn, inputSize, hiddenSize), sharedParameters)
+    {
+    }
+
     private protected override void ResizeCellWorkspace(int rows, int batchSize)
     {
     }

@@ -10,7 +10,10 @@ namespace LstmSharp.Model;
 /// names match <c>nn.LSTM</c>/<c>nn.GRU</c>/<c>nn.RNN</c> registered as <c>rnn</c> plus <c>nn.Linear</c> as <c>head</c>.
 /// </summary>
 /// <typeparam name="T">The element type: <see cref="float"/> to train, <see cref="double"/> to check gradients.</typeparam>
-/// <remarks>A model keeps the activations of its last forward pass, so one instance serves one thread at a time.</remarks>
+/// <remarks>
+/// A model keeps the activations of its last forward pass, so one instance serves one thread at a time. To run
+/// inference on several threads at once, give each thread its own <see cref="CreateInferenceView"/>.
+/// </remarks>
 public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly RecurrentCell<T>[] _layers;
@@ -33,6 +36,11 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="layerCount">The number of stacked layers.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     public CharModel(CellType cellType, int vocabularySize, int hiddenSize, int layerCount = 1)
+        : this(cellType, vocabularySize, hiddenSize, layerCount, null)
+    {
+    }
+
+    private CharModel(CellType cellType, int vocabularySize, int hiddenSize, int layerCount, CharModel<T>? shared)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabularySize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
@@ -49,15 +57,19 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int layer = 0; layer < layerCount; layer++)
         {
             int inputSize = layer == 0 ? vocabularySize : hiddenSize;
-            _layers[layer] = cellType switch
+            T[]? parameters = shared?._layers[layer].Parameters;
+            _layers[layer] = (cellType, parameters) switch
             {
-                CellType.Lstm => new LstmCell<T>(inputSize, hiddenSize),
-                CellType.Gru => new GruCell<T>(inputSize, hiddenSize),
-                _ => new RnnCell<T>(inputSize, hiddenSize),
+                (CellType.Lstm, null) => new LstmCell<T>(inputSize, hiddenSize),
+                (CellType.Lstm, _) => new LstmCell<T>(inputSize, hiddenSize, parameters),
+                (CellType.Gru, null) => new GruCell<T>(inputSize, hiddenSize),
+                (CellType.Gru, _) => new GruCell<T>(inputSize, hiddenSize, parameters),
+                (_, null) => new RnnCell<T>(inputSize, hiddenSize),
+                _ => new RnnCell<T>(inputSize, hiddenSize, parameters),
             };
         }
 
-        Head = new Linear<T>(hiddenSize, vocabularySize);
+        Head = new Linear<T>(hiddenSize, vocabularySize, shared?.Head.Parameters);
         Tensors =
         [
             .. _layers.SelectMany((cell, layer) => cell.Tensors(layer).Select(spec =>
@@ -65,6 +77,17 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             .. Head.Tensors.Select(spec => new ModelTensor<T>("head." + spec.Name, spec.Shape, Head.Parameters, Head.Gradients, spec.Offset)),
         ];
     }
+
+    /// <summary>
+    /// A model that reads this model's parameters in place (no copy) and keeps its own activations, so that several
+    /// threads can run inference (sampling, scoring) on one trained model at once, each through its own view. A view
+    /// cannot be trained, and it sees any later change to the parameters.
+    /// </summary>
+    /// <returns>The view.</returns>
+    public CharModel<T> CreateInferenceView() => new(CellType, VocabularySize, HiddenSize, _layers.Length, this);
+
+    /// <summary>Whether this model is an inference view of another (see <see cref="CreateInferenceView"/>).</summary>
+    public bool IsInferenceView => Head.Gradients.Length == 0;
 
     /// <summary>The recurrent cell.</summary>
     public CellType CellType { get; }
@@ -206,6 +229,11 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (_lossRows == 0)
         {
             throw new InvalidOperationException("Backward needs a forward pass with targets first (Predict has no loss to differentiate).");
+        }
+
+        if (IsInferenceView)
+        {
+            throw new InvalidOperationException("This model is an inference view and cannot be trained.");
         }
 
         int width = _batchSize * HiddenSize, rows = _lossRows;

@@ -108,6 +108,13 @@ public static class Checkpoint
             throw new InvalidDataException($"'{path}' is not an LstmSharp checkpoint of format {FormatVersion} (metadata '{FormatKey}' is '{version ?? "missing"}').");
         }
 
+        // Every checkpoint Save writes carries the data's SHA-256; one without it has had its header damaged, and
+        // reading on would let damaged weights through silently.
+        if (!document.IsChecksumVerified)
+        {
+            throw new InvalidDataException($"'{path}' has no '{SafeTensors.DataSha256Key}' checksum in its metadata, which every LstmSharp checkpoint carries: its header is damaged.");
+        }
+
         CellType cell = ParseCell(Required(metadata, "model.cell"));
         int vocabularySize = ParseInt(metadata, "model.vocabulary_size", 1, 0x110000);
         int hiddenSize = ParseInt(metadata, "model.hidden_size", 1, MaxHiddenSize);

@@ -183,3 +183,48 @@ public sealed class SamplerTests
         Assert.Equal(score.LogProbability, inSmallWindows.LogProbability, 3);
     }
 }
+
+public sealed class ConcurrentSamplingTests
+{
+    [Fact]
+    public void Generate_EightSamplersOnOneModelInParallel_SameTextAsOneAtATime()
+    {
+        Corpus corpus = Corpus.FromText(TestText.Repeat(5));
+        var model = new CharModel<float>(CellType.Lstm, corpus.Vocabulary.Count, 64, 2);
+        model.Initialize(Initialization.PyTorchUniform, 4);
+        string Sample(int seed)
+        {
+            var sampler = new Sampler(model, corpus.Vocabulary, new SamplingOptions { Seed = (ulong)seed, TopP = 0.9 });
+            sampler.Prime("the ");
+            return string.Concat(sampler.Generate(400));
+        }
+
+        string[] sequential = [.. Enumerable.Range(0, 8).Select(Sample)];
+        string[] parallel = new string[8];
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, seed => parallel[seed] = Sample(seed));
+
+        Assert.Equal(sequential, parallel);
+    }
+
+    [Fact]
+    public void Backward_OnInferenceView_ThrowsInvalidOperation()
+    {
+        var model = new CharModel<double>(CellType.Gru, 3, 2);
+        CharModel<double> view = model.CreateInferenceView();
+        var state = new ModelState<double>(view, 1);
+        view.Forward([0, 1], [1, 2], 2, 1, null, state);
+
+        Assert.True(view.IsInferenceView);
+        Assert.Throws<InvalidOperationException>(() => view.Backward());
+    }
+
+    [Fact]
+    public void CreateInferenceView_SharesParameters_SeesUpdates()
+    {
+        var model = new CharModel<float>(CellType.Rnn, 3, 2);
+        CharModel<float> view = model.CreateInferenceView();
+        model.Head.Bias[1] = 5f;
+
+        Assert.Equal(5f, view.Head.Bias[1]);
+    }
+}

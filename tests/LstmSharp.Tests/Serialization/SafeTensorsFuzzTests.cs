@@ -99,7 +99,8 @@ public static class SafeTensorsFuzzCases
     public static Arbitrary<GeneratedFile> Headers() =>
         Gen.Choose(0, int.MaxValue).Select(seed => new GeneratedFile(seed)).ToArbitrary();
 
-    private static Gen<FileMutation> Mutation() =>
+    /// <summary>One random mutation of any kind.</summary>
+    public static Gen<FileMutation> Mutation() =>
         Gen.Frequency(
             (4, Gen.Choose(0, int.MaxValue).Select(position => (FileMutation)new FlipBit(position))),
             (2, from position in Gen.Choose(0, int.MaxValue)

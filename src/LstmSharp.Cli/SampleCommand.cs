@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Text;
+using LstmSharp.Generation;
+using LstmSharp.Serialization;
+
+namespace LstmSharp.Cli;
+
+/// <summary><c>lstmsharp sample</c>: streams text from a checkpoint to standard output as it is generated.</summary>
+internal sealed class SampleCommand
+{
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Temperature"] = "--temperature",
+        ["TopK"] = "--top-k",
+        ["TopP"] = "--top-p",
+        ["length"] = "--length",
+    };
+
+    private readonly CliConsole _console;
+    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint to sample from.", HelpName = "FILE", Required = true };
+
+    private readonly Option<string?> _prime = new("--prime")
+    {
+        Description = "Text to start from, printed before the sample. Default: a newline (not printed).",
+        HelpName = "TEXT",
+    };
+
+    private readonly Option<string?> _primeFile = new("--prime-file") { Description = "Read the prime text from a UTF-8 file.", HelpName = "FILE" };
+    private readonly Option<int> _length = new("--length", "-n") { Description = "Characters to generate.", DefaultValueFactory = _ => 500 };
+
+    private readonly Option<double> _temperature = new("--temperature", "-t")
+    {
+        Description = "Below 1 is more conservative, above 1 more adventurous; must be positive.",
+        DefaultValueFactory = _ => 0.8,
+    };
+
+    private readonly Option<int> _topK = new("--top-k") { Description = "Sample only among the K most likely characters (0: all).", DefaultValueFactory = _ => 0 };
+    private readonly Option<double> _topP = new("--top-p") { Description = "Nucleus sampling: only the most likely characters covering P, in (0, 1].", DefaultValueFactory = _ => 1.0 };
+    private readonly Option<bool> _greedy = new("--greedy") { Description = "Always take the most likely character (ignores temperature, top-k, top-p)." };
+    private readonly Option<ulong?> _seed = new("--seed") { Description = "Seed: the same seed gives the same text. Default: a random one.", HelpName = "N" };
+
+    public SampleCommand(CliConsole console)
+    {
+        _console = console;
+        Command = new Command("sample", "Generate text from a trained checkpoint, streamed as it is sampled.")
+        {
+            _model, _prime, _primeFile, _length, _temperature, _topK, _topP, _greedy, _seed,
+        };
+        Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
+    }
+
+    public Command Command { get; }
+
+    private int Run(ParseResult parse)
+    {
+        string? prime = parse.GetValue(_prime);
+        string? primeFile = parse.GetValue(_primeFile);
+        if (prime is not null && primeFile is not null)
+        {
+            throw new UsageException("Give --prime or --prime-file, not both.");
+        }
+
+        int length = parse.GetValue(_length);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var options = new SamplingOptions
+        {
+            Temperature = parse.GetValue(_temperature),
+            TopK = parse.GetValue(_topK),
+            TopP = parse.GetValue(_topP),
+            Greedy = parse.GetValue(_greedy),
+            Seed = parse.GetValue(_seed) ?? (ulong)Random.Shared.NextInt64(),
+        };
+        options.Validate();
+
+        if (primeFile is not null)
+        {
+            prime = ReadPrimeFile(primeFile);
+        }
+
+        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        var sampler = new Sampler(checkpoint.Model, checkpoint.Vocabulary, options);
+        bool echo = !string.IsNullOrEmpty(prime);
+        if (!echo)
+        {
+            // A newline starts a line in every text; a model that never saw one starts from its first character.
+            prime = checkpoint.Vocabulary.Contains(new Rune('\n')) ? "\n" : checkpoint.Vocabulary[0].ToString();
+        }
+
+        sampler.Prime(prime!);
+        TextWriter output = _console.Out;
+        if (echo)
+        {
+            output.Write(prime);
+        }
+
+        foreach (string character in sampler.Generate(length))
+        {
+            if (_console.Cancellation.IsCancellationRequested)
+            {
+                output.WriteLine();
+                return ExitCodes.Interrupted;
+            }
+
+            output.Write(character);
+            output.Flush();
+        }
+
+        output.WriteLine();
+        return ExitCodes.Success;
+    }
+
+    private static string ReadPrimeFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The prime file '{path}' does not exist.", path);
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+        }
+        catch (DecoderFallbackException exception)
+        {
+            throw new InvalidDataException($"The prime file '{path}' is not UTF-8 text.", exception);
+        }
+
+        return text.Length > 0 ? text : throw new InvalidDataException($"The prime file '{path}' is empty.");
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using LstmSharp.Generation;
+using LstmSharp.Serialization;
+using LstmSharp.Text;
+using LstmSharp.Training;
+
+namespace LstmSharp.Cli;
+
+/// <summary>
+/// One <c>lstmsharp train</c> run once its model, trainer and corpus exist: trains under a <see cref="TrainingDisplay"/>,
+/// and at every evaluation prints a sample, saves the best checkpoint by validation loss and a resumable latest one.
+/// Ctrl+C and divergence also leave a resumable checkpoint behind.
+/// </summary>
+internal sealed class TrainingSession
+{
+    private const double SampleTemperature = 0.8;
+
+    private readonly CliConsole _console;
+    private readonly Trainer _trainer;
+    private readonly Corpus _corpus;
+    private readonly string _bestPath;
+    private readonly string _latestPath;
+    private readonly int _sampleLength;
+    private readonly string _resumeArguments;
+    private readonly string _prime;
+    private readonly bool _resumed;
+    private double _bestSaved;
+    private bool _bestWritten;
+    private TrainingDisplay? _display;
+
+    /// <param name="console">Where to write.</param>
+    /// <param name="trainer">The trainer, restored already when resuming.</param>
+    /// <param name="corpus">The text; its vocabulary is the model's.</param>
+    /// <param name="bestPath">Where the best checkpoint by validation loss goes.</param>
+    /// <param name="latestPath">Where the latest resumable checkpoint goes.</param>
+    /// <param name="sampleLength">Characters sampled at each evaluation (0 for none).</param>
+    /// <param name="resumeArguments">The arguments besides --resume that a resume needs (for example --input FILE).</param>
+    /// <param name="resumed">Whether the trainer continues a checkpoint (whose best model may already be on disk).</param>
+    public TrainingSession(CliConsole console, Trainer trainer, Corpus corpus, string bestPath, string latestPath, int sampleLength,
+        string resumeArguments, bool resumed)
+    {
+        _resumed = resumed;
+        _console = console;
+        _trainer = trainer;
+        _corpus = corpus;
+        _bestPath = bestPath;
+        _latestPath = latestPath;
+        _sampleLength = sampleLength;
+        _resumeArguments = resumeArguments;
+        _bestSaved = trainer.BestValidationLoss;
+        // Prime samples with a newline, the start of a line in every text, or else the corpus's first character.
+        _prime = corpus.Vocabulary.Contains(new System.Text.Rune('\n')) ? "\n" : corpus.Vocabulary[corpus.Ids[0]].ToString();
+    }
+
+    /// <summary>Trains to the options' limit, Ctrl+C or divergence.</summary>
+    /// <returns>The exit code.</returns>
+    public int Run()
+    {
+        _display = new TrainingDisplay(_console, _trainer.Options, _trainer.Step, OnEvaluation);
+        TrainingResult result;
+        try
+        {
+            result = _display.Run(() => _trainer.Train(_corpus, _display, _console.Cancellation));
+        }
+        catch (OperationCanceledException) when (_console.Cancellation.IsCancellationRequested)
+        {
+            Save(_latestPath);
+            _console.Out.WriteLine(Invariant(
+                $"Interrupted at step {_trainer.Step:N0}; saved {_latestPath}. Resume with: lstmsharp train --resume {Quote(_latestPath)}{_resumeArguments}"));
+            return ExitCodes.Interrupted;
+        }
+        catch (TrainingDivergedException exception)
+        {
+            // The trainer has put back the parameters of the last good evaluation.
+            Save(_latestPath);
+            return ErrorReporter.Fail(_console, $"{exception.Message} The last good model is in {_latestPath}.", ExitCodes.Diverged);
+        }
+
+        Save(_latestPath);
+        if (!_bestWritten && (!_resumed || !File.Exists(_bestPath)))
+        {
+            // No validation part, or no evaluation beat the resumed checkpoint's best and its file is gone: keep the model anyway.
+            Save(_bestPath);
+        }
+
+        _console.Out.WriteLine(Invariant(
+            $"Finished at step {result.Steps:N0} (epoch {result.Epoch}) in {Durations.Format(result.Elapsed)}, {result.CharactersPerSecond:N0} chars/s: ") + Invariant(
+            $"train {result.TrainingLoss:F3} nats/char, validation {result.ValidationLoss:F3} nats/char ({result.ValidationLoss / Math.Log(2):F3} bits/char), ") + Invariant(
+            $"best {result.BestValidationLoss:F3} nats/char ({result.BestValidationLoss / Math.Log(2):F3} bits/char)."));
+        _console.Out.WriteLine($"Best model: {_bestPath}; resumable: {_latestPath}. Next: lstmsharp sample --model {Quote(_bestPath)}");
+        return ExitCodes.Success;
+    }
+
+    private void OnEvaluation(TrainingProgress progress)
+    {
+        Save(_latestPath);
+        if (double.IsFinite(progress.ValidationLoss) && progress.ValidationLoss < _bestSaved)
+        {
+            Save(_bestPath);
+            _bestSaved = progress.ValidationLoss;
+            _bestWritten = true;
+            _display!.WriteLine(Invariant($"saved {_bestPath} (best validation {progress.ValidationLoss:F4} nats/char)"));
+        }
+
+        if (_sampleLength > 0)
+        {
+            var sampler = new Sampler(_trainer.Model, _corpus.Vocabulary, new SamplingOptions { Temperature = SampleTemperature, Seed = _trainer.Options.Seed });
+            sampler.Prime(_prime);
+            string sample = string.Concat(sampler.Generate(_sampleLength));
+            _display!.WriteLine(Invariant($"--- sample at step {progress.Step:N0} (temperature {SampleTemperature}) ---"));
+            _display.WriteLine(sample.TrimEnd('\n'));
+            _display.WriteLine("---");
+        }
+    }
+
+    private void Save(string path) => Checkpoint.Save(path, _trainer.Model, _corpus.Vocabulary, _trainer);
+
+    internal static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+}
