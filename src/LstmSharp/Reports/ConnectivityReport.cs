@@ -42,6 +42,43 @@ public static class ConnectivityReport
     public static void Write(string path, IReadOnlyList<ConnectivitySection> sections, string title = "Connectivity: RNN vs LSTM", int charactersPerLine = 60) =>
         HtmlPage.WriteAtomically(path, RenderHtml(sections, title, charactersPerLine));
 
+    /// <summary>Writes the legend and the sections, stacked, as one standalone SVG file, atomically.</summary>
+    /// <param name="path">The SVG file.</param>
+    /// <param name="sections">The sections.</param>
+    /// <param name="charactersPerLine">Where rows wrap.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void WriteSvg(string path, IReadOnlyList<ConnectivitySection> sections, int charactersPerLine = 60)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var parts = new List<(string Svg, int Height, int Width, string Title)> { (HtmlPage.Inline(RenderLegendSvg()), 52, 560, "") };
+        foreach (ConnectivitySection section in sections)
+        {
+            string svg = HtmlPage.Inline(RenderSvg(section, charactersPerLine));
+            parts.Add((svg, SizeOf(svg, "height"), SizeOf(svg, "width"), section.Title));
+        }
+
+        int width = parts.Max(part => part.Width), y = 0;
+        var body = new StringBuilder();
+        foreach ((string svg, int height, int _, string title) in parts)
+        {
+            if (title.Length > 0)
+            {
+                body.Append(Svg.Format($"<text x=\"0\" y=\"{y + 16}\" font-family=\"system-ui, sans-serif\" font-size=\"14\" font-weight=\"700\">{Svg.Escape(title)}</text>\n"));
+                y += 24;
+            }
+
+            // A nested <svg> keeps each part's own coordinate system; x and y place it.
+            body.Append(svg.Replace("<svg ", Svg.Format($"<svg x=\"0\" y=\"{y}\" "), StringComparison.Ordinal));
+            y += height + 8;
+        }
+
+        var document = new StringBuilder();
+        document.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+            .Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{y}\" viewBox=\"0 0 {width} {y}\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"))
+            .Append(body).Append("</svg>\n");
+        HtmlPage.WriteAtomically(path, document.ToString());
+    }
+
     /// <summary>One section as a standalone SVG: per row, the label with p(target), then the coloured characters and the predicted one.</summary>
     /// <param name="section">The section.</param>
     /// <param name="charactersPerLine">Where rows wrap.</param>
@@ -104,6 +141,12 @@ public static class ConnectivityReport
            .Append(Svg.Format($"<rect x=\"{end + 30}\" y=\"6\" width=\"{CellWidth}\" height=\"18\" fill=\"{ReportColors.Predicted}\" stroke=\"#004d38\" stroke-width=\"1.5\"/>"))
            .Append(Svg.Format($"<text x=\"{end + 48}\" y=\"19\">predicted character</text>\n"));
         return svg.Append("</svg>\n").ToString();
+    }
+
+    private static int SizeOf(string svg, string attribute)
+    {
+        int start = svg.IndexOf(attribute + "=\"", StringComparison.Ordinal) + attribute.Length + 2;
+        return int.Parse(svg.AsSpan(start, svg.IndexOf('"', start) - start), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string Shown(string character) => character switch

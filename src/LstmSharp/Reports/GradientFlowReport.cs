@@ -76,6 +76,13 @@ public static class GradientFlowReport
     public static void Write(string path, IReadOnlyList<GradientFlowRun> runs, string title = "Gradient flow: RNN vs LSTM") =>
         HtmlPage.WriteAtomically(path, RenderHtml(runs, title));
 
+    /// <summary>Writes <see cref="RenderNormPlotSvg"/> to <paramref name="path"/> atomically, as a standalone SVG file.</summary>
+    /// <param name="path">The SVG file.</param>
+    /// <param name="runs">The models to compare.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void WriteNormPlotSvg(string path, IReadOnlyList<GradientFlowRun> runs) =>
+        HtmlPage.WriteAtomically(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + RenderNormPlotSvg(runs));
+
     /// <summary>
     /// A standalone SVG plot of the bottom layer's ‖dL/dh_t‖ (and ‖dL/dc_t‖) against the distance T − 1 − t from the loss,
     /// log scale, one line per run and epoch.
