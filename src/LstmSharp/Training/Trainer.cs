@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LstmSharp.Diagnostics;
 using LstmSharp.Generation;
 using LstmSharp.Layers;
 using LstmSharp.Model;
@@ -27,6 +28,7 @@ public sealed partial class Trainer
     private readonly float[][] _lastGood;        // parameters at the last good evaluation (or the start)
     private readonly int[] _inputs;              // (T, B)
     private readonly int[] _targets;             // (T, B)
+    private GradientFlowSchedule? _gradientFlow; // null unless RecordGradientFlowAt was called: one null check per window
 
     /// <summary>Creates a trainer for <paramref name="model"/>, with a fresh optimizer.</summary>
     /// <param name="model">The model to train (its parameters should already be initialized).</param>
@@ -75,6 +77,19 @@ public sealed partial class Trainer
 
     /// <summary>The best validation loss seen so far; +∞ before the first evaluation.</summary>
     public double BestValidationLoss { get; set; } = double.PositiveInfinity;
+
+    /// <summary>
+    /// From now on, records the gradient flow of <paramref name="probe"/> at the start of each epoch in
+    /// <paramref name="epochs"/> (and at the end of training if it stops on such an epoch boundary). Replaces any
+    /// earlier schedule. Training proceeds bit for bit as without recording.
+    /// </summary>
+    /// <param name="epochs">The epochs to record (0 = before the first step).</param>
+    /// <param name="probe">The window to record; its ids must fit the model's vocabulary.</param>
+    /// <param name="options">What each snapshot keeps; <see langword="null"/> for the defaults.</param>
+    /// <returns>The schedule, which collects the snapshots and raises <see cref="GradientFlowSchedule.Recorded"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An epoch is negative, or the histogram options are invalid.</exception>
+    public GradientFlowSchedule RecordGradientFlowAt(IReadOnlySet<int> epochs, GradientFlowProbe probe, GradientFlowOptions? options = null) =>
+        _gradientFlow = new GradientFlowSchedule(epochs, probe, options);
 
     /// <summary>Trains on <paramref name="corpus"/>, holding out its last <see cref="TrainingOptions.ValidationFraction"/> for validation.</summary>
     /// <param name="corpus">The corpus; its vocabulary must match the model's size.</param>
@@ -132,6 +147,11 @@ public sealed partial class Trainer
         while (!LimitReached(clock.Elapsed))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (_gradientFlow is not null && WindowInEpoch == 0)
+            {
+                _gradientFlow.OnEpochStart(_model, Epoch, Step);
+            }
+
             GatherWindow(training.Span, streamLength, WindowInEpoch * sequenceLength);
             double learningRate = _options.Schedule?.LearningRateAt(Step, Epoch) ?? _options.LearningRate;
             (trainingLoss, gradientNorm) = TrainStep(_inputs, _targets, learningRate);
@@ -158,6 +178,11 @@ public sealed partial class Trainer
 
             progress?.Report(new TrainingProgress(Step, Epoch, (double)WindowInEpoch / windowsPerEpoch, trainingLoss, validationLoss,
                 charactersPerSecond, gradientNorm, learningRate, evaluate, clock.Elapsed));
+        }
+
+        if (_gradientFlow is not null && WindowInEpoch == 0)
+        {
+            _gradientFlow.OnEpochStart(_model, Epoch, Step);
         }
 
         double speed = (Step - firstStep) * sequenceLength * batchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);

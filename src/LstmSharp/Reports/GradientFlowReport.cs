@@ -1,0 +1,241 @@
+using System.Text;
+using LstmSharp.Diagnostics;
+using LstmSharp.Layers;
+
+namespace LstmSharp.Reports;
+
+/// <summary>
+/// Renders gradient-flow snapshots as one self-contained HTML page (inline SVG and CSS, no scripts): the gradient norm
+/// against the distance from the loss on a log scale, every run and epoch on one plot, and per-step histograms of dh (and
+/// dc for an LSTM) as small multiples, one row per epoch.
+/// </summary>
+public static class GradientFlowReport
+{
+    private const int HeatmapWidth = 260, HeatmapHeight = 130;
+
+    /// <summary>Renders the page.</summary>
+    /// <param name="runs">The models to compare, each with its snapshots.</param>
+    /// <param name="title">The page title.</param>
+    /// <returns>The HTML.</returns>
+    /// <exception cref="ArgumentException">No run has a snapshot.</exception>
+    public static string RenderHtml(IReadOnlyList<GradientFlowRun> runs, string title = "Gradient flow: RNN vs LSTM")
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (!runs.Any(run => run.Snapshots.Count > 0))
+        {
+            throw new ArgumentException("No run has a snapshot to show.", nameof(runs));
+        }
+
+        StringBuilder html = HtmlPage.Begin(title);
+        html.Append("<table class=\"meta\"><tr><th>model</th><th>cell</th><th>H</th><th>layers</th><th>probe T × B</th><th>loss on</th><th>snapshots (epoch: probe loss)</th></tr>\n");
+        foreach (GradientFlowRun run in runs.Where(run => run.Snapshots.Count > 0))
+        {
+            GradientFlowSnapshot first = run.Snapshots[0];
+            string losses = string.Join(", ", run.Snapshots.Select(snapshot => Svg.Format($"{EpochLabel(snapshot)}: {snapshot.Loss:0.###}")));
+            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{first.CellType}</td><td>{first.HiddenSize}</td><td>{first.Layers.Count}</td><td>{first.SequenceLength} × {first.BatchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
+        }
+
+        html.Append("</table>\n<h2>Gradient norm against distance from the loss</h2>\n<figure>\n")
+            .Append(HtmlPage.Inline(RenderNormPlotSvg(runs)))
+            .Append("<figcaption>‖dL/dh_t‖ (solid) and, for an LSTM, ‖dL/dc_t‖ (dashed) of the bottom layer, over all B·H units of step t, against T − 1 − t. ")
+            .Append("One line per recorded epoch: lighter is earlier. Norms that underflow to zero are not drawn.</figcaption>\n</figure>\n")
+            .Append("<h2>Per-step histograms</h2>\n<p class=\"note\">Each panel is one histogram per step t (a column; the loss is at the right edge). ")
+            .Append("Rows are bins of |gradient| on a log scale, large at the top; the bottom row collects values below the range, exact zeros included, and the top row those above. ")
+            .Append("Darker means more of the step's B·H values.</p>\n");
+        foreach (int? epoch in runs.SelectMany(run => run.Snapshots).Select(snapshot => snapshot.Epoch).Distinct().Order())
+        {
+            html.Append("<h3>").Append(epoch is null ? "Snapshot" : Svg.Format($"Epoch {epoch}")).Append("</h3>\n<figure>\n");
+            foreach (GradientFlowRun run in runs)
+            {
+                foreach (GradientFlowSnapshot snapshot in run.Snapshots.Where(snapshot => snapshot.Epoch == epoch))
+                {
+                    foreach (LayerGradientFlow layer in snapshot.Layers)
+                    {
+                        string suffix = snapshot.Layers.Count > 1 ? Svg.Format($", layer {layer.LayerIndex}") : "";
+                        html.Append(HtmlPage.Inline(RenderHeatmapSvg(layer.Hidden, $"{run.Label} dL/dh{suffix}")));
+                        if (layer.Cell is not null)
+                        {
+                            html.Append(HtmlPage.Inline(RenderHeatmapSvg(layer.Cell, $"{run.Label} dL/dc{suffix}")));
+                        }
+                    }
+                }
+            }
+
+            html.Append("</figure>\n");
+        }
+
+        return HtmlPage.End(html);
+    }
+
+    /// <summary>Renders the page and writes it to <paramref name="path"/> atomically (a temporary file, then a rename).</summary>
+    /// <param name="path">The HTML file.</param>
+    /// <param name="runs">The models to compare.</param>
+    /// <param name="title">The page title.</param>
+    /// <exception cref="ArgumentException">No run has a snapshot, or the path is empty.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Write(string path, IReadOnlyList<GradientFlowRun> runs, string title = "Gradient flow: RNN vs LSTM") =>
+        HtmlPage.WriteAtomically(path, RenderHtml(runs, title));
+
+    /// <summary>Writes <see cref="RenderNormPlotSvg"/> to <paramref name="path"/> atomically, as a standalone SVG file.</summary>
+    /// <param name="path">The SVG file.</param>
+    /// <param name="runs">The models to compare.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void WriteNormPlotSvg(string path, IReadOnlyList<GradientFlowRun> runs) =>
+        HtmlPage.WriteAtomically(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + RenderNormPlotSvg(runs));
+
+    /// <summary>
+    /// A standalone SVG plot of the bottom layer's ‖dL/dh_t‖ (and ‖dL/dc_t‖) against the distance T − 1 − t from the loss,
+    /// log scale, one line per run and epoch.
+    /// </summary>
+    /// <param name="runs">The models to compare.</param>
+    /// <returns>The SVG element (with its namespace, so it also stands alone as a file).</returns>
+    public static string RenderNormPlotSvg(IReadOnlyList<GradientFlowRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        const int width = 720, height = 360, left = 64, right = 170, top = 16, bottom = 44;
+        int plotWidth = width - left - right, plotHeight = height - top - bottom;
+
+        var lines = new List<(int Run, int Index, int Count, bool Cell, IReadOnlyList<double> Norms)>();
+        for (int run = 0; run < runs.Count; run++)
+        {
+            IReadOnlyList<GradientFlowSnapshot> snapshots = runs[run].Snapshots;
+            for (int index = 0; index < snapshots.Count; index++)
+            {
+                LayerGradientFlow layer = snapshots[index].Layers[0];
+                lines.Add((run, index, snapshots.Count, false, layer.Hidden.Norms));
+                if (layer.Cell is not null)
+                {
+                    lines.Add((run, index, snapshots.Count, true, layer.Cell.Norms));
+                }
+            }
+        }
+
+        double[] positive = [.. lines.SelectMany(line => line.Norms).Where(norm => norm > 0 && double.IsFinite(norm))];
+        int maxDistance = Math.Max(1, lines.Count == 0 ? 1 : lines.Max(line => line.Norms.Count) - 1);
+        double highDecade = positive.Length == 0 ? 0 : Math.Ceiling(Math.Log10(positive.Max()));
+        double lowDecade = positive.Length == 0 ? -1 : Math.Floor(Math.Log10(positive.Min()));
+        lowDecade = Math.Min(lowDecade, highDecade - 1);
+        double X(double distance) => left + distance / maxDistance * plotWidth;
+        double Y(double log10) => top + (highDecade - log10) / (highDecade - lowDecade) * plotHeight;
+
+        var svg = new StringBuilder();
+        svg.Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"system-ui, sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"Gradient norm against distance from the loss, log scale\">\n"));
+        svg.Append(Svg.Format($"<rect x=\"{left}\" y=\"{top}\" width=\"{plotWidth}\" height=\"{plotHeight}\" fill=\"#ffffff\" stroke=\"#888\"/>\n"));
+        int decades = (int)(highDecade - lowDecade);
+        int decadeStep = decades <= 12 ? 1 : decades <= 24 ? 2 : decades <= 60 ? 5 : 10;
+        for (double decade = highDecade; decade >= lowDecade; decade -= decadeStep)
+        {
+            double y = Y(decade);
+            svg.Append(Svg.Format($"<line x1=\"{left}\" x2=\"{left + plotWidth}\" y1=\"{Svg.Number(y)}\" y2=\"{Svg.Number(y)}\" stroke=\"#e3e3e3\"/>"))
+               .Append(Svg.Format($"<text x=\"{left - 6}\" y=\"{Svg.Number(y + 4)}\" text-anchor=\"end\">1e{decade}</text>\n"));
+        }
+
+        int distanceStep = maxDistance <= 10 ? 1 : maxDistance <= 50 ? 5 : maxDistance <= 100 ? 10 : 50;
+        for (int distance = 0; distance <= maxDistance; distance += distanceStep)
+        {
+            double x = X(distance);
+            svg.Append(Svg.Format($"<line x1=\"{Svg.Number(x)}\" x2=\"{Svg.Number(x)}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight + 4}\" stroke=\"#888\"/>"))
+               .Append(Svg.Format($"<text x=\"{Svg.Number(x)}\" y=\"{top + plotHeight + 17}\" text-anchor=\"middle\">{distance}</text>\n"));
+        }
+
+        svg.Append(Svg.Format($"<text x=\"{left + plotWidth / 2}\" y=\"{height - 6}\" text-anchor=\"middle\">distance from the loss (steps)</text>\n"));
+        svg.Append(Svg.Format($"<text transform=\"translate(14 {top + plotHeight / 2}) rotate(-90)\" text-anchor=\"middle\">gradient norm (log scale)</text>\n"));
+
+        foreach ((int run, int index, int count, bool cell, IReadOnlyList<double> norms) in lines)
+        {
+            string color = ReportColors.Series[run % ReportColors.Series.Length];
+            double opacity = count <= 1 ? 1 : 0.3 + 0.7 * index / (count - 1);
+            var path = new StringBuilder();
+            bool penDown = false;
+            for (int step = norms.Count - 1; step >= 0; step--)
+            {
+                double norm = norms[step];
+                if (!(norm > 0) || !double.IsFinite(norm))
+                {
+                    penDown = false;
+                    continue;
+                }
+
+                path.Append(penDown ? " L" : " M").Append(Svg.Number(X(norms.Count - 1 - step))).Append(' ').Append(Svg.Number(Y(Math.Log10(norm))));
+                penDown = true;
+            }
+
+            if (path.Length > 0)
+            {
+                svg.Append(Svg.Format($"<path d=\"{path.ToString().Trim()}\" fill=\"none\" stroke=\"{color}\" stroke-opacity=\"{Svg.Number(opacity)}\" stroke-width=\"1.8\"{(cell ? " stroke-dasharray=\"6 3\"" : "")}/>\n"));
+            }
+        }
+
+        int legendY = top + 8;
+        for (int run = 0; run < runs.Count; run++)
+        {
+            string color = ReportColors.Series[run % ReportColors.Series.Length];
+            bool hasCell = runs[run].Snapshots.Any(snapshot => snapshot.Layers[0].Cell is not null);
+            foreach ((string name, bool dashed) in hasCell ? new[] { ("dh", false), ("dc", true) } : [("dh", false)])
+            {
+                svg.Append(Svg.Format($"<line x1=\"{width - right + 12}\" x2=\"{width - right + 40}\" y1=\"{legendY}\" y2=\"{legendY}\" stroke=\"{color}\" stroke-width=\"2.5\"{(dashed ? " stroke-dasharray=\"6 3\"" : "")}/>"))
+                   .Append(Svg.Format($"<text x=\"{width - right + 46}\" y=\"{legendY + 4}\">{Svg.Escape(runs[run].Label)} {name}</text>\n"));
+                legendY += 18;
+            }
+        }
+
+        string epochs = string.Join(", ", runs.SelectMany(run => run.Snapshots).Select(EpochLabel).Distinct());
+        svg.Append(Svg.Format($"<text x=\"{width - right + 12}\" y=\"{legendY + 6}\" font-size=\"11\" fill=\"#444\">epochs {Svg.Escape(epochs)}</text>\n"));
+        svg.Append(Svg.Format($"<text x=\"{width - right + 12}\" y=\"{legendY + 20}\" font-size=\"11\" fill=\"#444\">lighter = earlier</text>\n"));
+        return svg.Append("</svg>\n").ToString();
+    }
+
+    /// <summary>
+    /// A standalone SVG heatmap of one series' per-step histograms: column t is step t's histogram (bins bottom to top,
+    /// underflow in the bottom row, overflow in the top row), the shade the share of the step's values in that bin.
+    /// </summary>
+    /// <param name="series">The series, for example a layer's <see cref="LayerGradientFlow.Hidden"/>.</param>
+    /// <param name="caption">The panel's title.</param>
+    /// <returns>The SVG element.</returns>
+    public static string RenderHeatmapSvg(StateGradientSeries series, string caption)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(caption);
+        const int left = 58, top = 20, bottom = 22, right = 8;
+        int steps = series.SequenceLength;
+        int bins = series.Histograms[0].Counts.Count;
+        int rows = bins + 2;
+        var rgb = new byte[rows * steps * 3];
+        for (int step = 0; step < steps; step++)
+        {
+            Histogram histogram = series.Histograms[step];
+            double total = Math.Max(1, histogram.Total);
+            for (int row = 0; row < rows; row++)
+            {
+                // Image row 0 is the top: overflow, then bins from the largest down, then underflow.
+                long count = row == 0 ? histogram.Overflow : row == rows - 1 ? histogram.Underflow : histogram.Counts[bins - row];
+                double share = count / total;
+                (byte r, byte g, byte b) = count == 0 ? ((byte)255, (byte)255, (byte)255) : ReportColors.Heat(0.15 + 0.85 * Math.Log(1 + 99 * share) / Math.Log(100));
+                int offset = (row * steps + step) * 3;
+                rgb[offset] = r;
+                rgb[offset + 1] = g;
+                rgb[offset + 2] = b;
+            }
+        }
+
+        int width = left + HeatmapWidth + right, height = top + HeatmapHeight + bottom;
+        HistogramOptions options = series.Histograms[0].Options;
+        bool log = options.Scale == HistogramScale.LogMagnitude;
+        string high = log ? Svg.Format($"1e{Math.Log10(options.Maximum):0.#}") : Svg.Number(options.Maximum);
+        string low = log ? Svg.Format($"1e{Math.Log10(options.Minimum):0.#}") : Svg.Number(options.Minimum);
+        double rowHeight = (double)HeatmapHeight / rows;
+        var svg = new StringBuilder();
+        svg.Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"system-ui, sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"{Svg.Escape(caption)}: per-step histograms\">\n"))
+           .Append(Svg.Format($"<text x=\"{left}\" y=\"13\" font-size=\"12\" font-weight=\"600\">{Svg.Escape(caption)}</text>\n"))
+           .Append(Svg.Format($"<image x=\"{left}\" y=\"{top}\" width=\"{HeatmapWidth}\" height=\"{HeatmapHeight}\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"{PngEncoder.DataUri(rgb, steps, rows)}\"/>\n"))
+           .Append(Svg.Format($"<rect x=\"{left}\" y=\"{top}\" width=\"{HeatmapWidth}\" height=\"{HeatmapHeight}\" fill=\"none\" stroke=\"#888\"/>\n"))
+           .Append(Svg.Format($"<text x=\"{left - 4}\" y=\"{Svg.Number(top + rowHeight + 8)}\" text-anchor=\"end\">{high}</text>\n"))
+           .Append(Svg.Format($"<text x=\"{left - 4}\" y=\"{Svg.Number(top + HeatmapHeight - rowHeight - 1)}\" text-anchor=\"end\">{low}</text>\n"))
+           .Append(Svg.Format($"<text x=\"{left - 4}\" y=\"{top + HeatmapHeight}\" text-anchor=\"end\" fill=\"#444\">&lt; min</text>\n"))
+           .Append(Svg.Format($"<text x=\"{left}\" y=\"{height - 6}\">t = 0</text>\n"))
+           .Append(Svg.Format($"<text x=\"{left + HeatmapWidth}\" y=\"{height - 6}\" text-anchor=\"end\">t = {steps - 1} (loss)</text>\n"));
+        return svg.Append("</svg>\n").ToString();
+    }
+
+    private static string EpochLabel(GradientFlowSnapshot snapshot) => snapshot.Epoch is { } epoch ? Svg.Format($"{epoch}") : "–";
+}
