@@ -128,7 +128,7 @@ public static class ConnectivityReport
     {
         const int steps = 20, swatch = 14, left = 10;
         var svg = new StringBuilder();
-        svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"52\" viewBox=\"0 0 560 52\" font-family=\"system-ui, sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"Legend: connectivity from 0 (transparent) through blue (0.5) to red (1); green marks the predicted character\">\n");
+        svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"66\" viewBox=\"0 0 560 66\" font-family=\"system-ui, sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"Legend: connectivity from 0 (transparent) through blue (0.5) to red (1); green marks the predicted character\">\n");
         for (int step = 0; step <= steps; step++)
         {
             double value = (double)step / steps;
@@ -137,7 +137,7 @@ public static class ConnectivityReport
 
         int end = left + (steps + 1) * swatch;
         svg.Append(Svg.Format($"\n<text x=\"{left}\" y=\"38\">0</text><text x=\"{left + steps / 2 * swatch + swatch / 2}\" y=\"38\" text-anchor=\"middle\">0.5</text><text x=\"{end}\" y=\"38\" text-anchor=\"end\">1</text>\n"))
-           .Append(Svg.Format($"<text x=\"{left}\" y=\"50\" fill=\"#444\">weak, blue (opacity = value)</text><text x=\"{end}\" y=\"50\" text-anchor=\"end\" fill=\"#444\">strong, red (opacity = value − 0.5)</text>\n"))
+           .Append(Svg.Format($"<text x=\"{left}\" y=\"50\" fill=\"#444\">0 to 0.5: weak, blue, opacity = value</text><text x=\"{left}\" y=\"63\" fill=\"#444\">0.5 to 1: strong, red, opacity = value − 0.5</text>\n"))
            .Append(Svg.Format($"<rect x=\"{end + 30}\" y=\"6\" width=\"{CellWidth}\" height=\"18\" fill=\"{ReportColors.Predicted}\" stroke=\"#004d38\" stroke-width=\"1.5\"/>"))
            .Append(Svg.Format($"<text x=\"{end + 48}\" y=\"19\">predicted character</text>\n"));
         return svg.Append("</svg>\n").ToString();
