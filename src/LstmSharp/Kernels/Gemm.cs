@@ -91,6 +91,31 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Effectively computes <c>c[i, j] += Σ_p a[i, p] · b[p, j]</c>: C (m, n) += A (m, k) · B with B (k, n) packed beforehand,
+    /// so a product repeated against the same B (the recurrent step) skips packing it.
+    /// </summary>
+    /// <param name="a">(m, k): the left operand, row-major.</param>
+    /// <param name="b">B (k, n), packed by <see cref="PackedMatrix{T}.Pack"/> or <see cref="PackedMatrix{T}.PackTransposed"/>.</param>
+    /// <param name="m">m: rows of A and C.</param>
+    /// <param name="c">(m, n): the destination, added into.</param>
+    /// <exception cref="ArgumentException"><paramref name="m"/> is negative or a buffer is too short.</exception>
+    /// <remarks>
+    /// Every element is the chain <c>c = fma(a[i,p], b[p,j], c)</c> for p = 0 … k−1, as on the packed path of
+    /// <see cref="MultiplyAdd{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, int, Span{T})"/>, whatever m and the thread count.
+    /// </remarks>
+    public static void MultiplyAdd<T>(ReadOnlySpan<T> a, PackedMatrix<T> b, int m, Span<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int k = b.Depth, n = b.Columns;
+        CheckShapes(m, k, n, a.Length, m * k, 0, 0, c.Length, m * n);
+        fixed (T* pa = a, pc = c)
+        {
+            Run<T>(new Operands(pa, k, 1, b.Panels, 0, 0, pc, m, k, n), prepacked: true);
+        }
+    }
+
     private static void CheckShapes(int m, int k, int n, int aLength, int aExpected, int bLength, int bExpected, int cLength, int cExpected)
     {
         if ((m | k | n) < 0 || aLength < aExpected || bLength < bExpected || cLength < cExpected)
@@ -104,10 +129,11 @@ internal static unsafe class Gemm
         (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated);
 
     /// <summary>Packed micro-tile width: two vectors of the widest accelerated size.</summary>
-    private static int MicroColumns<T>() where T : unmanaged =>
+    internal static int MicroColumns<T>() where T : unmanaged =>
+        typeof(T) != typeof(float) && typeof(T) != typeof(double) ? 16 :
         Vector512.IsHardwareAccelerated ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
 
-    private static void Run<T>(Operands operands) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Run<T>(Operands operands, bool prepacked = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = operands.M, k = operands.K, n = operands.N;
         if (m == 0 || n == 0 || k == 0)
@@ -115,7 +141,7 @@ internal static unsafe class Gemm
             return;
         }
 
-        Job job = Plan<T>(operands);
+        Job job = Plan<T>(operands, prepacked);
         if (job.Parts == 1 || !Workers.TryRun(&RunPart<T>, job))
         {
             Execute<T>(operands, job.Strategy, 0, m, 0, n);
@@ -123,12 +149,19 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Chooses the strategy from the shape, then how many output slices to run side by side.</summary>
-    private static Job Plan<T>(Operands operands) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Job Plan<T>(Operands operands, bool prepacked) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = operands.M, n = operands.N;
         Strategy strategy;
         int rowGrain, columnGrain;
-        if (!IsVectorized<T>())
+        if (prepacked)
+        {
+            // Column slices must start on a panel; the panels are padded, so this holds for the scalar fallback too.
+            strategy = Strategy.Prepacked;
+            rowGrain = MicroRows;
+            columnGrain = MicroColumns<T>();
+        }
+        else if (!IsVectorized<T>())
         {
             strategy = Strategy.Scalar;
             rowGrain = 1;
@@ -201,6 +234,9 @@ internal static unsafe class Gemm
                 break;
             case Strategy.Dot:
                 ExecuteDot<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+                break;
+            case Strategy.Prepacked:
+                ExecutePrepacked<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
                 break;
             default:
                 ExecuteScalar<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
@@ -559,6 +595,127 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// The packed GEMM against a B packed beforehand (<see cref="PackedMatrix{T}"/>), over the output slice
+    /// [rowStart, rowEnd) × [columnStart, columnEnd), where columnStart falls on a panel. A is packed per (MC, KC) block
+    /// as on the packed path; whole MR-row tiles go through the micro-kernel and the last m mod MR rows through the
+    /// one-row kernel, which computes the same chain per element, so the row split cannot change a bit.
+    /// </summary>
+    private static void ExecutePrepacked<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!IsVectorized<T>())
+        {
+            ExecutePrepackedScalar<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+            return;
+        }
+
+        int k = operands.K, n = operands.N;
+        int nr = MicroColumns<T>();
+        nint panelStride = (nint)k * nr;                    // one panel: (k, NR)
+        T* c = (T*)operands.C;
+        T* panels = (T*)operands.B;
+        T* packedA = PackBuffers<T>.A;                      // (MC / MR) panels of (KC, MR)
+        T* edge = stackalloc T[MicroRows * 2 * 64 / sizeof(T)];   // (MR, NR) scratch tile for ragged edges
+
+        int fullEnd = rowStart + (rowEnd - rowStart) / MicroRows * MicroRows;
+        for (int ic = rowStart; ic < fullEnd; ic += BlockRows)
+        {
+            int mc = Math.Min(BlockRows, fullEnd - ic);
+            for (int pc = 0; pc < k; pc += BlockDepth)
+            {
+                int kc = Math.Min(BlockDepth, k - pc);
+                PackA(operands, ic, mc, pc, kc, packedA);
+                for (int jr = columnStart; jr < columnEnd; jr += nr)
+                {
+                    int columns = Math.Min(nr, columnEnd - jr);
+                    T* bPanel = panels + jr / nr * panelStride + (nint)pc * nr;
+                    for (int ir = 0; ir < mc; ir += MicroRows)
+                    {
+                        T* aPanel = packedA + (nint)ir * kc;
+                        T* cTile = c + (nint)(ic + ir) * n + jr;
+                        if (columns == nr)
+                        {
+                            MicroKernel(kc, aPanel, bPanel, cTile, n);
+                        }
+                        else
+                        {
+                            CopyTile(cTile, n, edge, nr, MicroRows, columns);
+                            MicroKernel(kc, aPanel, bPanel, edge, nr);
+                            CopyTile(edge, nr, cTile, n, MicroRows, columns);
+                        }
+                    }
+                }
+            }
+        }
+
+        // The last rows, unpacked, over all of k at once, two panels at a time: four independent chains keep the FMA
+        // pipes busy and C stays in registers.
+        T* a = (T*)operands.A;
+        nint ars = operands.ARowStride, acs = operands.AColumnStride;
+        for (int i = fullEnd; i < rowEnd; i++)
+        {
+            T* cRow = c + (nint)i * n;
+            for (int jr = columnStart; jr < columnEnd; jr += 2 * nr)
+            {
+                int columns = Math.Min(2 * nr, columnEnd - jr);
+                T* b0 = panels + jr / nr * panelStride;
+                if (columns == 2 * nr)
+                {
+                    RowKernel(k, a + i * ars, acs, b0, b0 + panelStride, cRow + jr);
+                }
+                else
+                {
+                    // A lone last panel runs twice into the scratch row; the copy back keeps only its columns.
+                    T* b1 = columns > nr ? b0 + panelStride : b0;
+                    CopyTile(cRow + jr, n, edge, nr, 1, columns);
+                    RowKernel(k, a + i * ars, acs, b0, b1, edge);
+                    CopyTile(edge, nr, cRow + jr, n, 1, columns);
+                }
+            }
+        }
+    }
+
+    /// <summary>The reference chain over packed panels: for types without a vector path.</summary>
+    private static void ExecutePrepackedScalar<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a = (T*)operands.A, panels = (T*)operands.B, c = (T*)operands.C;
+        int k = operands.K, n = operands.N, nr = MicroColumns<T>();
+        for (int i = rowStart; i < rowEnd; i++)
+        {
+            for (int j = columnStart; j < columnEnd; j++)
+            {
+                T* column = panels + (nint)(j / nr) * k * nr + j % nr;
+                T sum = c[(nint)i * n + j];
+                for (int p = 0; p < k; p++)
+                {
+                    sum = T.FusedMultiplyAdd(a[(nint)i * k + p], column[(nint)p * nr], sum);
+                }
+
+                c[(nint)i * n + j] = sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs B (k, n), stored row-major (or as (n, k) when <paramref name="transposed"/>), into ⌈n / NR⌉ panels of
+    /// (k, NR), zero-padding the last: the layout of <see cref="PackedMatrix{T}"/>.
+    /// </summary>
+    internal static void PackPanels<T>(T* b, int k, int n, bool transposed, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k == 0 || n == 0)
+        {
+            return;
+        }
+
+        Operands operands = transposed
+            ? new Operands(null, 0, 0, b, 1, k, null, 0, k, n)
+            : new Operands(null, 0, 0, b, n, 1, null, 0, k, n);
+        PackB(operands, 0, k, 0, n, MicroColumns<T>(), destination);
+    }
+
     private static void CopyTile<T>(T* source, int sourceStride, T* destination, int destinationStride, int rows, int columns)
         where T : unmanaged
     {
@@ -777,6 +934,48 @@ internal static unsafe class Gemm
         r70.Store(c7); r71.Store(c7 + w);
     }
 
+    /// <summary>One row of C (1, 2·NR) = fma chain over kc steps of a row of A (at stride aStride) and two packed B panels.</summary>
+    private static void RowKernel<T>(int kc, T* a, nint aStride, T* b0, T* b1, T* c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = MicroColumns<T>();
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int w = Vector512<T>.Count;
+            Vector512<T> r0 = Vector512.Load(c), r1 = Vector512.Load(c + w), r2 = Vector512.Load(c + 2 * w), r3 = Vector512.Load(c + 3 * w);
+            for (int p = 0; p < kc; p++)
+            {
+                Vector512<T> x = Vector512.Create(a[0]);
+                r0 = Fma(x, Vector512.Load(b0), r0);
+                r1 = Fma(x, Vector512.Load(b0 + w), r1);
+                r2 = Fma(x, Vector512.Load(b1), r2);
+                r3 = Fma(x, Vector512.Load(b1 + w), r3);
+                a += aStride;
+                b0 += nr;
+                b1 += nr;
+            }
+
+            r0.Store(c); r1.Store(c + w); r2.Store(c + 2 * w); r3.Store(c + 3 * w);
+        }
+        else
+        {
+            int w = Vector256<T>.Count;
+            Vector256<T> r0 = Vector256.Load(c), r1 = Vector256.Load(c + w), r2 = Vector256.Load(c + 2 * w), r3 = Vector256.Load(c + 3 * w);
+            for (int p = 0; p < kc; p++)
+            {
+                Vector256<T> x = Vector256.Create(a[0]);
+                r0 = Fma(x, Vector256.Load(b0), r0);
+                r1 = Fma(x, Vector256.Load(b0 + w), r1);
+                r2 = Fma(x, Vector256.Load(b1), r2);
+                r3 = Fma(x, Vector256.Load(b1 + w), r3);
+                a += aStride;
+                b0 += nr;
+                b1 += nr;
+            }
+
+            r0.Store(c); r1.Store(c + w); r2.Store(c + 2 * w); r3.Store(c + 3 * w);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> addend)
     {
@@ -805,6 +1004,7 @@ internal static unsafe class Gemm
         Packed,
         Axpy,
         Dot,
+        Prepacked,
     }
 
     /// <summary>
