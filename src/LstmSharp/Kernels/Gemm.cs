@@ -618,31 +618,37 @@ internal static unsafe class Gemm
         T* packedA = PackBuffers<T>.A;                      // (MC / MR) panels of (KC, MR)
         T* edge = stackalloc T[MicroRows * 2 * 64 / sizeof(T)];   // (MR, NR) scratch tile for ragged edges
 
+        // The loops of the packed path without packing B: a (KC, NC) block of B stays in L2 while every row block of A
+        // is packed and swept against it.
         int fullEnd = rowStart + (rowEnd - rowStart) / MicroRows * MicroRows;
-        for (int ic = rowStart; ic < fullEnd; ic += BlockRows)
+        for (int jc = columnStart; jc < columnEnd && rowStart < fullEnd; jc += BlockColumns)
         {
-            int mc = Math.Min(BlockRows, fullEnd - ic);
+            int nc = Math.Min(BlockColumns, columnEnd - jc);
             for (int pc = 0; pc < k; pc += BlockDepth)
             {
                 int kc = Math.Min(BlockDepth, k - pc);
-                PackA(operands, ic, mc, pc, kc, packedA);
-                for (int jr = columnStart; jr < columnEnd; jr += nr)
+                for (int ic = rowStart; ic < fullEnd; ic += BlockRows)
                 {
-                    int columns = Math.Min(nr, columnEnd - jr);
-                    T* bPanel = panels + jr / nr * panelStride + (nint)pc * nr;
-                    for (int ir = 0; ir < mc; ir += MicroRows)
+                    int mc = Math.Min(BlockRows, fullEnd - ic);
+                    PackA(operands, ic, mc, pc, kc, packedA);
+                    for (int jr = jc; jr < jc + nc; jr += nr)
                     {
-                        T* aPanel = packedA + (nint)ir * kc;
-                        T* cTile = c + (nint)(ic + ir) * n + jr;
-                        if (columns == nr)
+                        int columns = Math.Min(nr, jc + nc - jr);
+                        T* bPanel = panels + jr / nr * panelStride + (nint)pc * nr;
+                        for (int ir = 0; ir < mc; ir += MicroRows)
                         {
-                            MicroKernel(kc, aPanel, bPanel, cTile, n);
-                        }
-                        else
-                        {
-                            CopyTile(cTile, n, edge, nr, MicroRows, columns);
-                            MicroKernel(kc, aPanel, bPanel, edge, nr);
-                            CopyTile(edge, nr, cTile, n, MicroRows, columns);
+                            T* aPanel = packedA + (nint)ir * kc;
+                            T* cTile = c + (nint)(ic + ir) * n + jr;
+                            if (columns == nr)
+                            {
+                                MicroKernel(kc, aPanel, bPanel, cTile, n);
+                            }
+                            else
+                            {
+                                CopyTile(cTile, n, edge, nr, MicroRows, columns);
+                                MicroKernel(kc, aPanel, bPanel, edge, nr);
+                                CopyTile(edge, nr, cTile, n, MicroRows, columns);
+                            }
                         }
                     }
                 }
