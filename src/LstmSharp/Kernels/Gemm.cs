@@ -597,9 +597,9 @@ internal static unsafe class Gemm
 
     /// <summary>
     /// The packed GEMM against a B packed beforehand (<see cref="PackedMatrix{T}"/>), over the output slice
-    /// [rowStart, rowEnd) × [columnStart, columnEnd), where columnStart falls on a panel. A is packed per (MC, KC) block
-    /// as on the packed path; whole MR-row tiles go through the micro-kernel and the last m mod MR rows through the
-    /// one-row kernel, which computes the same chain per element, so the row split cannot change a bit.
+    /// [rowStart, rowEnd) × [columnStart, columnEnd), where columnStart falls on a panel. Whole MR-row tiles go through
+    /// the micro-kernel, reading A in place; the last m mod MR rows go through the one-row kernel. Both compute the same
+    /// chain per element as the packed path, so neither the row split nor packing ahead can change a bit.
     /// </summary>
     private static void ExecutePrepacked<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -615,11 +615,13 @@ internal static unsafe class Gemm
         nint panelStride = (nint)k * nr;                    // one panel: (k, NR)
         T* c = (T*)operands.C;
         T* panels = (T*)operands.B;
-        T* packedA = PackBuffers<T>.A;                      // (MC / MR) panels of (KC, MR)
         T* edge = stackalloc T[MicroRows * 2 * 64 / sizeof(T)];   // (MR, NR) scratch tile for ragged edges
 
-        // The loops of the packed path without packing B: a (KC, NC) block of B stays in L2 while every row block of A
-        // is packed and swept against it.
+        // The loops of the packed path with neither operand packed here: B is packed already, and the micro-kernel
+        // broadcasts A straight from its rows, which costs less than packing A for the few rows of a recurrent step.
+        // A (KC, NC) block of B stays in L2 while every row tile sweeps it.
+        T* a = (T*)operands.A;
+        nint ars = operands.ARowStride;
         int fullEnd = rowStart + (rowEnd - rowStart) / MicroRows * MicroRows;
         for (int jc = columnStart; jc < columnEnd && rowStart < fullEnd; jc += BlockColumns)
         {
@@ -627,38 +629,32 @@ internal static unsafe class Gemm
             for (int pc = 0; pc < k; pc += BlockDepth)
             {
                 int kc = Math.Min(BlockDepth, k - pc);
-                for (int ic = rowStart; ic < fullEnd; ic += BlockRows)
+                for (int jr = jc; jr < jc + nc; jr += nr)
                 {
-                    int mc = Math.Min(BlockRows, fullEnd - ic);
-                    PackA(operands, ic, mc, pc, kc, packedA);
-                    for (int jr = jc; jr < jc + nc; jr += nr)
+                    int columns = Math.Min(nr, jc + nc - jr);
+                    T* bPanel = panels + jr / nr * panelStride + (nint)pc * nr;
+                    for (int ir = rowStart; ir < fullEnd; ir += MicroRows)
                     {
-                        int columns = Math.Min(nr, jc + nc - jr);
-                        T* bPanel = panels + jr / nr * panelStride + (nint)pc * nr;
-                        for (int ir = 0; ir < mc; ir += MicroRows)
+                        T* aTile = a + ir * ars + pc;
+                        T* cTile = c + (nint)ir * n + jr;
+                        if (columns == nr)
                         {
-                            T* aPanel = packedA + (nint)ir * kc;
-                            T* cTile = c + (nint)(ic + ir) * n + jr;
-                            if (columns == nr)
-                            {
-                                MicroKernel(kc, aPanel, bPanel, cTile, n);
-                            }
-                            else
-                            {
-                                CopyTile(cTile, n, edge, nr, MicroRows, columns);
-                                MicroKernel(kc, aPanel, bPanel, edge, nr);
-                                CopyTile(edge, nr, cTile, n, MicroRows, columns);
-                            }
+                            MicroKernelRows(kc, aTile, ars, bPanel, cTile, n);
+                        }
+                        else
+                        {
+                            CopyTile(cTile, n, edge, nr, MicroRows, columns);
+                            MicroKernelRows(kc, aTile, ars, bPanel, edge, nr);
+                            CopyTile(edge, nr, cTile, n, MicroRows, columns);
                         }
                     }
                 }
             }
         }
 
-        // The last rows, unpacked, over all of k at once, two panels at a time: four independent chains keep the FMA
-        // pipes busy and C stays in registers.
-        T* a = (T*)operands.A;
-        nint ars = operands.ARowStride, acs = operands.AColumnStride;
+        // The last rows over all of k at once, two panels at a time: four independent chains keep the FMA pipes busy
+        // and C stays in registers.
+        nint acs = operands.AColumnStride;
         for (int i = fullEnd; i < rowEnd; i++)
         {
             T* cRow = c + (nint)i * n;
@@ -745,7 +741,12 @@ internal static unsafe class Gemm
             if (ars == 1)
             {
                 // Aᵀ·B: the MR rows of a panel are contiguous for each p.
-                for (int p = 0; p < kc; p++)
+                for (int p = 0; p < kc && rows == MicroRows; p++)
+                {
+                    Unsafe.CopyBlockUnaligned(panel + (nint)p * MicroRows, source + p * acs, (uint)(MicroRows * sizeof(T)));
+                }
+
+                for (int p = 0; p < kc && rows < MicroRows; p++)
                 {
                     T* from = source + p * acs;
                     T* to = panel + (nint)p * MicroRows;
@@ -938,6 +939,112 @@ internal static unsafe class Gemm
         r50.Store(c5); r51.Store(c5 + w);
         r60.Store(c6); r61.Store(c6 + w);
         r70.Store(c7); r71.Store(c7 + w);
+    }
+
+    /// <summary>
+    /// C (MR, NR) at stride ldc = fma chain over kc steps of A read in place (MR rows at stride lda, contiguous along k)
+    /// and packed B (kc, NR): the same arithmetic as <see cref="MicroKernel{T}"/>, without a packed A.
+    /// </summary>
+    private static void MicroKernelRows<T>(int kc, T* a, nint lda, T* b, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            MicroKernelRows512(kc, a, lda, b, c, ldc);
+        }
+        else
+        {
+            MicroKernelRows256(kc, a, lda, b, c, ldc);
+        }
+    }
+
+    private static void MicroKernelRows512<T>(int kc, T* a, nint lda, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        nint l2 = 2 * lda, l3 = 3 * lda, l4 = 4 * lda, l5 = 5 * lda, l6 = 6 * lda, l7 = 7 * lda;
+        Vector512<T> r00 = Vector512.Load(c), r01 = Vector512.Load(c + w);
+        Vector512<T> r10 = Vector512.Load(c + ldc), r11 = Vector512.Load(c + ldc + w);
+        Vector512<T> r20 = Vector512.Load(c + 2 * ldc), r21 = Vector512.Load(c + 2 * ldc + w);
+        Vector512<T> r30 = Vector512.Load(c + 3 * ldc), r31 = Vector512.Load(c + 3 * ldc + w);
+        Vector512<T> r40 = Vector512.Load(c + 4 * ldc), r41 = Vector512.Load(c + 4 * ldc + w);
+        Vector512<T> r50 = Vector512.Load(c + 5 * ldc), r51 = Vector512.Load(c + 5 * ldc + w);
+        Vector512<T> r60 = Vector512.Load(c + 6 * ldc), r61 = Vector512.Load(c + 6 * ldc + w);
+        Vector512<T> r70 = Vector512.Load(c + 7 * ldc), r71 = Vector512.Load(c + 7 * ldc + w);
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<T> y0 = Vector512.Load(b), y1 = Vector512.Load(b + w);
+            Vector512<T> x = Vector512.Create(a[0]);
+            r00 = Fma(x, y0, r00); r01 = Fma(x, y1, r01);
+            x = Vector512.Create(a[lda]);
+            r10 = Fma(x, y0, r10); r11 = Fma(x, y1, r11);
+            x = Vector512.Create(a[l2]);
+            r20 = Fma(x, y0, r20); r21 = Fma(x, y1, r21);
+            x = Vector512.Create(a[l3]);
+            r30 = Fma(x, y0, r30); r31 = Fma(x, y1, r31);
+            x = Vector512.Create(a[l4]);
+            r40 = Fma(x, y0, r40); r41 = Fma(x, y1, r41);
+            x = Vector512.Create(a[l5]);
+            r50 = Fma(x, y0, r50); r51 = Fma(x, y1, r51);
+            x = Vector512.Create(a[l6]);
+            r60 = Fma(x, y0, r60); r61 = Fma(x, y1, r61);
+            x = Vector512.Create(a[l7]);
+            r70 = Fma(x, y0, r70); r71 = Fma(x, y1, r71);
+            a++;
+            b += 2 * w;
+        }
+
+        r00.Store(c); r01.Store(c + w);
+        r10.Store(c + ldc); r11.Store(c + ldc + w);
+        r20.Store(c + 2 * ldc); r21.Store(c + 2 * ldc + w);
+        r30.Store(c + 3 * ldc); r31.Store(c + 3 * ldc + w);
+        r40.Store(c + 4 * ldc); r41.Store(c + 4 * ldc + w);
+        r50.Store(c + 5 * ldc); r51.Store(c + 5 * ldc + w);
+        r60.Store(c + 6 * ldc); r61.Store(c + 6 * ldc + w);
+        r70.Store(c + 7 * ldc); r71.Store(c + 7 * ldc + w);
+    }
+
+    private static void MicroKernelRows256<T>(int kc, T* a, nint lda, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector256<T>.Count;
+        nint l2 = 2 * lda, l3 = 3 * lda, l4 = 4 * lda, l5 = 5 * lda, l6 = 6 * lda, l7 = 7 * lda;
+        Vector256<T> r00 = Vector256.Load(c), r01 = Vector256.Load(c + w);
+        Vector256<T> r10 = Vector256.Load(c + ldc), r11 = Vector256.Load(c + ldc + w);
+        Vector256<T> r20 = Vector256.Load(c + 2 * ldc), r21 = Vector256.Load(c + 2 * ldc + w);
+        Vector256<T> r30 = Vector256.Load(c + 3 * ldc), r31 = Vector256.Load(c + 3 * ldc + w);
+        Vector256<T> r40 = Vector256.Load(c + 4 * ldc), r41 = Vector256.Load(c + 4 * ldc + w);
+        Vector256<T> r50 = Vector256.Load(c + 5 * ldc), r51 = Vector256.Load(c + 5 * ldc + w);
+        Vector256<T> r60 = Vector256.Load(c + 6 * ldc), r61 = Vector256.Load(c + 6 * ldc + w);
+        Vector256<T> r70 = Vector256.Load(c + 7 * ldc), r71 = Vector256.Load(c + 7 * ldc + w);
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<T> y0 = Vector256.Load(b), y1 = Vector256.Load(b + w);
+            Vector256<T> x = Vector256.Create(a[0]);
+            r00 = Fma(x, y0, r00); r01 = Fma(x, y1, r01);
+            x = Vector256.Create(a[lda]);
+            r10 = Fma(x, y0, r10); r11 = Fma(x, y1, r11);
+            x = Vector256.Create(a[l2]);
+            r20 = Fma(x, y0, r20); r21 = Fma(x, y1, r21);
+            x = Vector256.Create(a[l3]);
+            r30 = Fma(x, y0, r30); r31 = Fma(x, y1, r31);
+            x = Vector256.Create(a[l4]);
+            r40 = Fma(x, y0, r40); r41 = Fma(x, y1, r41);
+            x = Vector256.Create(a[l5]);
+            r50 = Fma(x, y0, r50); r51 = Fma(x, y1, r51);
+            x = Vector256.Create(a[l6]);
+            r60 = Fma(x, y0, r60); r61 = Fma(x, y1, r61);
+            x = Vector256.Create(a[l7]);
+            r70 = Fma(x, y0, r70); r71 = Fma(x, y1, r71);
+            a++;
+            b += 2 * w;
+        }
+
+        r00.Store(c); r01.Store(c + w);
+        r10.Store(c + ldc); r11.Store(c + ldc + w);
+        r20.Store(c + 2 * ldc); r21.Store(c + 2 * ldc + w);
+        r30.Store(c + 3 * ldc); r31.Store(c + 3 * ldc + w);
+        r40.Store(c + 4 * ldc); r41.Store(c + 4 * ldc + w);
+        r50.Store(c + 5 * ldc); r51.Store(c + 5 * ldc + w);
+        r60.Store(c + 6 * ldc); r61.Store(c + 6 * ldc + w);
+        r70.Store(c + 7 * ldc); r71.Store(c + 7 * ldc + w);
     }
 
     /// <summary>One row of C (1, 2·NR) = fma chain over kc steps of a row of A (at stride aStride) and two packed B panels.</summary>
