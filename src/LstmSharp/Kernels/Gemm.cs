@@ -15,12 +15,18 @@ namespace LstmSharp.Kernels;
 /// a packed, cache-blocked outer-product GEMM with a register-blocked micro-kernel for large shapes;
 /// a row-axpy path for A·B and Aᵀ·B with few rows (the matrix-vector end);
 /// a dot-product path for A·Bᵀ with few rows, where both operands are contiguous along k and packing B would cost
-/// more than the product (the recurrent step h·W_hhᵀ).
+/// more than the product (a single stream's recurrent step h·W_hhᵀ, and sampling).
+/// A fourth entry takes B packed ahead (<see cref="PackedMatrix{T}"/>) for products repeated against the same B: the
+/// recurrent weights, packed once per window, then multiplied by every step's few rows with the packed path's kernels.
 /// </para>
 /// <para>
-/// The packed and axpy paths compute every element as the same chain <c>c = fma(a[i,p], b[p,j], c)</c> for p = 0 … k−1,
+/// The packed, prepacked and axpy paths compute every element as the same chain <c>c = fma(a[i,p], b[p,j], c)</c> for p = 0 … k−1,
 /// so they agree to the bit with each other and with a scalar fused loop. Threads split the output only, never k, so
 /// every thread count gives the same bits.
+/// </para>
+/// <para>
+/// The loops that do the work are marked AggressiveOptimization: they start as optimized code, so the first windows of a
+/// run (and short benchmarks) never run an unoptimized kernel, where every Fma is a call.
 /// </para>
 /// </remarks>
 internal static unsafe class Gemm
@@ -270,6 +276,7 @@ internal static unsafe class Gemm
     /// Few rows, B contiguous along j: each row of C takes four rows of B at a time, so C is loaded and stored once
     /// per four multiply-adds while B streams through once per row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExecuteAxpy<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -296,6 +303,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>c[j] = fma(a3, b3[j], fma(a2, b2[j], fma(a1, b1[j], fma(a0, b0[j], c[j])))) for j in [start, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AxpyRows4<T>(T a0, T a1, T a2, T a3, T* b0, T* b1, T* b2, T* b3, T* c, int start, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -337,6 +345,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>c[j] = fma(a, b[j], c[j]) for j in [start, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AxpyRow<T>(T a, T* b, T* c, int start, int end) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int j = start;
@@ -368,6 +377,7 @@ internal static unsafe class Gemm
     /// four rows of A by four rows of B at a time. Every element uses the same lane order, reduction and tail,
     /// whichever tile it falls in.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExecuteDot<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -398,6 +408,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4x4<T>(T* a, T* b, int k, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a + k, a2 = a1 + k, a3 = a2 + k;
@@ -464,6 +475,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot1x4<T>(T* a, T* b, int k, T* c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* b1 = b + k, b2 = b1 + k, b3 = b2 + k;
@@ -504,6 +516,7 @@ internal static unsafe class Gemm
         c[3] += DotTail(a, b3, p, k, sum3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Dot1x1<T>(T* a, T* b, int k) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int p = 0;
@@ -547,6 +560,7 @@ internal static unsafe class Gemm
     /// The blocked GEMM over the output slice [rowStart, rowEnd) × [columnStart, columnEnd): for each (KC, NC) block of B,
     /// packed once, every (MC, KC) block of A is packed and swept by the micro-kernel, one (MR, NR) tile of C at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExecutePacked<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -601,6 +615,7 @@ internal static unsafe class Gemm
     /// the micro-kernel, reading A in place; the last m mod MR rows go through the one-row kernel. Both compute the same
     /// chain per element as the packed path, so neither the row split nor packing ahead can change a bit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExecutePrepacked<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -728,6 +743,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs A[ic .. ic+mc, pc .. pc+kc] into panels of MR rows, k-major inside a panel, zero-padding the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA<T>(Operands operands, int ic, int mc, int pc, int kc, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -788,6 +804,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs B[pc .. pc+kc, jc .. jc+nc] into panels of NR columns, k-major inside a panel, zero-padding the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB<T>(Operands operands, int pc, int kc, int jc, int nc, int nr, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -851,6 +868,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel512<T>(int kc, T* a, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
@@ -896,6 +914,7 @@ internal static unsafe class Gemm
         r70.Store(c7); r71.Store(c7 + w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel256<T>(int kc, T* a, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count;
@@ -957,6 +976,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernelRows512<T>(int kc, T* a, nint lda, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
@@ -1002,6 +1022,7 @@ internal static unsafe class Gemm
         r70.Store(c + 7 * ldc); r71.Store(c + 7 * ldc + w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernelRows256<T>(int kc, T* a, nint lda, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count;
@@ -1048,6 +1069,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>One row of C (1, 2·NR) = fma chain over kc steps of a row of A (at stride aStride) and two packed B panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowKernel<T>(int kc, T* a, nint aStride, T* b0, T* b1, T* c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int nr = MicroColumns<T>();
