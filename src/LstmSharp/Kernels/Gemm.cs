@@ -192,8 +192,10 @@ internal static unsafe class Gemm
             columnGrain = MicroColumns<T>();
         }
 
+        // A matrix-vector product streams B from L3 or memory once: a second core adds bandwidth at a quarter of the work.
         long work = (long)m * operands.K * n;
-        int parts = (int)Math.Clamp(work / MinMultiplyAddsPerThread, 1, MaxThreads);
+        long grain = m <= AxpyMaxRows ? MinMultiplyAddsPerThread / 4 : MinMultiplyAddsPerThread;
+        int parts = (int)Math.Clamp(work / grain, 1, MaxThreads);
         int rowTiles = (m + rowGrain - 1) / rowGrain, columnTiles = (n + columnGrain - 1) / columnGrain;
 
         // Column slices share A and each pack their own part of B; prefer them unless they are too few to balance.
