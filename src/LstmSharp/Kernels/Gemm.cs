@@ -15,12 +15,18 @@ namespace LstmSharp.Kernels;
 /// a packed, cache-blocked outer-product GEMM with a register-blocked micro-kernel for large shapes;
 /// a row-axpy path for A·B and Aᵀ·B with few rows (the matrix-vector end);
 /// a dot-product path for A·Bᵀ with few rows, where both operands are contiguous along k and packing B would cost
-/// more than the product (the recurrent step h·W_hhᵀ).
+/// more than the product (a single stream's recurrent step h·W_hhᵀ, and sampling).
+/// A fourth entry takes B packed ahead (<see cref="PackedMatrix{T}"/>) for products repeated against the same B: the
+/// recurrent weights, packed once per window, then multiplied by every step's few rows with the packed path's kernels.
 /// </para>
 /// <para>
-/// The packed and axpy paths compute every element as the same chain <c>c = fma(a[i,p], b[p,j], c)</c> for p = 0 … k−1,
+/// The packed, prepacked and axpy paths compute every element as the same chain <c>c = fma(a[i,p], b[p,j], c)</c> for p = 0 … k−1,
 /// so they agree to the bit with each other and with a scalar fused loop. Threads split the output only, never k, so
 /// every thread count gives the same bits.
+/// </para>
+/// <para>
+/// The loops that do the work are marked AggressiveOptimization: they start as optimized code, so the first windows of a
+/// run (and short benchmarks) never run an unoptimized kernel, where every Fma is a call.
 /// </para>
 /// </remarks>
 internal static unsafe class Gemm
@@ -91,6 +97,31 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Effectively computes <c>c[i, j] += Σ_p a[i, p] · b[p, j]</c>: C (m, n) += A (m, k) · B with B (k, n) packed beforehand,
+    /// so a product repeated against the same B (the recurrent step) skips packing it.
+    /// </summary>
+    /// <param name="a">(m, k): the left operand, row-major.</param>
+    /// <param name="b">B (k, n), packed by <see cref="PackedMatrix{T}.Pack"/> or <see cref="PackedMatrix{T}.PackTransposed"/>.</param>
+    /// <param name="m">m: rows of A and C.</param>
+    /// <param name="c">(m, n): the destination, added into.</param>
+    /// <exception cref="ArgumentException"><paramref name="m"/> is negative or a buffer is too short.</exception>
+    /// <remarks>
+    /// Every element is the chain <c>c = fma(a[i,p], b[p,j], c)</c> for p = 0 … k−1, as on the packed path of
+    /// <see cref="MultiplyAdd{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, int, Span{T})"/>, whatever m and the thread count.
+    /// </remarks>
+    public static void MultiplyAdd<T>(ReadOnlySpan<T> a, PackedMatrix<T> b, int m, Span<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int k = b.Depth, n = b.Columns;
+        CheckShapes(m, k, n, a.Length, m * k, 0, 0, c.Length, m * n);
+        fixed (T* pa = a, pc = c)
+        {
+            Run<T>(new Operands(pa, k, 1, b.Panels, 0, 0, pc, m, k, n), prepacked: true);
+        }
+    }
+
     private static void CheckShapes(int m, int k, int n, int aLength, int aExpected, int bLength, int bExpected, int cLength, int cExpected)
     {
         if ((m | k | n) < 0 || aLength < aExpected || bLength < bExpected || cLength < cExpected)
@@ -104,10 +135,11 @@ internal static unsafe class Gemm
         (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated);
 
     /// <summary>Packed micro-tile width: two vectors of the widest accelerated size.</summary>
-    private static int MicroColumns<T>() where T : unmanaged =>
+    internal static int MicroColumns<T>() where T : unmanaged =>
+        typeof(T) != typeof(float) && typeof(T) != typeof(double) ? 16 :
         Vector512.IsHardwareAccelerated ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
 
-    private static void Run<T>(Operands operands) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Run<T>(Operands operands, bool prepacked = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = operands.M, k = operands.K, n = operands.N;
         if (m == 0 || n == 0 || k == 0)
@@ -115,7 +147,7 @@ internal static unsafe class Gemm
             return;
         }
 
-        Job job = Plan<T>(operands);
+        Job job = Plan<T>(operands, prepacked);
         if (job.Parts == 1 || !Workers.TryRun(&RunPart<T>, job))
         {
             Execute<T>(operands, job.Strategy, 0, m, 0, n);
@@ -123,12 +155,19 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Chooses the strategy from the shape, then how many output slices to run side by side.</summary>
-    private static Job Plan<T>(Operands operands) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Job Plan<T>(Operands operands, bool prepacked) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = operands.M, n = operands.N;
         Strategy strategy;
         int rowGrain, columnGrain;
-        if (!IsVectorized<T>())
+        if (prepacked)
+        {
+            // Column slices must start on a panel; the panels are padded, so this holds for the scalar fallback too.
+            strategy = Strategy.Prepacked;
+            rowGrain = MicroRows;
+            columnGrain = MicroColumns<T>();
+        }
+        else if (!IsVectorized<T>())
         {
             strategy = Strategy.Scalar;
             rowGrain = 1;
@@ -153,8 +192,10 @@ internal static unsafe class Gemm
             columnGrain = MicroColumns<T>();
         }
 
+        // A matrix-vector product streams B from L3 or memory once: a second core adds bandwidth at a quarter of the work.
         long work = (long)m * operands.K * n;
-        int parts = (int)Math.Clamp(work / MinMultiplyAddsPerThread, 1, MaxThreads);
+        long grain = m <= AxpyMaxRows ? MinMultiplyAddsPerThread / 4 : MinMultiplyAddsPerThread;
+        int parts = (int)Math.Clamp(work / grain, 1, MaxThreads);
         int rowTiles = (m + rowGrain - 1) / rowGrain, columnTiles = (n + columnGrain - 1) / columnGrain;
 
         // Column slices share A and each pack their own part of B; prefer them unless they are too few to balance.
@@ -202,6 +243,9 @@ internal static unsafe class Gemm
             case Strategy.Dot:
                 ExecuteDot<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
                 break;
+            case Strategy.Prepacked:
+                ExecutePrepacked<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+                break;
             default:
                 ExecuteScalar<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
                 break;
@@ -234,6 +278,7 @@ internal static unsafe class Gemm
     /// Few rows, B contiguous along j: each row of C takes four rows of B at a time, so C is loaded and stored once
     /// per four multiply-adds while B streams through once per row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExecuteAxpy<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -260,6 +305,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>c[j] = fma(a3, b3[j], fma(a2, b2[j], fma(a1, b1[j], fma(a0, b0[j], c[j])))) for j in [start, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AxpyRows4<T>(T a0, T a1, T a2, T a3, T* b0, T* b1, T* b2, T* b3, T* c, int start, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -301,6 +347,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>c[j] = fma(a, b[j], c[j]) for j in [start, end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AxpyRow<T>(T a, T* b, T* c, int start, int end) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int j = start;
@@ -332,6 +379,7 @@ internal static unsafe class Gemm
     /// four rows of A by four rows of B at a time. Every element uses the same lane order, reduction and tail,
     /// whichever tile it falls in.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExecuteDot<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -362,6 +410,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4x4<T>(T* a, T* b, int k, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a1 = a + k, a2 = a1 + k, a3 = a2 + k;
@@ -428,6 +477,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot1x4<T>(T* a, T* b, int k, T* c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* b1 = b + k, b2 = b1 + k, b3 = b2 + k;
@@ -468,6 +518,7 @@ internal static unsafe class Gemm
         c[3] += DotTail(a, b3, p, k, sum3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T Dot1x1<T>(T* a, T* b, int k) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int p = 0;
@@ -511,6 +562,7 @@ internal static unsafe class Gemm
     /// The blocked GEMM over the output slice [rowStart, rowEnd) × [columnStart, columnEnd): for each (KC, NC) block of B,
     /// packed once, every (MC, KC) block of A is packed and swept by the micro-kernel, one (MR, NR) tile of C at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExecutePacked<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -559,6 +611,130 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// The packed GEMM against a B packed beforehand (<see cref="PackedMatrix{T}"/>), over the output slice
+    /// [rowStart, rowEnd) × [columnStart, columnEnd), where columnStart falls on a panel. Whole MR-row tiles go through
+    /// the micro-kernel, reading A in place; the last m mod MR rows go through the one-row kernel. Both compute the same
+    /// chain per element as the packed path, so neither the row split nor packing ahead can change a bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ExecutePrepacked<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!IsVectorized<T>())
+        {
+            ExecutePrepackedScalar<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+            return;
+        }
+
+        int k = operands.K, n = operands.N;
+        int nr = MicroColumns<T>();
+        nint panelStride = (nint)k * nr;                    // one panel: (k, NR)
+        T* c = (T*)operands.C;
+        T* panels = (T*)operands.B;
+        T* edge = stackalloc T[MicroRows * 2 * 64 / sizeof(T)];   // (MR, NR) scratch tile for ragged edges
+
+        // The loops of the packed path with neither operand packed here: B is packed already, and the micro-kernel
+        // broadcasts A straight from its rows, which costs less than packing A for the few rows of a recurrent step.
+        // A (KC, NC) block of B stays in L2 while every row tile sweeps it.
+        T* a = (T*)operands.A;
+        nint ars = operands.ARowStride;
+        int fullEnd = rowStart + (rowEnd - rowStart) / MicroRows * MicroRows;
+        for (int jc = columnStart; jc < columnEnd && rowStart < fullEnd; jc += BlockColumns)
+        {
+            int nc = Math.Min(BlockColumns, columnEnd - jc);
+            for (int pc = 0; pc < k; pc += BlockDepth)
+            {
+                int kc = Math.Min(BlockDepth, k - pc);
+                for (int jr = jc; jr < jc + nc; jr += nr)
+                {
+                    int columns = Math.Min(nr, jc + nc - jr);
+                    T* bPanel = panels + jr / nr * panelStride + (nint)pc * nr;
+                    for (int ir = rowStart; ir < fullEnd; ir += MicroRows)
+                    {
+                        T* aTile = a + ir * ars + pc;
+                        T* cTile = c + (nint)ir * n + jr;
+                        if (columns == nr)
+                        {
+                            MicroKernelRows(kc, aTile, ars, bPanel, cTile, n);
+                        }
+                        else
+                        {
+                            CopyTile(cTile, n, edge, nr, MicroRows, columns);
+                            MicroKernelRows(kc, aTile, ars, bPanel, edge, nr);
+                            CopyTile(edge, nr, cTile, n, MicroRows, columns);
+                        }
+                    }
+                }
+            }
+        }
+
+        // The last rows over all of k at once, two panels at a time: four independent chains keep the FMA pipes busy
+        // and C stays in registers.
+        nint acs = operands.AColumnStride;
+        for (int i = fullEnd; i < rowEnd; i++)
+        {
+            T* cRow = c + (nint)i * n;
+            for (int jr = columnStart; jr < columnEnd; jr += 2 * nr)
+            {
+                int columns = Math.Min(2 * nr, columnEnd - jr);
+                T* b0 = panels + jr / nr * panelStride;
+                if (columns == 2 * nr)
+                {
+                    RowKernel(k, a + i * ars, acs, b0, b0 + panelStride, cRow + jr);
+                }
+                else
+                {
+                    // A lone last panel runs twice into the scratch row; the copy back keeps only its columns.
+                    T* b1 = columns > nr ? b0 + panelStride : b0;
+                    CopyTile(cRow + jr, n, edge, nr, 1, columns);
+                    RowKernel(k, a + i * ars, acs, b0, b1, edge);
+                    CopyTile(edge, nr, cRow + jr, n, 1, columns);
+                }
+            }
+        }
+    }
+
+    /// <summary>The reference chain over packed panels: for types without a vector path.</summary>
+    private static void ExecutePrepackedScalar<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a = (T*)operands.A, panels = (T*)operands.B, c = (T*)operands.C;
+        int k = operands.K, n = operands.N, nr = MicroColumns<T>();
+        for (int i = rowStart; i < rowEnd; i++)
+        {
+            for (int j = columnStart; j < columnEnd; j++)
+            {
+                T* column = panels + (nint)(j / nr) * k * nr + j % nr;
+                T sum = c[(nint)i * n + j];
+                for (int p = 0; p < k; p++)
+                {
+                    sum = T.FusedMultiplyAdd(a[(nint)i * k + p], column[(nint)p * nr], sum);
+                }
+
+                c[(nint)i * n + j] = sum;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs B (k, n), stored row-major (or as (n, k) when <paramref name="transposed"/>), into ⌈n / NR⌉ panels of
+    /// (k, NR), zero-padding the last: the layout of <see cref="PackedMatrix{T}"/>.
+    /// </summary>
+    internal static void PackPanels<T>(T* b, int k, int n, bool transposed, T* destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k == 0 || n == 0)
+        {
+            return;
+        }
+
+        Operands operands = transposed
+            ? new Operands(null, 0, 0, b, 1, k, null, 0, k, n)
+            : new Operands(null, 0, 0, b, n, 1, null, 0, k, n);
+        PackB(operands, 0, k, 0, n, MicroColumns<T>(), destination);
+    }
+
     private static void CopyTile<T>(T* source, int sourceStride, T* destination, int destinationStride, int rows, int columns)
         where T : unmanaged
     {
@@ -569,6 +745,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs A[ic .. ic+mc, pc .. pc+kc] into panels of MR rows, k-major inside a panel, zero-padding the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA<T>(Operands operands, int ic, int mc, int pc, int kc, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -582,7 +759,12 @@ internal static unsafe class Gemm
             if (ars == 1)
             {
                 // Aᵀ·B: the MR rows of a panel are contiguous for each p.
-                for (int p = 0; p < kc; p++)
+                for (int p = 0; p < kc && rows == MicroRows; p++)
+                {
+                    Unsafe.CopyBlockUnaligned(panel + (nint)p * MicroRows, source + p * acs, (uint)(MicroRows * sizeof(T)));
+                }
+
+                for (int p = 0; p < kc && rows < MicroRows; p++)
                 {
                     T* from = source + p * acs;
                     T* to = panel + (nint)p * MicroRows;
@@ -624,6 +806,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs B[pc .. pc+kc, jc .. jc+nc] into panels of NR columns, k-major inside a panel, zero-padding the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB<T>(Operands operands, int pc, int kc, int jc, int nc, int nr, T* destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -687,6 +870,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel512<T>(int kc, T* a, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
@@ -732,6 +916,7 @@ internal static unsafe class Gemm
         r70.Store(c7); r71.Store(c7 + w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel256<T>(int kc, T* a, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count;
@@ -777,6 +962,157 @@ internal static unsafe class Gemm
         r70.Store(c7); r71.Store(c7 + w);
     }
 
+    /// <summary>
+    /// C (MR, NR) at stride ldc = fma chain over kc steps of A read in place (MR rows at stride lda, contiguous along k)
+    /// and packed B (kc, NR): the same arithmetic as <see cref="MicroKernel{T}"/>, without a packed A.
+    /// </summary>
+    private static void MicroKernelRows<T>(int kc, T* a, nint lda, T* b, T* c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            MicroKernelRows512(kc, a, lda, b, c, ldc);
+        }
+        else
+        {
+            MicroKernelRows256(kc, a, lda, b, c, ldc);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernelRows512<T>(int kc, T* a, nint lda, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        nint l2 = 2 * lda, l3 = 3 * lda, l4 = 4 * lda, l5 = 5 * lda, l6 = 6 * lda, l7 = 7 * lda;
+        Vector512<T> r00 = Vector512.Load(c), r01 = Vector512.Load(c + w);
+        Vector512<T> r10 = Vector512.Load(c + ldc), r11 = Vector512.Load(c + ldc + w);
+        Vector512<T> r20 = Vector512.Load(c + 2 * ldc), r21 = Vector512.Load(c + 2 * ldc + w);
+        Vector512<T> r30 = Vector512.Load(c + 3 * ldc), r31 = Vector512.Load(c + 3 * ldc + w);
+        Vector512<T> r40 = Vector512.Load(c + 4 * ldc), r41 = Vector512.Load(c + 4 * ldc + w);
+        Vector512<T> r50 = Vector512.Load(c + 5 * ldc), r51 = Vector512.Load(c + 5 * ldc + w);
+        Vector512<T> r60 = Vector512.Load(c + 6 * ldc), r61 = Vector512.Load(c + 6 * ldc + w);
+        Vector512<T> r70 = Vector512.Load(c + 7 * ldc), r71 = Vector512.Load(c + 7 * ldc + w);
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<T> y0 = Vector512.Load(b), y1 = Vector512.Load(b + w);
+            Vector512<T> x = Vector512.Create(a[0]);
+            r00 = Fma(x, y0, r00); r01 = Fma(x, y1, r01);
+            x = Vector512.Create(a[lda]);
+            r10 = Fma(x, y0, r10); r11 = Fma(x, y1, r11);
+            x = Vector512.Create(a[l2]);
+            r20 = Fma(x, y0, r20); r21 = Fma(x, y1, r21);
+            x = Vector512.Create(a[l3]);
+            r30 = Fma(x, y0, r30); r31 = Fma(x, y1, r31);
+            x = Vector512.Create(a[l4]);
+            r40 = Fma(x, y0, r40); r41 = Fma(x, y1, r41);
+            x = Vector512.Create(a[l5]);
+            r50 = Fma(x, y0, r50); r51 = Fma(x, y1, r51);
+            x = Vector512.Create(a[l6]);
+            r60 = Fma(x, y0, r60); r61 = Fma(x, y1, r61);
+            x = Vector512.Create(a[l7]);
+            r70 = Fma(x, y0, r70); r71 = Fma(x, y1, r71);
+            a++;
+            b += 2 * w;
+        }
+
+        r00.Store(c); r01.Store(c + w);
+        r10.Store(c + ldc); r11.Store(c + ldc + w);
+        r20.Store(c + 2 * ldc); r21.Store(c + 2 * ldc + w);
+        r30.Store(c + 3 * ldc); r31.Store(c + 3 * ldc + w);
+        r40.Store(c + 4 * ldc); r41.Store(c + 4 * ldc + w);
+        r50.Store(c + 5 * ldc); r51.Store(c + 5 * ldc + w);
+        r60.Store(c + 6 * ldc); r61.Store(c + 6 * ldc + w);
+        r70.Store(c + 7 * ldc); r71.Store(c + 7 * ldc + w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernelRows256<T>(int kc, T* a, nint lda, T* b, T* c, nint ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector256<T>.Count;
+        nint l2 = 2 * lda, l3 = 3 * lda, l4 = 4 * lda, l5 = 5 * lda, l6 = 6 * lda, l7 = 7 * lda;
+        Vector256<T> r00 = Vector256.Load(c), r01 = Vector256.Load(c + w);
+        Vector256<T> r10 = Vector256.Load(c + ldc), r11 = Vector256.Load(c + ldc + w);
+        Vector256<T> r20 = Vector256.Load(c + 2 * ldc), r21 = Vector256.Load(c + 2 * ldc + w);
+        Vector256<T> r30 = Vector256.Load(c + 3 * ldc), r31 = Vector256.Load(c + 3 * ldc + w);
+        Vector256<T> r40 = Vector256.Load(c + 4 * ldc), r41 = Vector256.Load(c + 4 * ldc + w);
+        Vector256<T> r50 = Vector256.Load(c + 5 * ldc), r51 = Vector256.Load(c + 5 * ldc + w);
+        Vector256<T> r60 = Vector256.Load(c + 6 * ldc), r61 = Vector256.Load(c + 6 * ldc + w);
+        Vector256<T> r70 = Vector256.Load(c + 7 * ldc), r71 = Vector256.Load(c + 7 * ldc + w);
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<T> y0 = Vector256.Load(b), y1 = Vector256.Load(b + w);
+            Vector256<T> x = Vector256.Create(a[0]);
+            r00 = Fma(x, y0, r00); r01 = Fma(x, y1, r01);
+            x = Vector256.Create(a[lda]);
+            r10 = Fma(x, y0, r10); r11 = Fma(x, y1, r11);
+            x = Vector256.Create(a[l2]);
+            r20 = Fma(x, y0, r20); r21 = Fma(x, y1, r21);
+            x = Vector256.Create(a[l3]);
+            r30 = Fma(x, y0, r30); r31 = Fma(x, y1, r31);
+            x = Vector256.Create(a[l4]);
+            r40 = Fma(x, y0, r40); r41 = Fma(x, y1, r41);
+            x = Vector256.Create(a[l5]);
+            r50 = Fma(x, y0, r50); r51 = Fma(x, y1, r51);
+            x = Vector256.Create(a[l6]);
+            r60 = Fma(x, y0, r60); r61 = Fma(x, y1, r61);
+            x = Vector256.Create(a[l7]);
+            r70 = Fma(x, y0, r70); r71 = Fma(x, y1, r71);
+            a++;
+            b += 2 * w;
+        }
+
+        r00.Store(c); r01.Store(c + w);
+        r10.Store(c + ldc); r11.Store(c + ldc + w);
+        r20.Store(c + 2 * ldc); r21.Store(c + 2 * ldc + w);
+        r30.Store(c + 3 * ldc); r31.Store(c + 3 * ldc + w);
+        r40.Store(c + 4 * ldc); r41.Store(c + 4 * ldc + w);
+        r50.Store(c + 5 * ldc); r51.Store(c + 5 * ldc + w);
+        r60.Store(c + 6 * ldc); r61.Store(c + 6 * ldc + w);
+        r70.Store(c + 7 * ldc); r71.Store(c + 7 * ldc + w);
+    }
+
+    /// <summary>One row of C (1, 2·NR) = fma chain over kc steps of a row of A (at stride aStride) and two packed B panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowKernel<T>(int kc, T* a, nint aStride, T* b0, T* b1, T* c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = MicroColumns<T>();
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int w = Vector512<T>.Count;
+            Vector512<T> r0 = Vector512.Load(c), r1 = Vector512.Load(c + w), r2 = Vector512.Load(c + 2 * w), r3 = Vector512.Load(c + 3 * w);
+            for (int p = 0; p < kc; p++)
+            {
+                Vector512<T> x = Vector512.Create(a[0]);
+                r0 = Fma(x, Vector512.Load(b0), r0);
+                r1 = Fma(x, Vector512.Load(b0 + w), r1);
+                r2 = Fma(x, Vector512.Load(b1), r2);
+                r3 = Fma(x, Vector512.Load(b1 + w), r3);
+                a += aStride;
+                b0 += nr;
+                b1 += nr;
+            }
+
+            r0.Store(c); r1.Store(c + w); r2.Store(c + 2 * w); r3.Store(c + 3 * w);
+        }
+        else
+        {
+            int w = Vector256<T>.Count;
+            Vector256<T> r0 = Vector256.Load(c), r1 = Vector256.Load(c + w), r2 = Vector256.Load(c + 2 * w), r3 = Vector256.Load(c + 3 * w);
+            for (int p = 0; p < kc; p++)
+            {
+                Vector256<T> x = Vector256.Create(a[0]);
+                r0 = Fma(x, Vector256.Load(b0), r0);
+                r1 = Fma(x, Vector256.Load(b0 + w), r1);
+                r2 = Fma(x, Vector256.Load(b1), r2);
+                r3 = Fma(x, Vector256.Load(b1 + w), r3);
+                a += aStride;
+                b0 += nr;
+                b1 += nr;
+            }
+
+            r0.Store(c); r1.Store(c + w); r2.Store(c + 2 * w); r3.Store(c + 3 * w);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> addend)
     {
@@ -805,6 +1141,7 @@ internal static unsafe class Gemm
         Packed,
         Axpy,
         Dot,
+        Prepacked,
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using LstmSharp.Kernels;
 
 namespace LstmSharp.Layers;
 
@@ -53,7 +52,7 @@ public sealed class GruCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
                 BiasHh.CopyTo(hiddenGates.Slice(stream * gateSize, gateSize));
             }
 
-            Gemm.MultiplyTransposedBAdd<T>(PreviousHidden(step), WeightHh, batchSize, hiddenSize, gateSize, hiddenGates);
+            AddRecurrentProjection(step, hiddenGates);
 
             ReadOnlySpan<T> previous = PreviousHidden(step);
             Span<T> hidden = NextHidden(step);

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using LstmSharp.Kernels;
 
 namespace LstmSharp.Layers;
 
@@ -62,7 +61,7 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
         for (int step = 0; step < SequenceLength; step++)
         {
             Span<T> gates = StepGates(Gates, step);     // (B, 4H): x·W_ihᵀ + b_ih + b_hh
-            Gemm.MultiplyTransposedBAdd<T>(PreviousHidden(step), WeightHh, batchSize, hiddenSize, gateSize, gates);
+            AddRecurrentProjection(step, gates);
 
             Span<T> hidden = NextHidden(step);
             for (int stream = 0; stream < batchSize; stream++)

@@ -27,6 +27,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     private readonly T[] _weightIhTransposed;   // (I, G·H): W_ihᵀ, so a one-hot gather reads one contiguous row
     private readonly T[] _dWeightIhTransposed;  // (I, G·H): the scatter target of dW_ih for id input
     private readonly T[] _inputBias;            // (G·H): b_ih, plus b_hh for cells that fold it in
+    private readonly PackedMatrix<T> _packedWeightHh = new();   // W_hhᵀ (H, G·H) during Forward, W_hh (G·H, H) during Backward
 
     /// <summary>Creates a layer with zero parameters.</summary>
     /// <param name="layout">The layer's type and sizes.</param>
@@ -216,6 +217,8 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
             ThrowHelper.CheckLength(dInput.Length, rows * InputSize, nameof(dInput));
         }
 
+        // W_hh is constant through the window: pack it once for every step's carry.
+        _packedWeightHh.Pack(WeightHh, gateSize, hiddenSize);
         BackwardSteps(dOutput, dFinal, dInitial);
 
         ReadOnlySpan<T> dGates = GatesGradient.AsSpan(0, rows * gateSize);
@@ -288,8 +291,25 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     {
         int batchSize = BatchSize, gateSize = Layout.GateSize;
         dHiddenCarry.Clear();
-        Gemm.MultiplyAdd<T>(HiddenGatesGradient.AsSpan(step * batchSize * gateSize, batchSize * gateSize), WeightHh,
-            batchSize, gateSize, HiddenSize, dHiddenCarry);
+        Gemm.MultiplyAdd<T>(HiddenGatesGradient.AsSpan(step * batchSize * gateSize, batchSize * gateSize), _packedWeightHh, batchSize, dHiddenCarry);
+    }
+
+    /// <summary>
+    /// The recurrent projection of one forward step: <paramref name="gates"/> (B, G·H) += h_{t-1} · W_hhᵀ for step index
+    /// <paramref name="step"/>, against W_hh packed once per window. A single stream reads W_hh in place instead: the
+    /// result must not depend on the window length, so that sampling one character at a time (where packing would cost
+    /// as much as the product) gives the same bits as a pass over the whole text.
+    /// </summary>
+    private protected void AddRecurrentProjection(int step, Span<T> gates)
+    {
+        if (BatchSize > 1)
+        {
+            Gemm.MultiplyAdd<T>(PreviousHidden(step), _packedWeightHh, BatchSize, gates);
+        }
+        else
+        {
+            Gemm.MultiplyTransposedBAdd<T>(PreviousHidden(step), WeightHh, 1, HiddenSize, Layout.GateSize, gates);
+        }
     }
 
     /// <summary>(B, H) scratch for dL/dh_{t-1} carried back through W_hh.</summary>
@@ -371,6 +391,11 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         else
         {
             initial.Hidden.CopyTo(HiddenStates, 0);
+        }
+
+        if (BatchSize > 1)
+        {
+            _packedWeightHh.PackTransposed(WeightHh, HiddenSize, Layout.GateSize);
         }
 
         ForwardSteps(initial);

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using LstmSharp.Kernels;
 
 namespace LstmSharp.Layers;
 
@@ -34,11 +33,10 @@ public sealed class RnnCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
 
     private protected override void ForwardSteps(CellState<T>? initial)
     {
-        int batchSize = BatchSize, hiddenSize = HiddenSize;
         for (int step = 0; step < SequenceLength; step++)
         {
             Span<T> gates = StepGates(Gates, step);     // (B, H): x·W_ihᵀ + b_ih + b_hh
-            Gemm.MultiplyTransposedBAdd<T>(PreviousHidden(step), WeightHh, batchSize, hiddenSize, hiddenSize, gates);
+            AddRecurrentProjection(step, gates);
             TensorPrimitives.Tanh(gates, gates);
             gates.CopyTo(NextHidden(step));
         }

@@ -174,6 +174,206 @@ public class GemmTests
         }
     }
 
+    public static TheoryData<bool, int, int, int> PackedShapes
+    {
+        get
+        {
+            TheoryData<bool, int, int, int> data = new();
+            (int M, int K, int N)[] shapes =
+            [
+                (32, 256, 1024), (32, 1024, 256), (1, 100, 400), (1, 400, 100), (1, 512, 2048), (3, 100, 400),
+                (9, 300, 131), (33, 1024, 257), (64, 512, 2048), (100, 513, 77), (200, 600, 40),
+            ];
+            foreach (bool transposed in new[] { false, true })
+            {
+                foreach ((int m, int k, int n) in shapes)
+                {
+                    data.Add(transposed, m, k, n);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MultiplyAddPacked_AllSmallShapesDouble_MatchesReference(bool transposed)
+    {
+        PackedMatrix<double> packed = new();
+        for (int m = 0; m <= 20; m++)
+        {
+            for (int n = 0; n <= 70; n += n < 20 ? 1 : 7)
+            {
+                foreach (int k in s_depths)
+                {
+                    CheckPackedAgainstReference(packed, transposed, m, k, n, seed: (m * 71 + n) * 41 + k);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MultiplyAddPacked_AllSmallShapesFloat_MatchesReference(bool transposed)
+    {
+        PackedMatrix<float> packed = new();
+        for (int m = 0; m <= 20; m++)
+        {
+            for (int n = 0; n <= 70; n += n < 20 ? 1 : 7)
+            {
+                foreach (int k in s_depths)
+                {
+                    CheckPackedAgainstReference(packed, transposed, m, k, n, seed: (m * 71 + n) * 41 + k);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PackedShapes))]
+    public void MultiplyAddPacked_LargeShapesFloat_MatchesReference(bool transposed, int m, int k, int n) =>
+        CheckPackedAgainstReference(new PackedMatrix<float>(), transposed, m, k, n, seed: m + k + n);
+
+    [Theory]
+    [MemberData(nameof(PackedShapes))]
+    public void MultiplyAddPacked_OneVersusTwoThreads_BitIdentical(bool transposed, int m, int k, int n)
+    {
+        float[] a = Random<float>(m * k, 1), b = Random<float>(k * n, 2), c = Random<float>(m * n, 3);
+        float[] one = (float[])c.Clone(), two = (float[])c.Clone();
+        PackedMatrix<float> packed = Pack(b, transposed, k, n);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 1;
+            Gemm.MultiplyAdd<float>(a, packed, m, one);
+            Gemm.MaxThreads = 2;
+            Gemm.MultiplyAdd<float>(a, packed, m, two);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+
+        Assert.Equal(one, two);
+    }
+
+    [Theory]
+    [InlineData(9, 300, 131)]
+    [InlineData(64, 1024, 256)]
+    [InlineData(100, 513, 77)]
+    public void MultiplyAddPacked_LargeShapes_BitIdenticalToPackedPath(int m, int k, int n)
+    {
+        // Both compute c = fma(a[i,p], b[p,j], c) in order of p, so packing B ahead of time cannot change a bit.
+        double[] a = Random<double>(m * k, 4), b = Random<double>(k * n, 5), c = Random<double>(m * n, 6);
+        double[] expected = (double[])c.Clone();
+        Gemm.MultiplyAdd<double>(a, b, m, k, n, expected);
+        Gemm.MultiplyAdd<double>(a, Pack(b, transposed: false, k, n), m, c);
+        Assert.Equal(expected, c);
+    }
+
+    [Fact]
+    public void MultiplyAddPacked_RowOfManyRows_BitIdenticalToThatRowAlone()
+    {
+        // Whole row tiles and the leftover rows go through different kernels that must round alike.
+        const int m = 13, k = 300, n = 100;
+        float[] a = Random<float>(m * k, 7), b = Random<float>(k * n, 8), c = Random<float>(m * n, 9);
+        PackedMatrix<float> packed = Pack(b, transposed: true, k, n);
+        float[] all = (float[])c.Clone();
+        Gemm.MultiplyAdd<float>(a, packed, m, all);
+        for (int i = 0; i < m; i++)
+        {
+            float[] row = c.AsSpan(i * n, n).ToArray();
+            Gemm.MultiplyAdd<float>(a.AsSpan(i * k, k), packed, 1, row);
+            Assert.Equal(all.AsSpan(i * n, n).ToArray(), row);
+        }
+    }
+
+    [Fact]
+    public void MultiplyAddPacked_HalfScalarPath_MatchesReference()
+    {
+        const int m = 5, k = 6, n = 19;
+        Half[] a = Random<Half>(m * k, 9), b = Random<Half>(k * n, 10), c = Random<Half>(m * n, 11);
+        double[] expected = Reference(Form.AB, a, b, m, k, n, c, out double[] scale);
+        PackedMatrix<Half> packed = new();
+        packed.Pack(b, k, n);
+        Gemm.MultiplyAdd<Half>(a, packed, m, c);
+        for (int i = 0; i < c.Length; i++)
+        {
+            Assert.True(Math.Abs((double)c[i] - expected[i]) <= (k + 2) * 1e-3 * scale[i] + 1e-3, $"element {i}");
+        }
+    }
+
+    [Fact]
+    public void MultiplyAddPacked_ShortBuffers_ThrowArgument()
+    {
+        PackedMatrix<double> packed = new();
+        Assert.Throws<ArgumentException>(() => packed.Pack(new double[5], 2, 3));
+        Assert.Throws<ArgumentException>(() => packed.PackTransposed(new double[6], -1, 3));
+        packed.Pack(new double[6], 2, 3);
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyAdd<double>(new double[3], packed, 2, new double[6]));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyAdd<double>(new double[4], packed, 2, new double[5]));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyAdd<double>(new double[4], packed, -1, new double[6]));
+    }
+
+    private static void CheckPackedAgainstReference<T>(PackedMatrix<T> packed, bool transposed, int m, int k, int n, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = Random<T>(m * k, seed), b = Random<T>(k * n, seed + 1), c = Random<T>(m * n, seed + 2);
+        double[] expected = Reference(Form.AB, a, b, m, k, n, c, out double[] scale);
+        T[] stored = transposed ? Transpose(b, k, n) : b;
+        if (transposed)
+        {
+            packed.PackTransposed(stored, k, n);
+        }
+        else
+        {
+            packed.Pack(stored, k, n);
+        }
+
+        Gemm.MultiplyAdd<T>(a, packed, m, c);
+        double eps = double.CreateChecked(MachineEpsilon<T>());
+        for (int i = 0; i < c.Length; i++)
+        {
+            double actual = double.CreateChecked(c[i]);
+            double tolerance = (k + 2) * eps * scale[i];
+            Assert.True(Math.Abs(actual - expected[i]) <= tolerance,
+                $"packed{(transposed ? " transposed" : "")} m={m} k={k} n={n} element {i}: {actual} vs {expected[i]} (tolerance {tolerance})");
+        }
+    }
+
+    /// <summary>Packs B (k, n), from its row-major form or from its transpose (n, k).</summary>
+    private static PackedMatrix<T> Pack<T>(T[] b, bool transposed, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        PackedMatrix<T> packed = new();
+        if (transposed)
+        {
+            packed.PackTransposed(Transpose(b, k, n), k, n);
+        }
+        else
+        {
+            packed.Pack(b, k, n);
+        }
+
+        return packed;
+    }
+
+    private static T[] Transpose<T>(T[] matrix, int rows, int columns)
+    {
+        T[] result = new T[matrix.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int q = 0; q < columns; q++)
+            {
+                result[q * rows + r] = matrix[r * columns + q];
+            }
+        }
+
+        return result;
+    }
+
     private static void CheckAgainstReference<T>(Form form, int m, int k, int n, int seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
