@@ -124,21 +124,6 @@ public sealed class SamplerTests
     }
 
     [Fact]
-    public void NextId_AfterWarmUp_AllocatesNothing()
-    {
-        Sampler sampler = Create(new SamplingOptions { Seed = 2, TopK = 5, TopP = 0.9 });
-        sampler.Prime("the ");
-        sampler.NextId();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int index = 0; index < 500; index++)
-        {
-            sampler.NextId();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
-
-    [Fact]
     public void Prime_UnknownCharacters_NamesThemAll()
     {
         Sampler sampler = Create(new SamplingOptions());
@@ -226,5 +211,27 @@ public sealed class ConcurrentSamplingTests
         model.Head.Bias[1] = 5f;
 
         Assert.Equal(5f, view.Head.Bias[1]);
+    }
+}
+
+[Collection(ProcessWideSettings.Name)]
+public sealed class SamplerAllocationTests
+{
+    [Fact]
+    public void NextId_AfterWarmUp_AllocatesNothing()
+    {
+        Corpus corpus = Corpus.FromText(TestText.Repeat(2));
+        var model = new CharModel<float>(CellType.Lstm, corpus.Vocabulary.Count, 48);
+        model.Initialize(Initialization.PyTorchUniform, 5);
+        var sampler = new Sampler(model, corpus.Vocabulary, new SamplingOptions { Seed = 2, TopK = 5, TopP = 0.9 });
+        sampler.Prime("the ");
+        sampler.NextId();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int index = 0; index < 500; index++)
+        {
+            sampler.NextId();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

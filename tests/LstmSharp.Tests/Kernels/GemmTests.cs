@@ -5,6 +5,7 @@ using Xunit;
 namespace LstmSharp.Tests.Kernels;
 
 /// <summary>The GEMM kernels against a plain triple loop, over every small shape and a few large ones.</summary>
+[Collection(ProcessWideSettings.Name)]
 public class GemmTests
 {
     public enum Form

@@ -18,10 +18,12 @@ public sealed class GradientCheckTests
     private const double Floor = 1e-6;
     private const double DoubleTolerance = 1e-6;
 
-    // Float analytic gradients against exact (double, finite-difference) ones for the same float parameters: float
-    // keeps ~7 digits and a window sums O(T·B·H) rounded terms, so 1e-3 relative with a floor at float's noise
-    // level, 1e-4. Measured over 400 random cases: worst 4.8e-4.
-    private const double FloatFloor = 1e-4;
+    // Float analytic gradients against exact (double, finite-difference) ones for the same float parameters. Float's
+    // absolute noise on a gradient element is ~1e-7 to 1e-6: a saturated tanh (h ≈ ±1) leaves 1 − h² with only a few
+    // correct digits in float, exactly as in PyTorch's float tanh backward. So the floor sits at 1e-3 (absolute error
+    // ≤ 1e-6 for tiny gradients) and the check is relative, to 1e-3, above it. Measured over 4,000 random cases:
+    // worst 1.5e-4. (A floor of 1e-4 failed about once in 4,000 cases, always a saturated RNN with gradients ~1e-4.)
+    private const double FloatFloor = 1e-3;
     private const double FloatTolerance = 1e-3;
 
     [Property(Arbitrary = [typeof(GradientCases)], MaxTest = 300)]

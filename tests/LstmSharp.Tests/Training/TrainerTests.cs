@@ -152,29 +152,37 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal("LearningRate", error.ParamName);
     }
 
+    private sealed class SynchronousProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => onReport(value);
+    }
+}
+
+[Collection(ProcessWideSettings.Name)]
+public sealed class TrainerAllocationTests
+{
     [Fact]
     public void Train_AfterWarmUp_StepAllocatesNothing()
     {
-        (CharModel<float> model, Corpus corpus) = Setup(layers: 2);
+        Corpus corpus = Corpus.FromText(TestText.Repeat(40));
+        var model = new CharModel<float>(CellType.Lstm, corpus.Vocabulary.Count, 32, 2);
+        model.Initialize(Initialization.PyTorchUniform, 3);
         (ReadOnlyMemory<int> training, _) = corpus.Split(0.05);
         long AllocatedByTraining(long steps)
         {
-            var trainer = new Trainer(model, Options(steps) with { Dropout = 0.1 });
+            var trainer = new Trainer(model, new TrainingOptions { SequenceLength = 16, BatchSize = 4, LearningRate = 1e-2, MaxSteps = steps, Dropout = 0.1 });
             long before = GC.GetAllocatedBytesForCurrentThread();
             trainer.Train(training, ReadOnlyMemory<int>.Empty);
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
         AllocatedByTraining(53);  // warm-up as long as the measured run: workspaces and every first-use cost are paid here
-        long three = AllocatedByTraining(3);
-        long fiftyThree = AllocatedByTraining(53);
 
         // Fifty more steps cost no more bytes than three: each call has a small fixed cost (a stopwatch, the result).
+        // The runtime now and then allocates on this thread on its own (a few hundred bytes, in full parallel runs), so
+        // each is measured three times and the least taken: an allocation in the loop would show in every measurement.
+        long three = Enumerable.Range(0, 3).Min(_ => AllocatedByTraining(3));
+        long fiftyThree = Enumerable.Range(0, 3).Min(_ => AllocatedByTraining(53));
         Assert.Equal(three, fiftyThree);
-    }
-
-    private sealed class SynchronousProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => onReport(value);
     }
 }
