@@ -50,7 +50,8 @@ public static class ConnectivityReport
     public static void WriteSvg(string path, IReadOnlyList<ConnectivitySection> sections, int charactersPerLine = 60)
     {
         ArgumentNullException.ThrowIfNull(sections);
-        var parts = new List<(string Svg, int Height, int Width, string Title)> { (HtmlPage.Inline(RenderLegendSvg()), 52, 560, "") };
+        string legend = RenderLegendSvg();
+        var parts = new List<(string Svg, int Height, int Width, string Title)> { (HtmlPage.Inline(legend), SizeOf(legend, "height"), SizeOf(legend, "width"), "") };
         foreach (ConnectivitySection section in sections)
         {
             string svg = HtmlPage.Inline(RenderSvg(section, charactersPerLine));
