@@ -84,7 +84,7 @@ internal sealed class BenchCommand
             int gates = cellType switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
             double flops = 3.0 * (2.0 * gates * h * (v + h) + 2.0 * v * h) * b * t;   // the anchor's dense-equivalent count
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"lstmsharp step {Name(cellType)} V={v} H={h} T={t} B={b}: {b * t / seconds:F0} chars/s  {seconds * 1e3:F2} ms/step  {flops / seconds / 1e9:F1} GFLOP/s(dense-equiv)  {allocated} B/step allocated  threads={Parallelism.MaxThreads}"));
+                $"lstmsharp step {CellTypeNames.ToName(cellType)} V={v} H={h} T={t} B={b}: {b * t / seconds:F0} chars/s  {seconds * 1e3:F2} ms/step  {flops / seconds / 1e9:F1} GFLOP/s(dense-equiv)  {allocated} B/step allocated  threads={Parallelism.MaxThreads}"));
             return ExitCodes.Success;
         }));
         return command;
@@ -133,24 +133,12 @@ internal sealed class BenchCommand
             double seconds = clock.Elapsed.TotalSeconds;
             long allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / count;
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"lstmsharp sample {Name(cellType)} V={v} H={h}: {count / seconds:F0} chars/s  {allocated} B/char allocated  threads={Parallelism.MaxThreads}"));
+                $"lstmsharp sample {CellTypeNames.ToName(cellType)} V={v} H={h}: {count / seconds:F0} chars/s  {allocated} B/char allocated  threads={Parallelism.MaxThreads}"));
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static CellType ParseCell(string name) => name switch
-    {
-        "lstm" => CellType.Lstm,
-        "gru" => CellType.Gru,
-        "rnn" => CellType.Rnn,
-        _ => throw new UsageException($"--cell must be lstm, gru or rnn, not '{name}'."),
-    };
-
-    private static string Name(CellType cell) => cell switch
-    {
-        CellType.Lstm => "lstm",
-        CellType.Gru => "gru",
-        _ => "rnn",
-    };
+    private static CellType ParseCell(string name) =>
+        CellTypeNames.TryParse(name, out CellType cell) ? cell : throw new UsageException($"--cell must be lstm, gru or rnn, not '{name}'.");
 }

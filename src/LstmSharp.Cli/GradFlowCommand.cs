@@ -102,13 +102,11 @@ internal sealed class GradFlowCommand
 
             foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                CellType cell = cellName.ToUpperInvariant() switch
+                if (!CellTypeNames.TryParse(cellName, out CellType cell))
                 {
-                    "RNN" => CellType.Rnn,
-                    "LSTM" => CellType.Lstm,
-                    "GRU" => CellType.Gru,
-                    _ => throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru)."),
-                };
+                    throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
+                }
+
                 runs.Add(Train(parse, corpus, cell, epochs, sequenceLength));
             }
         }

@@ -289,12 +289,8 @@ internal sealed class TrainCommand
 
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is OptionResult { Implicit: false };
 
-    private static CellType ParseCell(string name) => name switch
-    {
-        "gru" => CellType.Gru,
-        "rnn" => CellType.Rnn,
-        _ => CellType.Lstm,
-    };
+    // --cell accepts only the three names (AcceptOnlyFromAmong), so the lookup cannot fail here.
+    private static CellType ParseCell(string name) => CellTypeNames.TryParse(name, out CellType cell) ? cell : throw new UsageException($"--cell: unknown cell '{name}'.");
 
     private static OptimizerKind ParseOptimizer(string name) => name switch
     {

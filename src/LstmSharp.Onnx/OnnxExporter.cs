@@ -203,11 +203,11 @@ public static class OnnxExporter
             IrVersion = IrVersion,
             ProducerName = "LstmSharp",
             ProducerVersion = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
-            DocString = $"A character-level {Checkpoint.CellName(model.CellType)} model: V = {vocabularySize}, H = {hiddenSize}, L = {layerCount}.",
+            DocString = $"A character-level {CellTypeNames.ToName(model.CellType)} model: V = {vocabularySize}, H = {hiddenSize}, L = {layerCount}.",
             Graph = graph.Graph,
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
-        proto.MetadataProps.Add(new StringStringEntryProto { Key = CellMetadataKey, Value = Checkpoint.CellName(model.CellType) });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = CellMetadataKey, Value = CellTypeNames.ToName(model.CellType) });
         if (vocabulary is not null)
         {
             proto.MetadataProps.Add(new StringStringEntryProto { Key = VocabularyMetadataKey, Value = vocabulary.ToJson() });

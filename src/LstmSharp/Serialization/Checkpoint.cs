@@ -47,7 +47,7 @@ public static class Checkpoint
         var metadata = new Dictionary<string, string>
         {
             [FormatKey] = FormatVersion,
-            ["model.cell"] = CellName(model.CellType),
+            ["model.cell"] = CellTypeNames.ToName(model.CellType),
             ["model.vocabulary_size"] = Format(model.VocabularySize),
             ["model.hidden_size"] = Format(model.HiddenSize),
             ["model.num_layers"] = Format(model.Layers.Count),
@@ -115,7 +115,12 @@ public static class Checkpoint
             throw new InvalidDataException($"'{path}' has no '{SafeTensors.DataSha256Key}' checksum in its metadata, which every LstmSharp checkpoint carries: its header is damaged.");
         }
 
-        CellType cell = ParseCell(Required(metadata, "model.cell"));
+        string cellName = Required(metadata, "model.cell");
+        if (!CellTypeNames.TryParse(cellName, out CellType cell))
+        {
+            throw new InvalidDataException($"Unknown cell type '{cellName}' in the checkpoint's metadata.");
+        }
+
         int vocabularySize = ParseInt(metadata, "model.vocabulary_size", 1, 0x110000);
         int hiddenSize = ParseInt(metadata, "model.hidden_size", 1, MaxHiddenSize);
         int layers = ParseInt(metadata, "model.num_layers", 1, MaxLayers);
@@ -206,21 +211,6 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(checkpoint);
         return checkpoint.Document.Metadata.TryGetValue("training.options", out string? json) ? TrainingOptionsJson.Read(json) : null;
     }
-
-    internal static string CellName(CellType cell) => cell switch
-    {
-        CellType.Lstm => "lstm",
-        CellType.Gru => "gru",
-        _ => "rnn",
-    };
-
-    private static CellType ParseCell(string name) => name switch
-    {
-        "lstm" => CellType.Lstm,
-        "gru" => CellType.Gru,
-        "rnn" => CellType.Rnn,
-        _ => throw new InvalidDataException($"Unknown cell type '{name}' in the checkpoint's metadata."),
-    };
 
     private static void ReadTensor(SafeTensorsDocument document, string name, IReadOnlyList<int> shape, Span<float> destination)
     {

@@ -35,7 +35,7 @@ public sealed partial class ReportTests : IDisposable
         Assert.EndsWith("</html>\n", html, StringComparison.Ordinal);
     }
 
-    private static IReadOnlyList<GradientFlowRun> Runs()
+    private static List<GradientFlowRun> Runs()
     {
         var runs = new List<GradientFlowRun>();
         foreach (CellType cell in new[] { CellType.Rnn, CellType.Lstm })
