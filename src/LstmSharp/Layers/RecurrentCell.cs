@@ -24,8 +24,9 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     private bool _inputWasIds;
     private T[] _dHiddenCarry = [];    // (B, H): dL/dh_{t-1} carried back through W_hh
     private T[] _dHiddenTotal = [];    // (B, H): dL/dh_t, the output gradient plus the carried part
-    private readonly T[] _weightIhTransposed;   // (I, G·H): W_ihᵀ, so a one-hot gather reads one contiguous row
-    private readonly T[] _dWeightIhTransposed;  // (I, G·H): the scatter target of dW_ih for id input
+    // Only a layer fed character ids uses these two, so they are allocated by its first such window.
+    private T[] _weightIhTransposed = [];       // (I, G·H): W_ihᵀ, so a one-hot gather reads one contiguous row
+    private T[] _dWeightIhTransposed = [];      // (I, G·H): the scatter target of dW_ih for id input
     private readonly T[] _inputBias;            // (G·H): b_ih, plus b_hh for cells that fold it in
     private readonly PackedMatrix<T> _packedWeightHh = new();   // W_hhᵀ (H, G·H) during Forward, W_hh (G·H, H) during Backward
 
@@ -41,8 +42,6 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         // An inference view reads another cell's parameters in place and has no gradients of its own.
         Parameters = sharedParameters ?? new T[layout.Count];
         Gradients = sharedParameters is null ? new T[layout.Count] : [];
-        _weightIhTransposed = new T[layout.GateSize * layout.InputSize];
-        _dWeightIhTransposed = new T[layout.GateSize * layout.InputSize];
         _inputBias = new T[layout.GateSize];
     }
 
@@ -147,6 +146,11 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
         else
         {
+            if (_weightIhTransposed.Length == 0)
+            {
+                _weightIhTransposed = new T[gateSize * InputSize];
+            }
+
             Transpose(WeightIh, gateSize, InputSize, _weightIhTransposed);
             for (int row = 0; row < inputIds.Length; row++)
             {
@@ -227,7 +231,15 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         if (_inputWasIds)
         {
             // Scatter: only column id of dW_ih (row id of its transpose) receives row r of dGates.
-            Array.Clear(_dWeightIhTransposed);
+            if (_dWeightIhTransposed.Length == 0)
+            {
+                _dWeightIhTransposed = new T[gateSize * InputSize];
+            }
+            else
+            {
+                Array.Clear(_dWeightIhTransposed);
+            }
+
             for (int row = 0; row < rows; row++)
             {
                 Span<T> target = _dWeightIhTransposed.AsSpan(_inputIds[row] * gateSize, gateSize);
