@@ -1,9 +1,10 @@
 namespace LstmSharp;
 
 /// <summary>
-/// A small seeded generator (xoshiro256**, seeded through SplitMix64) whose whole state can be saved and restored,
-/// so that a resumed training run draws exactly the numbers the uninterrupted run would have. System.Random cannot
-/// expose its state, which is why this one exists.
+/// A small seeded generator (xoshiro256**, seeded through SplitMix64) that gives the same numbers on every machine and
+/// runtime version and can be re-seeded in place without allocating. Training derives each window's dropout seed from
+/// the step number, so a resumed run draws exactly what the uninterrupted run would have. System.Random's seeded
+/// sequence is not specified across versions and cannot be re-seeded in place, which is why this one exists.
 /// </summary>
 public sealed class SeededRandom
 {
@@ -22,21 +23,6 @@ public sealed class SeededRandom
         _s1 = SplitMix(ref x);
         _s2 = SplitMix(ref x);
         _s3 = SplitMix(ref x);
-    }
-
-    /// <summary>The four state words, for checkpoints.</summary>
-    public (ulong S0, ulong S1, ulong S2, ulong S3) State
-    {
-        get => (_s0, _s1, _s2, _s3);
-        set
-        {
-            if ((value.S0 | value.S1 | value.S2 | value.S3) == 0)
-            {
-                throw new ArgumentException("An all-zero state is not a valid xoshiro256** state.", nameof(value));
-            }
-
-            (_s0, _s1, _s2, _s3) = value;
-        }
     }
 
     /// <summary>The next 64 random bits.</summary>
