@@ -7,6 +7,9 @@ namespace LstmSharp.Cli;
 /// <summary>The <c>lstmsharp</c> command tree, and the one-line report of parse errors.</summary>
 internal static class LstmSharpCli
 {
+    /// <summary><c>--no-color</c>, accepted by every command: plain text even on a colour terminal (as <c>NO_COLOR</c>).</summary>
+    private static readonly Option<bool> NoColor = new("--no-color") { Description = "Do not colour the output (as NO_COLOR=1 does).", Recursive = true };
+
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
     /// <param name="args">The command line, without the program name.</param>
     /// <param name="console">Where to write and the Ctrl+C token.</param>
@@ -21,6 +24,11 @@ internal static class LstmSharpCli
             string errors = string.Join(" ", parse.Errors.Select(error => error.Message));
             string command = parse.CommandResult.Command is RootCommand ? "lstmsharp" : "lstmsharp " + parse.CommandResult.Command.Name;
             return ErrorReporter.Fail(console, $"{errors} (see '{command} --help')", ExitCodes.Usage);
+        }
+
+        if (parse.GetValue(NoColor))
+        {
+            console.Color = false;
         }
 
         return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, ProcessTerminationTimeout = null });
@@ -39,6 +47,7 @@ internal static class LstmSharpCli
             new GradFlowCommand(console).Command,
             new ConnectivityCommand(console).Command,
             new BenchCommand(console).Command,
+            NoColor,
         };
         root.SetAction(parse =>
         {

@@ -275,16 +275,15 @@ internal sealed class TrainCommand
             options.MaxEpochs is { } epochs ? $"{epochs.ToString(CultureInfo.InvariantCulture)} epochs" : null,
             options.MaxTime is { } time ? Durations.Format(time) : null,
         }.OfType<string>());
-        TextWriter output = _console.Out;
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"{(resumed ? "Resuming at step " + trainer.Step.ToString("N0", CultureInfo.InvariantCulture) + ": a" : "Training a")} {model.Layers.Count}-layer {model.CellType.ToString().ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"on {source}: {corpus.Length:N0} characters, {corpus.Vocabulary.Count} distinct; {corpus.Length - validation:N0} for training, {validation:N0} for validation"));
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"{options.Optimizer} lr {options.LearningRate}{(options.Schedule is null ? "" : " (scheduled)")}, clip {(options.ClipNorm is { } clip ? clip : "off")}, ") + FormattableString.Invariant(
             $"windows of {options.SequenceLength} chars x {options.BatchSize} streams, dropout {options.Dropout}; stop after {limit}; evaluate every {options.EvaluateEvery} steps"));
-        output.WriteLine($"Best checkpoint: {bestPath}; latest: {latestPath}. Ctrl+C stops and saves.");
-        output.Flush();
+        _console.WriteProse($"Best checkpoint: {bestPath}; latest: {latestPath}. Ctrl+C stops and saves.");
+        _console.Out.Flush();
     }
 
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is OptionResult { Implicit: false };
