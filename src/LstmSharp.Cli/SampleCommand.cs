@@ -77,7 +77,7 @@ internal sealed class SampleCommand
             prime = ReadPrimeFile(primeFile);
         }
 
-        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, parse.GetValue(_model)!);
         var sampler = new Sampler(checkpoint.Model, checkpoint.Vocabulary, options);
         bool echo = !string.IsNullOrEmpty(prime);
         if (!echo)

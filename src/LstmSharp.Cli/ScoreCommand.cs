@@ -29,7 +29,7 @@ internal sealed class ScoreCommand
 
     private int Run(ParseResult parse)
     {
-        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, parse.GetValue(_model)!);
         string input = parse.GetValue(_input)!;
         Corpus text = Corpus.FromFile(input, checkpoint.Vocabulary);
         if (text.Length < 2)

@@ -124,7 +124,7 @@ internal sealed class TrainCommand
         int sampleLength = parse.GetValue(_sampleLength);
         ArgumentOutOfRangeException.ThrowIfNegative(sampleLength);
 
-        LoadedCheckpoint? checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
+        LoadedCheckpoint? checkpoint = resumePath is null ? null : CheckpointFiles.Load(_console, resumePath);
         TrainingOptions options = checkpoint is null ? NewOptions(parse) : ResumedOptions(parse, checkpoint);
         options.Validate();
 
