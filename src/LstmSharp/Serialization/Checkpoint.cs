@@ -67,6 +67,7 @@ public static class Checkpoint
             metadata["trainer.window_in_epoch"] = Format(trainer.WindowInEpoch);
             metadata["trainer.initial_loss"] = Format(trainer.InitialLoss);
             metadata["trainer.best_validation_loss"] = Format(trainer.BestValidationLoss);
+            metadata["trainer.epoch_loss_sum"] = Format(trainer.EpochLossSum);
             metadata["optimizer.kind"] = trainer.Optimizer.Kind.ToString();
             metadata["optimizer.step_count"] = Format(trainer.Optimizer.StepCount);
             foreach ((string name, float[] values) in trainer.Optimizer.State)
@@ -200,6 +201,8 @@ public static class Checkpoint
         trainer.WindowInEpoch = ParseInt(metadata, "trainer.window_in_epoch", 0, int.MaxValue);
         trainer.InitialLoss = ParseDouble(metadata, "trainer.initial_loss");
         trainer.BestValidationLoss = ParseDouble(metadata, "trainer.best_validation_loss");
+        // Absent from checkpoints written before per-epoch means existed; the epoch's mean then covers the resumed part only.
+        trainer.EpochLossSum = metadata.ContainsKey("trainer.epoch_loss_sum") ? ParseDouble(metadata, "trainer.epoch_loss_sum") : 0;
     }
 
     /// <summary>The training options saved in a checkpoint, or <see langword="null"/> when it was saved without a trainer.</summary>
