@@ -140,12 +140,15 @@ public sealed class ArticlePresetTests
     }
 
     [Fact]
-    public void RequireValidation_NoValidation_RefusesTheFlag()
+    public void Train_PatienceWithoutValidation_RefusedWithAClearMessage()
     {
-        var error = Assert.Throws<UsageException>(() => TrainCommand.RequireValidation(new TrainingOptions { ValidationFraction = 0 }, "--patience"));
-        Assert.Contains("--patience", error.Message);
-        Assert.Contains("--val-fraction 0", error.Message);
-        TrainCommand.RequireValidation(new TrainingOptions(), "--patience");
+        using var directory = new TempDirectory();
+        string corpus = directory.WriteText("corpus.txt", TrainedModelFixture.SmallCorpus());
+
+        CliResult result = CliRunner.Run(["train", "--input", corpus, "--val-fraction", "0", "--patience", "2", "--steps", "5", "--out", directory.File("m.safetensors"), .. TrainedModelFixture.SmallModel]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("needs a validation", result.Error);
     }
 
     private static long ReadStep(LoadedCheckpoint checkpoint) =>

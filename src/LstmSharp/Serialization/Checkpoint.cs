@@ -68,6 +68,9 @@ public static class Checkpoint
             metadata["trainer.initial_loss"] = Format(trainer.InitialLoss);
             metadata["trainer.best_validation_loss"] = Format(trainer.BestValidationLoss);
             metadata["trainer.epoch_loss_sum"] = Format(trainer.EpochLossSum);
+            metadata["trainer.evaluations_since_best"] = Format(trainer.EvaluationsSinceBest);
+            metadata["trainer.plateau_evaluations"] = Format(trainer.PlateauEvaluations);
+            metadata["trainer.lr_scale"] = Format(trainer.LearningRateScale);
             metadata["optimizer.kind"] = trainer.Optimizer.Kind.ToString();
             metadata["optimizer.step_count"] = Format(trainer.Optimizer.StepCount);
             foreach ((string name, float[] values) in trainer.Optimizer.State)
@@ -203,6 +206,11 @@ public static class Checkpoint
         trainer.BestValidationLoss = ParseDouble(metadata, "trainer.best_validation_loss");
         // Absent from checkpoints written before per-epoch means existed; the epoch's mean then covers the resumed part only.
         trainer.EpochLossSum = metadata.ContainsKey("trainer.epoch_loss_sum") ? ParseDouble(metadata, "trainer.epoch_loss_sum") : 0;
+        // Early stopping and plateau state; checkpoints from before they existed start them afresh.
+        trainer.EvaluationsSinceBest = metadata.ContainsKey("trainer.evaluations_since_best") ? ParseInt(metadata, "trainer.evaluations_since_best", 0, int.MaxValue) : 0;
+        trainer.PlateauEvaluations = metadata.ContainsKey("trainer.plateau_evaluations") ? ParseInt(metadata, "trainer.plateau_evaluations", 0, int.MaxValue) : 0;
+        double scale = metadata.ContainsKey("trainer.lr_scale") ? ParseDouble(metadata, "trainer.lr_scale") : 1.0;
+        trainer.LearningRateScale = scale > 0 && scale <= 1 ? scale : throw new InvalidDataException($"The checkpoint's metadata 'trainer.lr_scale' is {scale}, not in (0, 1].");
     }
 
     /// <summary>The training options saved in a checkpoint, or <see langword="null"/> when it was saved without a trainer.</summary>

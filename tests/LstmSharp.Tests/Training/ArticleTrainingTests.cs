@@ -210,13 +210,10 @@ public sealed class ArticleTrainingTests : IDisposable
     }
 
     [Fact]
-    public void TrainingOptions_EpsilonWithSgdOrInsideRootWithAdam_Refused()
+    public void TrainingOptions_EpsilonInsideRootWithAdam_ReportedAsIneffective()
     {
-        var model = new CharModel<float>(CellType.Rnn, 3, 2);
-        Assert.Equal("Epsilon", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new Trainer(model, new TrainingOptions { Optimizer = OptimizerKind.Sgd, Epsilon = 1e-8, MaxSteps = 1 })).ParamName);
-        Assert.Equal("EpsilonPlacement", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new Trainer(model, new TrainingOptions { EpsilonPlacement = EpsilonPlacement.InsideRoot, MaxSteps = 1 })).ParamName);
+        Assert.Contains(new TrainingOptions { EpsilonPlacement = EpsilonPlacement.InsideRoot }.FindIneffectiveOptions(), found => found.Option == "EpsilonPlacement");
+        Assert.DoesNotContain(TrainingOptions.Article.FindIneffectiveOptions(), found => found.Option == "EpsilonPlacement");
     }
 
     private static void AddMean(List<double> means, TrainingProgress report)
