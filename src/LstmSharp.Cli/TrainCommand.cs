@@ -237,7 +237,7 @@ internal sealed partial class TrainCommand
         string? resumePath = parse.GetValue(_resume);
 
         using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
-        LoadedCheckpoint? checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
+        LoadedCheckpoint? checkpoint = resumePath is null ? null : CheckpointFiles.Load(_console, resumePath);
         Configuration? configuration = checkpoint is null ? Configure(parse) : null;
         TrainingOptions options = configuration?.Options ?? ResumedOptions(parse, checkpoint!);
         options.Validate();
