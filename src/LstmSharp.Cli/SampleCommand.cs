@@ -80,7 +80,7 @@ internal sealed class SampleCommand
         }
 
         using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
-        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, parse.GetValue(_model)!);
         var sampler = new Sampler(checkpoint.Model, checkpoint.Vocabulary, options);
         bool echo = !string.IsNullOrEmpty(prime);
         if (!echo)

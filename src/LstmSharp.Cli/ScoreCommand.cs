@@ -31,7 +31,7 @@ internal sealed class ScoreCommand
     private int Run(ParseResult parse)
     {
         using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
-        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, parse.GetValue(_model)!);
         string input = parse.GetValue(_input)!;
         Corpus text = Corpus.FromFile(input, checkpoint.Vocabulary);
         if (text.Length < 2)

@@ -239,8 +239,8 @@ internal sealed partial class TrainCommand
         }
 
         using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
-        LoadedCheckpoint? checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
-        LoadedCheckpoint? initial = initPath is null ? null : Checkpoint.Load(initPath);
+        LoadedCheckpoint? checkpoint = resumePath is null ? null : CheckpointFiles.Load(_console, resumePath);
+        LoadedCheckpoint? initial = initPath is null ? null : CheckpointFiles.Load(_console, initPath);
         TrainingOptions options = checkpoint is null ? NewOptions(parse) : ResumedOptions(parse, checkpoint);
 
         // The text: --input, else the one the resumed checkpoint recorded, else the built-in corpus.

@@ -11,11 +11,13 @@ internal static unsafe partial class Gemm
     /// packed once, every (MC, KC) block of A is packed and swept by the micro-kernel, one (MR, NR) tile of C at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ExecutePacked<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    private static void ExecutePacked<T, TVector, TSimd>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
     {
         int k = operands.K, n = operands.N;
-        int nr = MicroColumns<T>();
+        int nr = 2 * TSimd.Count;
         T* c = (T*)operands.C;
         T* packedA = PackBuffers<T>.A;   // (MC / MR) panels of (KC, MR)
         T* packedB = PackBuffers<T>.B;   // (NC / NR) panels of (KC, NR)
@@ -43,13 +45,13 @@ internal static unsafe partial class Gemm
                             T* cTile = c + (nint)(ic + ir) * n + jc + jr;
                             if (rows == MicroRows && columns == nr)
                             {
-                                MicroKernel(kc, aPanel, bPanel, cTile, n);
+                                MicroKernel<T, TVector, TSimd>(kc, aPanel, bPanel, cTile, n);
                             }
                             else
                             {
                                 // Same kernel on a copy, so ragged tiles round exactly like full ones.
                                 CopyTile(cTile, n, edge, nr, rows, columns);
-                                MicroKernel(kc, aPanel, bPanel, edge, nr);
+                                MicroKernel<T, TVector, TSimd>(kc, aPanel, bPanel, edge, nr);
                                 CopyTile(edge, nr, cTile, n, rows, columns);
                             }
                         }
@@ -66,17 +68,13 @@ internal static unsafe partial class Gemm
     /// chain per element as the packed path, so neither the row split nor packing ahead can change a bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ExecutePrepacked<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    private static void ExecutePrepacked<T, TVector, TSimd>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
     {
-        if (!IsVectorized<T>())
-        {
-            ExecutePrepackedScalar<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
-            return;
-        }
-
         int k = operands.K, n = operands.N;
-        int nr = MicroColumns<T>();
+        int nr = 2 * TSimd.Count;
         nint panelStride = (nint)k * nr;                    // one panel: (k, NR)
         T* c = (T*)operands.C;
         T* panels = (T*)operands.B;
@@ -104,12 +102,12 @@ internal static unsafe partial class Gemm
                         T* cTile = c + (nint)ir * n + jr;
                         if (columns == nr)
                         {
-                            MicroKernelRows(kc, aTile, ars, bPanel, cTile, n);
+                            MicroKernelRows<T, TVector, TSimd>(kc, aTile, ars, bPanel, cTile, n);
                         }
                         else
                         {
                             CopyTile(cTile, n, edge, nr, MicroRows, columns);
-                            MicroKernelRows(kc, aTile, ars, bPanel, edge, nr);
+                            MicroKernelRows<T, TVector, TSimd>(kc, aTile, ars, bPanel, edge, nr);
                             CopyTile(edge, nr, cTile, n, MicroRows, columns);
                         }
                     }
@@ -129,14 +127,14 @@ internal static unsafe partial class Gemm
                 T* b0 = panels + jr / nr * panelStride;
                 if (columns == 2 * nr)
                 {
-                    RowKernel(k, a + i * ars, acs, b0, b0 + panelStride, cRow + jr);
+                    RowKernel<T, TVector, TSimd>(k, a + i * ars, acs, b0, b0 + panelStride, cRow + jr);
                 }
                 else
                 {
                     // A lone last panel runs twice into the scratch row; the copy back keeps only its columns.
                     T* b1 = columns > nr ? b0 + panelStride : b0;
                     CopyTile(cRow + jr, n, edge, nr, 1, columns);
-                    RowKernel(k, a + i * ars, acs, b0, b1, edge);
+                    RowKernel<T, TVector, TSimd>(k, a + i * ars, acs, b0, b1, edge);
                     CopyTile(edge, nr, cRow + jr, n, 1, columns);
                 }
             }

@@ -22,14 +22,9 @@ internal static unsafe partial class Gemm
     // Below this many multiply-adds per thread, waking a worker costs more than it saves.
     private const long MinMultiplyAddsPerThread = 1L << 20;
 
-    private static bool IsVectorized<T>() =>
-        (typeof(T) == typeof(float) || typeof(T) == typeof(double)) &&
-        (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated);
-
     /// <summary>Packed micro-tile width: two vectors of the widest accelerated size.</summary>
     internal static int MicroColumns<T>() where T : unmanaged =>
-        typeof(T) != typeof(float) && typeof(T) != typeof(double) ? 16 :
-        Vector512.IsHardwareAccelerated ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
+        SimdWidth.IsVectorized<T>() ? 2 * SimdWidth.Count<T>() : 16;
 
     /// <summary>Chooses the strategy from the shape, then how many output slices to run side by side.</summary>
     private static Job Plan<T>(Operands operands, bool prepacked) where T : unmanaged, IFloatingPointIeee754<T>
@@ -40,11 +35,11 @@ internal static unsafe partial class Gemm
         if (prepacked)
         {
             // Column slices must start on a panel; the panels are padded, so this holds for the scalar fallback too.
-            strategy = Strategy.Prepacked;
+            strategy = SimdWidth.IsVectorized<T>() ? Strategy.Prepacked : Strategy.PrepackedScalar;
             rowGrain = MicroRows;
             columnGrain = MicroColumns<T>();
         }
-        else if (!IsVectorized<T>())
+        else if (!SimdWidth.IsVectorized<T>())
         {
             strategy = Strategy.Scalar;
             rowGrain = 1;
@@ -60,7 +55,7 @@ internal static unsafe partial class Gemm
         {
             strategy = Strategy.Axpy;
             rowGrain = 1;
-            columnGrain = Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256<T>.Count;
+            columnGrain = SimdWidth.Count<T>();
         }
         else
         {
@@ -109,22 +104,47 @@ internal static unsafe partial class Gemm
     private static void Execute<T>(Operands operands, Strategy strategy, int rowStart, int rowEnd, int columnStart, int columnEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (strategy == Strategy.Scalar)
+        {
+            ExecuteScalar<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+        }
+        else if (strategy == Strategy.PrepackedScalar)
+        {
+            ExecutePrepackedScalar<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+        }
+        else if (SimdWidth.Is512)
+        {
+            Execute<T, Vector512<T>, Simd512<T>>(operands, strategy, rowStart, rowEnd, columnStart, columnEnd);
+        }
+        else if (SimdWidth.Is256)
+        {
+            Execute<T, Vector256<T>, Simd256<T>>(operands, strategy, rowStart, rowEnd, columnStart, columnEnd);
+        }
+        else
+        {
+            Execute<T, Vector128<T>, Simd128<T>>(operands, strategy, rowStart, rowEnd, columnStart, columnEnd);
+        }
+    }
+
+    /// <summary>The vector strategies at one width: the JIT compiles this and everything below it once per width.</summary>
+    private static void Execute<T, TVector, TSimd>(Operands operands, Strategy strategy, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
+    {
         switch (strategy)
         {
             case Strategy.Packed:
-                ExecutePacked<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+                ExecutePacked<T, TVector, TSimd>(operands, rowStart, rowEnd, columnStart, columnEnd);
                 break;
             case Strategy.Axpy:
-                ExecuteAxpy<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+                ExecuteAxpy<T, TVector, TSimd>(operands, rowStart, rowEnd, columnStart, columnEnd);
                 break;
             case Strategy.Dot:
-                ExecuteDot<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
-                break;
-            case Strategy.Prepacked:
-                ExecutePrepacked<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+                ExecuteDot<T, TVector, TSimd>(operands, rowStart, rowEnd, columnStart, columnEnd);
                 break;
             default:
-                ExecuteScalar<T>(operands, rowStart, rowEnd, columnStart, columnEnd);
+                ExecutePrepacked<T, TVector, TSimd>(operands, rowStart, rowEnd, columnStart, columnEnd);
                 break;
         }
     }
@@ -136,6 +156,7 @@ internal static unsafe partial class Gemm
         Axpy,
         Dot,
         Prepacked,
+        PrepackedScalar,
     }
 
     /// <summary>One call cut into <see cref="Parts"/> output slices of <see cref="Slice"/> rows or columns each.</summary>

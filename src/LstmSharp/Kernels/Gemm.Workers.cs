@@ -17,10 +17,13 @@ internal static unsafe partial class Gemm
         private static Job s_job;
         private static delegate*<in Job, int, void> s_body;
         private static int s_nextSlice;
+        private static int s_threadsUsed;
         private static int s_state = Closed;
 
-        public static bool TryRun(delegate*<in Job, int, void> body, Job job)
+        /// <summary>Runs the job's slices on the caller and helpers; <paramref name="threads"/>: how many ran at least one.</summary>
+        public static bool TryRun(delegate*<in Job, int, void> body, Job job, out int threads)
         {
+            threads = 0;
             if (!s_gate.TryEnter())
             {
                 return false;
@@ -33,6 +36,7 @@ internal static unsafe partial class Gemm
                 s_job = job;
                 s_body = body;
                 s_nextSlice = 0;
+                s_threadsUsed = 0;
                 Volatile.Write(ref s_state, 0);
                 for (int w = 0; w < helpers; w++)
                 {
@@ -40,13 +44,19 @@ internal static unsafe partial class Gemm
                 }
 
                 RunSlices();
-                Interlocked.Or(ref s_state, Closed);
                 SpinWait spin = default;
+                while (OneSlicePerThread && Volatile.Read(ref s_nextSlice) < job.Parts)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+
+                Interlocked.Or(ref s_state, Closed);
                 while (Volatile.Read(ref s_state) != Closed)
                 {
                     spin.SpinOnce(sleep1Threshold: -1);
                 }
 
+                threads = Volatile.Read(ref s_threadsUsed);
                 return true;
             }
             finally
@@ -59,9 +69,20 @@ internal static unsafe partial class Gemm
         {
             int parts = s_job.Parts;
             int slice;
+            bool ran = false;
             while ((slice = Interlocked.Increment(ref s_nextSlice) - 1) < parts)
             {
                 s_body(in s_job, slice);
+                ran = true;
+                if (OneSlicePerThread)
+                {
+                    break;
+                }
+            }
+
+            if (ran)
+            {
+                Interlocked.Increment(ref s_threadsUsed);
             }
         }
 

@@ -45,6 +45,15 @@ internal static unsafe partial class Gemm
         }
     }
 
+    /// <summary>How many threads ran slices of the most recent call that had work (1 when it ran alone): for tests.</summary>
+    internal static int LastCallThreads { get; private set; }
+
+    /// <summary>
+    /// For tests: every thread of a parallel call runs exactly one slice, so a split call really runs on as many threads as
+    /// it has slices, however the OS schedules them. Off by default, where the caller takes whatever a late worker left.
+    /// </summary>
+    internal static bool OneSlicePerThread { get; set; }
+
     /// <summary>Effectively computes <c>c[i, j] += Σ_p a[i, p] · b[p, j]</c>: C (m, n) += A (m, k) · B (k, n).</summary>
     public static void MultiplyAdd<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, int m, int k, int n, Span<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -120,10 +129,13 @@ internal static unsafe partial class Gemm
         }
 
         Job job = Plan<T>(operands, prepacked);
-        if (job.Parts == 1 || !Workers.TryRun(&RunPart<T>, job))
+        if (job.Parts == 1 || !Workers.TryRun(&RunPart<T>, job, out int threads))
         {
             Execute<T>(operands, job.Strategy, 0, m, 0, n);
+            threads = 1;
         }
+
+        LastCallThreads = threads;
     }
 
     /// <summary>

@@ -13,12 +13,22 @@ namespace LstmSharp.Serialization;
 /// (optimizer moments under <c>optimizer.</c>, the carried hidden state under <c>trainer.</c>, step, epoch, position
 /// and options), so that training resumes exactly.
 /// </summary>
+/// <remarks>
+/// Format 2 files carry a SHA-256 of the whole file (<see cref="SafeTensors.FileSha256Key"/>), so a change to any byte
+/// (a weight, the vocabulary, the options, a step count, any metadata key added later) makes <see cref="Load"/> throw
+/// an <see cref="InvalidDataException"/>. Format 1 files (written before it) carry a checksum of the tensor data only;
+/// they still load, with <see cref="LoadedCheckpoint.IntegrityWarning"/> naming what is unverified.
+/// </remarks>
 public static class Checkpoint
 {
     /// <summary>The metadata key of the format version.</summary>
     public const string FormatKey = "lstmsharp.format";
 
-    private const string FormatVersion = "1";
+    /// <summary>The format written: 2, whose checksum covers the whole file.</summary>
+    public const string FormatVersion = "2";
+
+    /// <summary>The format before the whole-file checksum, read with a warning: its checksum covers the tensor data only.</summary>
+    private const string LegacyFormatVersion = "1";
     private const int MaxHiddenSize = 1 << 16;
     private const int MaxLayers = 64;
 
@@ -113,7 +123,8 @@ public static class Checkpoint
     /// <param name="path">The file.</param>
     /// <returns>The model, its vocabulary and anything saved for resuming.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is corrupt, truncated, or its metadata contradicts its tensors (says what is wrong).</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt (any byte of a format-2 file), truncated, or its metadata contradicts its tensors (says what is wrong).</exception>
+    /// <remarks>A format-1 file loads with <see cref="LoadedCheckpoint.IntegrityWarning"/> set: show it to the user.</remarks>
     public static LoadedCheckpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -122,18 +133,45 @@ public static class Checkpoint
             throw new FileNotFoundException($"The checkpoint '{path}' does not exist.", path);
         }
 
-        SafeTensorsDocument document = SafeTensors.Read(path);
-        IReadOnlyDictionary<string, string> metadata = document.Metadata;
-        if (!metadata.TryGetValue(FormatKey, out string? version) || version != FormatVersion)
+        return LoadDocument(() => SafeTensors.Read(path), path);
+    }
+
+    /// <summary>Reads a checkpoint held in memory (the tests' way of loading many damaged copies quickly).</summary>
+    internal static LoadedCheckpoint LoadBytes(ReadOnlyMemory<byte> bytes, string name) => LoadDocument(() => SafeTensors.Read(bytes), name);
+
+    private static LoadedCheckpoint LoadDocument(Func<SafeTensorsDocument> read, string path)
+    {
+        SafeTensorsDocument document;
+        try
         {
-            throw new InvalidDataException($"'{path}' is not an LstmSharp checkpoint of format {FormatVersion} (metadata '{FormatKey}' is '{version ?? "missing"}').");
+            document = read();
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidDataException($"The checkpoint '{path}' is corrupt: {exception.Message}", exception);
         }
 
-        // Every checkpoint Save writes carries the data's SHA-256; one without it has had its header damaged, and
-        // reading on would let damaged weights through silently.
-        if (!document.IsChecksumVerified)
+        IReadOnlyDictionary<string, string> metadata = document.Metadata;
+        metadata.TryGetValue(FormatKey, out string? version);
+        string? integrityWarning = null;
+        switch (version, document.Checksum)
         {
-            throw new InvalidDataException($"'{path}' has no '{SafeTensors.DataSha256Key}' checksum in its metadata, which every LstmSharp checkpoint carries: its header is damaged.");
+            case (FormatVersion, SafeTensorsChecksum.WholeFile):
+            case (LegacyFormatVersion, SafeTensorsChecksum.WholeFile):
+                break;
+            case (FormatVersion, _):
+                // Every format-2 file carries it: one without it has had its header damaged.
+                throw new InvalidDataException($"The checkpoint '{path}' (format {FormatVersion}) has no '{SafeTensors.FileSha256Key}' checksum, which every format-{FormatVersion} checkpoint carries: its header is damaged.");
+            case (LegacyFormatVersion, SafeTensorsChecksum.DataOnly):
+                integrityWarning = $"'{path}' is a format-{LegacyFormatVersion} checkpoint: its checksum covers the tensor data only, so its header is unverified " +
+                    "(cell, sizes, vocabulary, and for resuming the training options, optimizer kind and step count, and trainer step, epoch, position and losses). " +
+                    "Saving it again (for instance by resuming it) writes a checkpoint whose checksum covers every byte.";
+                break;
+            case (LegacyFormatVersion, _):
+                // Format-1 files always carry the data checksum; reading on would let damaged weights through silently.
+                throw new InvalidDataException($"The checkpoint '{path}' (format {LegacyFormatVersion}) has no '{SafeTensors.DataSha256Key}' checksum in its metadata, which every LstmSharp checkpoint carries: its header is damaged.");
+            default:
+                throw new InvalidDataException($"'{path}' is not an LstmSharp checkpoint of format {FormatVersion} or {LegacyFormatVersion} (metadata '{FormatKey}' is '{version ?? "missing"}').");
         }
 
         string cellName = Required(metadata, "model.cell");
@@ -166,7 +204,7 @@ public static class Checkpoint
             }
         }
 
-        return new LoadedCheckpoint(model, vocabulary, document);
+        return new LoadedCheckpoint(model, vocabulary, document, integrityWarning);
     }
 
     /// <summary>Copies a checkpoint's trainer state (optimizer, position, carried state) into <paramref name="trainer"/>.</summary>
