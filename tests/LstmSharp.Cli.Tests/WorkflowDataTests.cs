@@ -95,7 +95,7 @@ public sealed class WorkflowDataTests
         CliResult result = Train("--input", corpus, "--val-file", validation, "--steps", "4", "--eval-every", "2", "--out", directory.File("m.safetensors"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains($"all for training; validation on '{validation}'", result.Out, StringComparison.Ordinal);
+        Assert.Contains($"windows per epoch), validation on '{validation}'", result.Out, StringComparison.Ordinal);
         LoadedCheckpoint checkpoint = Checkpoint.Load(directory.File("m.last.safetensors"));
         Assert.Equal(Path.GetFullPath(validation), Checkpoint.ReadValidationFingerprint(checkpoint)!.Paths.Single());
         Assert.Equal(0, Checkpoint.ReadTrainingOptions(checkpoint)!.ValidationFraction);
