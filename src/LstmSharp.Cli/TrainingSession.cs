@@ -24,6 +24,11 @@ internal sealed class TrainingSession
     private readonly string _resumeArguments;
     private readonly string _prime;
     private readonly bool _resumed;
+    private readonly bool _hasValidation;
+    private readonly ReadOnlyMemory<int> _training;
+    private readonly ReadOnlyMemory<int> _validation;
+    private readonly CorpusFingerprint? _fingerprint;
+    private readonly CorpusFingerprint? _validationFingerprint;
     private double _bestSaved;
     private bool _bestWritten;
     private TrainingDisplay? _display;
@@ -36,9 +41,14 @@ internal sealed class TrainingSession
     /// <param name="sampleLength">Characters sampled at each evaluation (0 for none).</param>
     /// <param name="resumeArguments">The arguments besides --resume that a resume needs (for example --input FILE).</param>
     /// <param name="resumed">Whether the trainer continues a checkpoint (whose best model may already be on disk).</param>
+    /// <param name="data">The training and validation ids, and the fingerprints every checkpoint records.</param>
     public TrainingSession(CliConsole console, Trainer trainer, Corpus corpus, string bestPath, string latestPath, int sampleLength,
-        string resumeArguments, bool resumed)
+        string resumeArguments, bool resumed, TrainingData data)
     {
+        _training = data.Training;
+        _validation = data.Validation;
+        _fingerprint = data.Fingerprint;
+        _validationFingerprint = data.ValidationFingerprint;
         _resumed = resumed;
         _console = console;
         _trainer = trainer;
@@ -48,6 +58,7 @@ internal sealed class TrainingSession
         _sampleLength = sampleLength;
         _resumeArguments = resumeArguments;
         _bestSaved = trainer.BestValidationLoss;
+        _hasValidation = !data.Validation.IsEmpty;
         // Prime samples with a newline, the start of a line in every text, or else the corpus's first character.
         _prime = corpus.Vocabulary.Contains(new System.Text.Rune('\n')) ? "\n" : corpus.Vocabulary[corpus.Ids[0]].ToString();
     }
@@ -56,11 +67,11 @@ internal sealed class TrainingSession
     /// <returns>The exit code.</returns>
     public int Run()
     {
-        _display = new TrainingDisplay(_console, _trainer.Options, _trainer.Step, OnEvaluation);
+        _display = new TrainingDisplay(_console, _trainer.Options, _trainer.Step, OnEvaluation, OnEpochEnd);
         TrainingResult result;
         try
         {
-            result = _display.Run(() => _trainer.Train(_corpus, _display, _console.Cancellation));
+            result = _display.Run(() => _trainer.Train(_training, _validation, _display, _console.Cancellation));
         }
         catch (OperationCanceledException) when (_console.Cancellation.IsCancellationRequested)
         {
@@ -89,19 +100,35 @@ internal sealed class TrainingSession
             Save(_bestPath);
         }
 
+        if (result.StoppedEarly)
+        {
+            _display.WriteNote(Invariant(
+                $"Stopped early: {_trainer.Options.Patience} evaluations in a row without a new best validation loss (best {result.BestValidationLoss:F4} nats/char)."));
+        }
+
         double bits = 1 / Math.Log(2);
         _display.WriteNote(Invariant($"Finished at step {result.Steps:N0} (epoch {result.Epoch}) in {Durations.Format(result.Elapsed)}, {result.CharactersPerSecond:N0} chars/s."));
-        _display.WriteNote(Invariant(
-            $"Loss in nats/char (bits/char): train {result.TrainingLoss:F3} ({result.TrainingLoss * bits:F3}), validation {result.ValidationLoss:F3} ({result.ValidationLoss * bits:F3}), ") + Invariant(
-            $"best {result.BestValidationLoss:F3} ({result.BestValidationLoss * bits:F3})."));
+        _display.WriteNote(_hasValidation
+            ? Invariant($"Loss in nats/char (bits/char): train {result.TrainingLoss:F3} ({result.TrainingLoss * bits:F3}), validation {result.ValidationLoss:F3} ({result.ValidationLoss * bits:F3}), ") +
+              Invariant($"best {result.BestValidationLoss:F3} ({result.BestValidationLoss * bits:F3}).")
+            : Invariant($"Last window's loss {result.TrainingLoss:F3} nats/prediction; no validation, so the best model is the last."));
         _display.WriteNote($"Best model: {_bestPath}; resumable: {_latestPath}.", NoteKind.Saved);
         _display.WriteNote($"Next: lstmsharp sample --model {Quote(_bestPath)}", NoteKind.Command);
         return ExitCodes.Success;
     }
 
+    private void OnEpochEnd(TrainingProgress progress) =>
+        _display!.WriteNote(Invariant($"epoch {progress.Epoch - 1}: mean training loss {progress.EpochTrainingLoss:F4} nats/prediction ({progress.Step:N0} steps)"));
+
     private void OnEvaluation(TrainingProgress progress)
     {
         Save(_latestPath);
+        if (!_hasValidation)
+        {
+            // Nothing to compare: the latest model is the best one.
+            Save(_bestPath);
+            _bestWritten = true;
+        }
         if (double.IsFinite(progress.ValidationLoss) && progress.ValidationLoss < _bestSaved)
         {
             Save(_bestPath);
@@ -119,9 +146,12 @@ internal sealed class TrainingSession
         }
     }
 
-    private void Save(string path) => Checkpoint.Save(path, _trainer.Model, _corpus.Vocabulary, _trainer);
+    private void Save(string path) => Checkpoint.Save(path, _trainer.Model, _corpus.Vocabulary, _trainer, _fingerprint, _validationFingerprint);
 
     internal static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
+
+/// <summary>What a session trains and validates on, and the fingerprints of those texts for its checkpoints.</summary>
+internal sealed record TrainingData(ReadOnlyMemory<int> Training, ReadOnlyMemory<int> Validation, CorpusFingerprint? Fingerprint, CorpusFingerprint? ValidationFingerprint);

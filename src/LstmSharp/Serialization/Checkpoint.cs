@@ -13,12 +13,22 @@ namespace LstmSharp.Serialization;
 /// (optimizer moments under <c>optimizer.</c>, the carried hidden state under <c>trainer.</c>, step, epoch, position
 /// and options), so that training resumes exactly.
 /// </summary>
+/// <remarks>
+/// Format 2 files carry a SHA-256 of the whole file (<see cref="SafeTensors.FileSha256Key"/>), so a change to any byte
+/// (a weight, the vocabulary, the options, a step count, any metadata key added later) makes <see cref="Load"/> throw
+/// an <see cref="InvalidDataException"/>. Format 1 files (written before it) carry a checksum of the tensor data only;
+/// they still load, with <see cref="LoadedCheckpoint.IntegrityWarning"/> naming what is unverified.
+/// </remarks>
 public static class Checkpoint
 {
     /// <summary>The metadata key of the format version.</summary>
     public const string FormatKey = "lstmsharp.format";
 
-    private const string FormatVersion = "1";
+    /// <summary>The format written: 2, whose checksum covers the whole file.</summary>
+    public const string FormatVersion = "2";
+
+    /// <summary>The format before the whole-file checksum, read with a warning: its checksum covers the tensor data only.</summary>
+    private const string LegacyFormatVersion = "1";
     private const int MaxHiddenSize = 1 << 16;
     private const int MaxLayers = 64;
 
@@ -29,7 +39,23 @@ public static class Checkpoint
     /// <param name="trainer">A trainer whose state to include for resuming; <see langword="null"/> for the model alone.</param>
     /// <exception cref="ArgumentException">The vocabulary does not match the model, or the trainer trains another model.</exception>
     /// <exception cref="IOException">The file could not be written; any previous file is untouched.</exception>
-    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer = null)
+    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer = null) =>
+        Save(path, model, vocabulary, trainer, corpus: null);
+
+    /// <summary>
+    /// Writes a checkpoint atomically, recording the training text (<paramref name="corpus"/>) and any separate
+    /// validation text (<paramref name="validation"/>) so that a resume can find and check them.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="vocabulary">The model's vocabulary.</param>
+    /// <param name="trainer">A trainer whose state to include for resuming; <see langword="null"/> for the model alone.</param>
+    /// <param name="corpus">The training text's fingerprint; <see langword="null"/> to record none.</param>
+    /// <param name="validation">A separate validation text's fingerprint; <see langword="null"/> when validation is held out of the corpus.</param>
+    /// <exception cref="ArgumentException">The vocabulary does not match the model, or the trainer trains another model.</exception>
+    /// <exception cref="IOException">The file could not be written; any previous file is untouched.</exception>
+    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer, CorpusFingerprint? corpus,
+        CorpusFingerprint? validation = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -53,6 +79,8 @@ public static class Checkpoint
             ["model.num_layers"] = Format(model.Layers.Count),
             ["model.vocabulary"] = vocabulary.ToJson(),
         };
+        WriteFingerprint(metadata, "corpus", corpus);
+        WriteFingerprint(metadata, "validation", validation);
         var tensors = new List<SafeTensor>();
         foreach (ModelTensor<float> tensor in model.Tensors)
         {
@@ -67,6 +95,10 @@ public static class Checkpoint
             metadata["trainer.window_in_epoch"] = Format(trainer.WindowInEpoch);
             metadata["trainer.initial_loss"] = Format(trainer.InitialLoss);
             metadata["trainer.best_validation_loss"] = Format(trainer.BestValidationLoss);
+            metadata["trainer.epoch_loss_sum"] = Format(trainer.EpochLossSum);
+            metadata["trainer.evaluations_since_best"] = Format(trainer.EvaluationsSinceBest);
+            metadata["trainer.plateau_evaluations"] = Format(trainer.PlateauEvaluations);
+            metadata["trainer.lr_scale"] = Format(trainer.LearningRateScale);
             metadata["optimizer.kind"] = trainer.Optimizer.Kind.ToString();
             metadata["optimizer.step_count"] = Format(trainer.Optimizer.StepCount);
             foreach ((string name, float[] values) in trainer.Optimizer.State)
@@ -88,11 +120,12 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, metadata);
     }
 
-    /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
+    /// <summary>Reads a checkpoint written by <c>Save</c>.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The model, its vocabulary and anything saved for resuming.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is corrupt, truncated, or its metadata contradicts its tensors (says what is wrong).</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt (any byte of a format-2 file), truncated, or its metadata contradicts its tensors (says what is wrong).</exception>
+    /// <remarks>A format-1 file loads with <see cref="LoadedCheckpoint.IntegrityWarning"/> set: show it to the user.</remarks>
     public static LoadedCheckpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -101,18 +134,45 @@ public static class Checkpoint
             throw new FileNotFoundException($"The checkpoint '{path}' does not exist.", path);
         }
 
-        SafeTensorsDocument document = SafeTensors.Read(path);
-        IReadOnlyDictionary<string, string> metadata = document.Metadata;
-        if (!metadata.TryGetValue(FormatKey, out string? version) || version != FormatVersion)
+        return LoadDocument(() => SafeTensors.Read(path), path);
+    }
+
+    /// <summary>Reads a checkpoint held in memory (the tests' way of loading many damaged copies quickly).</summary>
+    internal static LoadedCheckpoint LoadBytes(ReadOnlyMemory<byte> bytes, string name) => LoadDocument(() => SafeTensors.Read(bytes), name);
+
+    private static LoadedCheckpoint LoadDocument(Func<SafeTensorsDocument> read, string path)
+    {
+        SafeTensorsDocument document;
+        try
         {
-            throw new InvalidDataException($"'{path}' is not an LstmSharp checkpoint of format {FormatVersion} (metadata '{FormatKey}' is '{version ?? "missing"}').");
+            document = read();
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidDataException($"The checkpoint '{path}' is corrupt: {exception.Message}", exception);
         }
 
-        // Every checkpoint Save writes carries the data's SHA-256; one without it has had its header damaged, and
-        // reading on would let damaged weights through silently.
-        if (!document.IsChecksumVerified)
+        IReadOnlyDictionary<string, string> metadata = document.Metadata;
+        metadata.TryGetValue(FormatKey, out string? version);
+        string? integrityWarning = null;
+        switch (version, document.Checksum)
         {
-            throw new InvalidDataException($"'{path}' has no '{SafeTensors.DataSha256Key}' checksum in its metadata, which every LstmSharp checkpoint carries: its header is damaged.");
+            case (FormatVersion, SafeTensorsChecksum.WholeFile):
+            case (LegacyFormatVersion, SafeTensorsChecksum.WholeFile):
+                break;
+            case (FormatVersion, _):
+                // Every format-2 file carries it: one without it has had its header damaged.
+                throw new InvalidDataException($"The checkpoint '{path}' (format {FormatVersion}) has no '{SafeTensors.FileSha256Key}' checksum, which every format-{FormatVersion} checkpoint carries: its header is damaged.");
+            case (LegacyFormatVersion, SafeTensorsChecksum.DataOnly):
+                integrityWarning = $"'{path}' is a format-{LegacyFormatVersion} checkpoint: its checksum covers the tensor data only, so its header is unverified " +
+                    "(cell, sizes, vocabulary, and for resuming the training options, optimizer kind and step count, and trainer step, epoch, position and losses). " +
+                    "Saving it again (for instance by resuming it) writes a checkpoint whose checksum covers every byte.";
+                break;
+            case (LegacyFormatVersion, _):
+                // Format-1 files always carry the data checksum; reading on would let damaged weights through silently.
+                throw new InvalidDataException($"The checkpoint '{path}' (format {LegacyFormatVersion}) has no '{SafeTensors.DataSha256Key}' checksum in its metadata, which every LstmSharp checkpoint carries: its header is damaged.");
+            default:
+                throw new InvalidDataException($"'{path}' is not an LstmSharp checkpoint of format {FormatVersion} or {LegacyFormatVersion} (metadata '{FormatKey}' is '{version ?? "missing"}').");
         }
 
         string cellName = Required(metadata, "model.cell");
@@ -145,7 +205,7 @@ public static class Checkpoint
             }
         }
 
-        return new LoadedCheckpoint(model, vocabulary, document);
+        return new LoadedCheckpoint(model, vocabulary, document, integrityWarning);
     }
 
     /// <summary>Copies a checkpoint's trainer state (optimizer, position, carried state) into <paramref name="trainer"/>.</summary>
@@ -200,6 +260,13 @@ public static class Checkpoint
         trainer.WindowInEpoch = ParseInt(metadata, "trainer.window_in_epoch", 0, int.MaxValue);
         trainer.InitialLoss = ParseDouble(metadata, "trainer.initial_loss");
         trainer.BestValidationLoss = ParseDouble(metadata, "trainer.best_validation_loss");
+        // Absent from checkpoints written before per-epoch means existed; the epoch's mean then covers the resumed part only.
+        trainer.EpochLossSum = metadata.ContainsKey("trainer.epoch_loss_sum") ? ParseDouble(metadata, "trainer.epoch_loss_sum") : 0;
+        // Early stopping and plateau state; checkpoints from before they existed start them afresh.
+        trainer.EvaluationsSinceBest = metadata.ContainsKey("trainer.evaluations_since_best") ? ParseInt(metadata, "trainer.evaluations_since_best", 0, int.MaxValue) : 0;
+        trainer.PlateauEvaluations = metadata.ContainsKey("trainer.plateau_evaluations") ? ParseInt(metadata, "trainer.plateau_evaluations", 0, int.MaxValue) : 0;
+        double scale = metadata.ContainsKey("trainer.lr_scale") ? ParseDouble(metadata, "trainer.lr_scale") : 1.0;
+        trainer.LearningRateScale = scale > 0 && scale <= 1 ? scale : throw new InvalidDataException($"The checkpoint's metadata 'trainer.lr_scale' is {scale}, not in (0, 1].");
     }
 
     /// <summary>The training options saved in a checkpoint, or <see langword="null"/> when it was saved without a trainer.</summary>
@@ -210,6 +277,70 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         return checkpoint.Document.Metadata.TryGetValue("training.options", out string? json) ? TrainingOptionsJson.Read(json) : null;
+    }
+
+    /// <summary>The training text a checkpoint records, or <see langword="null"/> when it records none.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The fingerprint.</returns>
+    /// <exception cref="InvalidDataException">The recorded fingerprint is malformed.</exception>
+    public static CorpusFingerprint? ReadCorpusFingerprint(LoadedCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return ReadFingerprint(checkpoint.Document.Metadata, "corpus");
+    }
+
+    /// <summary>The separate validation text a checkpoint records, or <see langword="null"/> when validation was held out of the corpus.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The fingerprint.</returns>
+    /// <exception cref="InvalidDataException">The recorded fingerprint is malformed.</exception>
+    public static CorpusFingerprint? ReadValidationFingerprint(LoadedCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return ReadFingerprint(checkpoint.Document.Metadata, "validation");
+    }
+
+    private static void WriteFingerprint(Dictionary<string, string> metadata, string prefix, CorpusFingerprint? fingerprint)
+    {
+        if (fingerprint is null)
+        {
+            return;
+        }
+
+        metadata[prefix + ".length"] = Format(fingerprint.Length);
+        metadata[prefix + ".sha256"] = fingerprint.Sha256;
+        metadata[prefix + ".paths"] = System.Text.Json.JsonSerializer.Serialize(fingerprint.Paths, CheckpointJsonContext.Default.IReadOnlyListString);
+    }
+
+    private static CorpusFingerprint? ReadFingerprint(IReadOnlyDictionary<string, string> metadata, string prefix)
+    {
+        if (!metadata.ContainsKey(prefix + ".sha256"))
+        {
+            return null;
+        }
+
+        long length = ParseLong(metadata, prefix + ".length");
+        string sha256 = Required(metadata, prefix + ".sha256");
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+        {
+            throw new InvalidDataException($"The checkpoint's metadata '{prefix}.sha256' is not a SHA-256 in lowercase hex.");
+        }
+
+        IReadOnlyList<string>? paths;
+        try
+        {
+            paths = System.Text.Json.JsonSerializer.Deserialize(Required(metadata, prefix + ".paths"), CheckpointJsonContext.Default.IReadOnlyListString);
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            throw new InvalidDataException($"The checkpoint's metadata '{prefix}.paths' is not a JSON list of paths: {exception.Message}", exception);
+        }
+
+        if (paths is null || paths.Any(string.IsNullOrEmpty))
+        {
+            throw new InvalidDataException($"The checkpoint's metadata '{prefix}.paths' is not a JSON list of paths.");
+        }
+
+        return new CorpusFingerprint(length, sha256, paths);
     }
 
     private static void ReadTensor(SafeTensorsDocument document, string name, IReadOnlyList<int> shape, Span<float> destination)
@@ -263,3 +394,7 @@ public static class Checkpoint
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
+
+/// <summary>Source-generated JSON for the checkpoint's metadata lists (trimming- and AOT-safe).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class CheckpointJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LstmSharp.Layers;
 using LstmSharp.Training;
 
 namespace LstmSharp.Serialization;
@@ -18,8 +19,11 @@ internal static class TrainingOptionsJson
             writer.WriteStartObject();
             writer.WriteNumber("seq_length", options.SequenceLength);
             writer.WriteNumber("batch_size", options.BatchSize);
+            writer.WriteString("loss", options.LossMode == LossMode.LastStep ? "last_step" : "every_step");
+            writer.WriteString("epoch_windows", options.EpochWindows == EpochWindows.ArticleCount ? "article" : "all");
             writer.WriteString("optimizer", options.Optimizer.ToString());
             writer.WriteNumber("lr", options.LearningRate);
+            writer.WriteString("eps_placement", options.EpsilonPlacement == EpsilonPlacement.InsideRoot ? "inside_root" : "outside_root");
             WriteOptional(writer, "clip_norm", options.ClipNorm);
             WriteOptional(writer, "clip_value", options.ClipValue);
             writer.WriteNumber("dropout", options.Dropout);
@@ -28,6 +32,28 @@ internal static class TrainingOptionsJson
             writer.WriteNumber("max_validation_characters", options.MaxValidationCharacters);
             writer.WriteNumber("divergence_factor", options.DivergenceFactor);
             writer.WriteNumber("seed", options.Seed);
+            // Optimizer hyper-parameters under PyTorch's names; eps and weight_decay are null for the optimizer's default.
+            writer.WriteNumber("momentum", options.Momentum);
+            writer.WriteNumber("dampening", options.Dampening);
+            writer.WriteBoolean("nesterov", options.Nesterov);
+            writer.WriteStartArray("betas");
+            writer.WriteNumberValue(options.Beta1);
+            writer.WriteNumberValue(options.Beta2);
+            writer.WriteEndArray();
+            WriteOptional(writer, "eps", options.Epsilon);
+            WriteOptional(writer, "weight_decay", options.WeightDecay);
+            writer.WriteNumber("alpha", options.Alpha);
+            writer.WriteBoolean("centered", options.Centered);
+            writer.WriteNumber("lr_decay", options.AdagradLearningRateDecay);
+            writer.WriteNumber("initial_accumulator_value", options.InitialAccumulatorValue);
+            writer.WriteNumber("warmup_steps", options.WarmupSteps);
+            if (options.Patience is { } patience)
+            {
+                writer.WriteNumber("patience", patience);
+            }
+
+            WriteOptional(writer, "lr_plateau_factor", options.LearningRatePlateauFactor);
+            writer.WriteNumber("lr_plateau_patience", options.LearningRatePlateauPatience);
             if (options.MaxSteps is { } maxSteps)
             {
                 writer.WriteNumber("max_steps", maxSteps);
@@ -60,8 +86,13 @@ internal static class TrainingOptionsJson
             {
                 SequenceLength = root.GetProperty("seq_length").GetInt32(),
                 BatchSize = root.GetProperty("batch_size").GetInt32(),
+                // loss, epoch_windows and eps_placement came later: a checkpoint without them trained with the defaults.
+                LossMode = ReadChoice(root, "loss", LossMode.EveryStep, ("every_step", LossMode.EveryStep), ("last_step", LossMode.LastStep)),
+                EpochWindows = ReadChoice(root, "epoch_windows", EpochWindows.AllWindows, ("all", EpochWindows.AllWindows), ("article", EpochWindows.ArticleCount)),
                 Optimizer = Enum.Parse<OptimizerKind>(root.GetProperty("optimizer").GetString() ?? ""),
                 LearningRate = root.GetProperty("lr").GetDouble(),
+                EpsilonPlacement = ReadChoice(root, "eps_placement", EpsilonPlacement.OutsideRoot,
+                    ("outside_root", EpsilonPlacement.OutsideRoot), ("inside_root", EpsilonPlacement.InsideRoot)),
                 ClipNorm = ReadOptional(root, "clip_norm"),
                 ClipValue = ReadOptional(root, "clip_value"),
                 Dropout = root.GetProperty("dropout").GetDouble(),
@@ -73,6 +104,33 @@ internal static class TrainingOptionsJson
                 MaxSteps = root.TryGetProperty("max_steps", out JsonElement maxSteps) ? maxSteps.GetInt64() : null,
                 MaxEpochs = root.TryGetProperty("max_epochs", out JsonElement maxEpochs) ? maxEpochs.GetInt32() : null,
                 Schedule = root.TryGetProperty("schedule", out JsonElement schedule) ? ReadSchedule(schedule) : null,
+            };
+            // Fields added after the first checkpoints: absent means the default.
+            var defaults = new TrainingOptions();
+            JsonElement betas = root.TryGetProperty("betas", out JsonElement found) ? found : default;
+            if (betas.ValueKind != JsonValueKind.Undefined && betas.GetArrayLength() != 2)
+            {
+                throw new FormatException("betas must hold two numbers");
+            }
+
+            options = options with
+            {
+                Momentum = ReadOptional(root, "momentum") ?? defaults.Momentum,
+                Dampening = ReadOptional(root, "dampening") ?? defaults.Dampening,
+                Nesterov = root.TryGetProperty("nesterov", out JsonElement nesterov) && nesterov.GetBoolean(),
+                Beta1 = betas.ValueKind == JsonValueKind.Undefined ? defaults.Beta1 : betas[0].GetDouble(),
+                Beta2 = betas.ValueKind == JsonValueKind.Undefined ? defaults.Beta2 : betas[1].GetDouble(),
+                Epsilon = ReadOptional(root, "eps"),
+                WeightDecay = ReadOptional(root, "weight_decay"),
+                Alpha = ReadOptional(root, "alpha") ?? defaults.Alpha,
+                Centered = root.TryGetProperty("centered", out JsonElement centered) && centered.GetBoolean(),
+                AdagradLearningRateDecay = ReadOptional(root, "lr_decay") ?? defaults.AdagradLearningRateDecay,
+                InitialAccumulatorValue = ReadOptional(root, "initial_accumulator_value") ?? defaults.InitialAccumulatorValue,
+                WarmupSteps = root.TryGetProperty("warmup_steps", out JsonElement warmup) ? warmup.GetInt64() : 0,
+                Patience = root.TryGetProperty("patience", out JsonElement patience) ? patience.GetInt32() : null,
+                LearningRatePlateauFactor = ReadOptional(root, "lr_plateau_factor"),
+                LearningRatePlateauPatience = root.TryGetProperty("lr_plateau_patience", out JsonElement plateauPatience)
+                    ? plateauPatience.GetInt32() : defaults.LearningRatePlateauPatience,
             };
             options.Validate();
             return options;
@@ -140,6 +198,25 @@ internal static class TrainingOptionsJson
         {
             writer.WriteNull(name);
         }
+    }
+
+    private static TValue ReadChoice<TValue>(JsonElement root, string name, TValue absent, params (string Name, TValue Value)[] choices)
+    {
+        if (!root.TryGetProperty(name, out JsonElement element))
+        {
+            return absent;
+        }
+
+        string? text = element.GetString();
+        foreach ((string choice, TValue value) in choices)
+        {
+            if (text == choice)
+            {
+                return value;
+            }
+        }
+
+        throw new FormatException($"unknown {name} '{text}'");
     }
 
     private static double? ReadOptional(JsonElement root, string name) =>
