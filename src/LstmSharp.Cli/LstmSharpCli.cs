@@ -34,7 +34,7 @@ internal static class LstmSharpCli
         return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, ProcessTerminationTimeout = null });
     }
 
-    /// <summary>The root command with <c>train</c>, <c>sample</c>, <c>score</c>, <c>gradflow</c>, <c>connectivity</c> and <c>bench</c>.</summary>
+    /// <summary>The root command with every command, and <c>--no-color</c> for all of them.</summary>
     public static RootCommand Create(CliConsole console)
     {
         var root = new RootCommand(
@@ -47,6 +47,9 @@ internal static class LstmSharpCli
             new GradFlowCommand(console).Command,
             new ConnectivityCommand(console).Command,
             new BenchCommand(console).Command,
+            new InfoCommand(console).Command,
+            new ExportCommand(console).Command,
+            new ImportCommand(console).Command,
             NoColor,
         };
         root.SetAction(parse =>
