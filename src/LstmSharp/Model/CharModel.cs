@@ -19,7 +19,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly RecurrentCell<T>[] _layers;
     private T[][] _layerOutputs = [];   // per layer (T, B, H)
     private T[][] _dLayerOutputs = [];  // per layer (T, B, H)
-    private T[][] _dropoutMasks = [];   // per layer boundary (T, B, H): 0 or 1/(1 − p)
+    private T[][] _dropoutMasks = [];   // per layer output (T, B, H), the top one before the head: 0 or 1/(1 − p)
     private bool _dropoutActive;
     private readonly SeededRandom _dropoutRandom = new(0);
     private T[] _headInput = [];        // (N, H): the rows that carry loss
@@ -162,7 +162,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
     /// <param name="final">Receives the state after the window (may be the same object as <paramref name="initial"/>).</param>
     /// <param name="lossMode">Which steps carry loss.</param>
-    /// <param name="dropout">Dropout between stacked layers for this window; <see langword="null"/> for none (evaluation).</param>
+    /// <param name="dropout">Dropout between stacked layers and before the head for this window; <see langword="null"/> for none (evaluation).</param>
     /// <returns>The mean loss in nats per prediction.</returns>
     /// <exception cref="ArgumentException">A length, id or state shape does not match.</exception>
     public T Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
@@ -184,7 +184,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
     /// <param name="final">Receives the state after the window.</param>
     /// <param name="lossMode">Which steps carry loss.</param>
-    /// <param name="dropout">Dropout between stacked layers for this window; <see langword="null"/> for none.</param>
+    /// <param name="dropout">Dropout between stacked layers and before the head for this window; <see langword="null"/> for none.</param>
     /// <returns>The mean loss in nats per prediction.</returns>
     /// <exception cref="ArgumentException">A length or state shape does not match.</exception>
     public T Forward(ReadOnlySpan<T> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
@@ -253,6 +253,11 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             dHeadInput.CopyTo(dTop[((_sequenceLength - 1) * width)..]);
         }
 
+        if (_dropoutActive)
+        {
+            TensorPrimitives.Multiply(dTop, _dropoutMasks[top].AsSpan(0, dTop.Length), dTop);
+        }
+
         for (int layer = top; layer >= 0; layer--)
         {
             Span<T> dBelow = layer > 0 ? _dLayerOutputs[layer - 1].AsSpan(0, _sequenceLength * width) : dInputs;
@@ -289,7 +294,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             int rowCapacity = Math.Max(sequenceLength * batchSize, _targets.Length);
             _layerOutputs = [.. _layers.Select(_ => new T[capacity])];
             _dLayerOutputs = [.. _layers.Select(_ => new T[capacity])];
-            _dropoutMasks = [.. _layers.Skip(1).Select(_ => new T[capacity])];
+            _dropoutMasks = [.. _layers.Select(_ => new T[capacity])];
             _headInput = new T[rowCapacity * HiddenSize];
             _dHeadInput = new T[rowCapacity * HiddenSize];
             _probabilities = new T[rowCapacity * VocabularySize];
@@ -297,10 +302,10 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         targets.CopyTo(_targets);
-        _dropoutActive = dropout is { Rate: > 0 } && _layers.Length > 1;
+        _dropoutActive = dropout is { Rate: > 0 };
         if (_dropoutActive)
         {
-            // One mask per layer boundary, drawn from the window's own seed: the same seed gives the same mask,
+            // One mask per layer output (between layers, then before the head), drawn from the window's own seed: the same seed gives the same mask,
             // so a window can be replayed exactly (resume, finite differences).
             _dropoutRandom.Reseed(dropout!.Value.Seed);
             SeededRandom random = _dropoutRandom;
@@ -326,7 +331,13 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         int windowWidth = _sequenceLength * width;
         ForwardHidden(initial, final, windowWidth);
 
-        ReadOnlySpan<T> top = _layerOutputs[^1].AsSpan(0, windowWidth);
+        Span<T> top = _layerOutputs[^1].AsSpan(0, windowWidth);
+        if (_dropoutActive)
+        {
+            // char-rnn's dropout before the head; it is also the only dropout a one-layer model has.
+            TensorPrimitives.Multiply(top, _dropoutMasks[^1].AsSpan(0, windowWidth), top);
+        }
+
         Span<T> headInput = _headInput.AsSpan(0, _lossRows * HiddenSize);
         (_lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..]).CopyTo(headInput);
         Span<T> logits = _probabilities.AsSpan(0, _lossRows * VocabularySize);
