@@ -40,6 +40,9 @@ internal static class LstmSharpCli
             new ConnectivityCommand(console).Command,
             new ExplainCommand(console).Command,
             new BenchCommand(console).Command,
+            new InfoCommand(console).Command,
+            new ExportCommand(console).Command,
+            new ImportCommand(console).Command,
         };
         root.SetAction(parse =>
         {
