@@ -46,6 +46,7 @@ internal static class LstmSharpCli
             new ScoreCommand(console).Command,
             new GradFlowCommand(console).Command,
             new ConnectivityCommand(console).Command,
+            new ExplainCommand(console).Command,
             new BenchCommand(console).Command,
             new InfoCommand(console).Command,
             new ExportCommand(console).Command,
