@@ -11,7 +11,7 @@ namespace LstmSharp.Cli.Tests;
 [Trait("Category", "Terminal")]
 public sealed class TmuxTests
 {
-    [SkippableTheory]
+    [RequiresToolTheory("tmux", "tmux")]
     [InlineData(80)]
     [InlineData(140)]
     public void TrainThenSample_Terminal_CleanScreenAtEveryWidth(int width)
@@ -37,7 +37,7 @@ public sealed class TmuxTests
         Assert.Equal(Lines(text), shown[..^1]);
     }
 
-    [SkippableFact]
+    [RequiresToolFact("tmux", "tmux")]
     public void Train_ResizedThenInterrupted_FinalLinesIntactNoFragments()
     {
         using var tmux = new TmuxSession(140);

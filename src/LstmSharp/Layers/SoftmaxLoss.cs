@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -36,7 +37,7 @@ public static class SoftmaxLoss
             int target = targets[row];
             if ((uint)target >= (uint)vocabularySize)
             {
-                throw new ArgumentException($"Target {target} at row {row} is outside [0, {vocabularySize}).", nameof(targets));
+                ThrowTargetOutOfRange(target, row, vocabularySize, nameof(targets));
             }
 
             ReadOnlySpan<T> rowLogits = logits.Slice(row * vocabularySize, vocabularySize);
@@ -56,9 +57,9 @@ public static class SoftmaxLoss
     /// <summary>Effectively computes <c>dLogits[r, j] = (probabilities[r, j] − [j == targets[r]]) / N</c>.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="probabilities">(N, V): from <see cref="Forward"/>.</param>
-    /// <param name="targets">(N): target ids.</param>
+    /// <param name="targets">(N): target ids, in [0, V).</param>
     /// <param name="dLogits">(N, V): receives dL/dlogits of the mean loss; may be the same span as <paramref name="probabilities"/>.</param>
-    /// <exception cref="ArgumentException">A length does not match.</exception>
+    /// <exception cref="ArgumentException">A length does not match or a target is out of range (checked before anything is written).</exception>
     public static void Backward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<int> targets, Span<T> dLogits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -70,6 +71,15 @@ public static class SoftmaxLoss
         }
 
         int vocabularySize = probabilities.Length / rows;
+        for (int row = 0; row < rows; row++)
+        {
+            // A target ≥ V would write into the next row, a negative one before the span.
+            if ((uint)targets[row] >= (uint)vocabularySize)
+            {
+                ThrowTargetOutOfRange(targets[row], row, vocabularySize, nameof(targets));
+            }
+        }
+
         T scale = T.One / T.CreateChecked(rows);
         TensorPrimitives.Multiply(probabilities, scale, dLogits);
         for (int row = 0; row < rows; row++)
@@ -77,4 +87,8 @@ public static class SoftmaxLoss
             dLogits[row * vocabularySize + targets[row]] -= scale;
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowTargetOutOfRange(int target, int row, int vocabularySize, string paramName) =>
+        throw new ArgumentException($"Target {target} at row {row} is outside [0, {vocabularySize}).", paramName);
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using LstmSharp.Layers;
 using LstmSharp.Model;
 using LstmSharp.Serialization;
-using LstmSharp.Tests.Serialization;
 using LstmSharp.Text;
 using Xunit;
 

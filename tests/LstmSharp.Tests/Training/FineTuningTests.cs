@@ -112,7 +112,7 @@ public sealed class FineTuningTests
     [Fact]
     public void FromFiles_SeveralFiles_EqualsTheirConcatenation()
     {
-        using var directory = new Serialization.TempDirectory();
+        using var directory = new TempDirectory();
         string[] parts = ["first file\n", "zweite Datei – ü\r\n", "third, no newline", "ünd \U0001F600 fourth\n"];
         string[] paths = [.. parts.Select((text, index) => directory.File($"{index}.txt"))];
         for (int index = 0; index < parts.Length; index++)
@@ -132,7 +132,7 @@ public sealed class FineTuningTests
     [Fact]
     public void FindFiles_FoldersAndFiles_StableOrderGlobAndHiddenSkipped()
     {
-        using var directory = new Serialization.TempDirectory();
+        using var directory = new TempDirectory();
         string root = directory.File("texts");
         foreach (string relative in new[] { "b.txt", "a.txt", "sub/c.txt", "sub/deeper/a.txt", "B.txt", "notes.md", ".hidden/x.txt", "sub/.y.txt" })
         {
@@ -156,7 +156,7 @@ public sealed class FineTuningTests
     [Fact]
     public void Checkpoint_CorpusFingerprints_RoundTrip()
     {
-        using var directory = new Serialization.TempDirectory();
+        using var directory = new TempDirectory();
         Corpus corpus = Corpus.FromText("some text to fingerprint");
         var model = new CharModel<float>(CellType.Lstm, corpus.Vocabulary.Count, 2);
         var fingerprint = CorpusFingerprint.Of(corpus, [directory.File("a.txt"), directory.File("b.txt")]);

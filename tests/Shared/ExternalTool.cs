@@ -3,7 +3,7 @@ using Xunit;
 namespace LstmSharp.Tests;
 
 /// <summary>
-/// Tools outside .NET that some tests need (Chromium, …). On a developer's machine such a test skips with a clear message
+/// Tools outside .NET that some tests need (Chromium, tmux, …), shared by the test projects (tests/Shared). On a developer's machine such a test skips with a clear message
 /// when the tool is absent; under CI (<c>CI=true</c>), where <c>.ci/run</c> installs it, the test runs and fails without it.
 /// </summary>
 internal static class ExternalTool
@@ -39,6 +39,21 @@ internal static class ExternalTool
     /// <summary>The tool's path; fails the test with the install hint when it is absent (under CI).</summary>
     public static string Require(string package, params string[] names) =>
         Find(names) ?? throw new Xunit.Sdk.XunitException($"{names[0]} is not installed (Debian: apt-get install {package}); .ci/run installs it under CI.");
+}
+
+/// <summary>A theory that needs an external tool: skipped with a clear message when the tool is absent, except under CI.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class RequiresToolTheoryAttribute : TheoryAttribute
+{
+    /// <param name="package">The Debian package that installs the tool.</param>
+    /// <param name="names">The executable's names, any of which will do.</param>
+    public RequiresToolTheoryAttribute(string package, params string[] names)
+    {
+        if (ExternalTool.SkipReason(package, names) is { } reason)
+        {
+            Skip = reason;
+        }
+    }
 }
 
 /// <summary>A fact that needs an external tool: skipped with a clear message when the tool is absent, except under CI.</summary>
