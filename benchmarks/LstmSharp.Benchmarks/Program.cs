@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using LstmSharp.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "profile-step")
+{
+    StepProfile.Run(args[1..]);
+}
+else
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using LstmSharp.Diagnostics;
 using LstmSharp.Kernels;
 
 namespace LstmSharp.Layers;
@@ -123,6 +124,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
             }
         }
 
+        long started = StepProfiler.Start();
         Resize(sequenceLength, batchSize);
         _inputWasIds = true;
         inputIds.CopyTo(_inputIds);
@@ -158,6 +160,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
             }
         }
 
+        StepProfiler.Stop(StepPhase.InputProjection, started);
         RunForward(initial, output, final);
     }
 
@@ -172,6 +175,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     public void Forward(ReadOnlySpan<T> input, int sequenceLength, int batchSize, CellState<T>? initial, Span<T> output, CellState<T> final)
     {
         CheckWindow(sequenceLength, batchSize, input.Length, nameof(input), initial, output, final, InputSize);
+        long started = StepProfiler.Start();
         Resize(sequenceLength, batchSize);
         _inputWasIds = false;
         input.CopyTo(_input);
@@ -186,6 +190,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         Gemm.MultiplyTransposedBAdd<T>(input, WeightIh, rows, InputSize, gateSize, gates);
+        StepProfiler.Stop(StepPhase.InputProjection, started);
         RunForward(initial, output, final);
     }
 
@@ -222,8 +227,11 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         // W_hh is constant through the window: pack it once for every step's carry.
+        long started = StepProfiler.Start();
         _packedWeightHh.Pack(WeightHh, gateSize, hiddenSize);
         BackwardSteps(dOutput, dFinal, dInitial);
+        StepProfiler.Stop(StepPhase.RecurrentBackward, started);
+        started = StepProfiler.Start();
 
         ReadOnlySpan<T> dGates = GatesGradient.AsSpan(0, rows * gateSize);
         ReadOnlySpan<T> dHiddenGates = HiddenGatesGradient.AsSpan(0, rows * gateSize);
@@ -270,6 +278,8 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
             dInput.Clear();
             Gemm.MultiplyAdd<T>(dGates, WeightIh, rows, gateSize, InputSize, dInput);
         }
+
+        StepProfiler.Stop(StepPhase.WeightGradients, started);
     }
 
     /// <summary>Sets every gradient to zero.</summary>
@@ -395,6 +405,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
 
     private void RunForward(CellState<T>? initial, Span<T> output, CellState<T> final)
     {
+        long started = StepProfiler.Start();
         int width = BatchSize * HiddenSize;
         if (initial is null)
         {
@@ -414,6 +425,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         HiddenStates.AsSpan(width, SequenceLength * width).CopyTo(output);
         HiddenStates.AsSpan(SequenceLength * width, width).CopyTo(final.Hidden);
         WriteFinalCellState(final);
+        StepProfiler.Stop(StepPhase.RecurrentForward, started);
     }
 
     private void Resize(int sequenceLength, int batchSize)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 
 namespace LstmSharp.Model;
@@ -236,6 +237,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new InvalidOperationException("This model is an inference view and cannot be trained.");
         }
 
+        long started = StepProfiler.Start();
         int width = _batchSize * HiddenSize, rows = _lossRows;
         SoftmaxLoss.Backward<T>(_probabilities.AsSpan(0, rows * VocabularySize), _targets.AsSpan(0, rows), _probabilities.AsSpan(0, rows * VocabularySize));
         Span<T> dHeadInput = _dHeadInput.AsSpan(0, rows * HiddenSize);
@@ -252,6 +254,8 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             dTop.Clear();
             dHeadInput.CopyTo(dTop[((_sequenceLength - 1) * width)..]);
         }
+
+        StepProfiler.Stop(StepPhase.HeadBackward, started);
 
         for (int layer = top; layer >= 0; layer--)
         {
@@ -326,12 +330,15 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         int windowWidth = _sequenceLength * width;
         ForwardHidden(initial, final, windowWidth);
 
+        long started = StepProfiler.Start();
         ReadOnlySpan<T> top = _layerOutputs[^1].AsSpan(0, windowWidth);
         Span<T> headInput = _headInput.AsSpan(0, _lossRows * HiddenSize);
         (_lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..]).CopyTo(headInput);
         Span<T> logits = _probabilities.AsSpan(0, _lossRows * VocabularySize);
         Head.Forward(headInput, _lossRows, logits);
-        return SoftmaxLoss.Forward<T>(logits, _targets.AsSpan(0, _lossRows), logits);
+        T loss = SoftmaxLoss.Forward<T>(logits, _targets.AsSpan(0, _lossRows), logits);
+        StepProfiler.Stop(StepPhase.HeadForward, started);
+        return loss;
     }
 
     private void ForwardHidden(ModelState<T>? initial, ModelState<T> final, int windowWidth)
