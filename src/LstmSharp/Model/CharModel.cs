@@ -18,16 +18,18 @@ namespace LstmSharp.Model;
 public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly RecurrentCell<T>[] _layers;
-    private T[][] _layerOutputs = [];   // per layer (T, B, H)
-    private T[][] _dLayerOutputs = [];  // per layer (T, B, H)
+    // One activation block per layer, (T + 1, B, H): h_0, then h_1 … h_T, written by the layer's steps and read in place
+    // by the layer above and the head (rows 1 … T), and by the layer's own backward pass (rows 0 … T − 1).
+    private T[][] _hidden = [];
+    private T[][] _dLayerOutputs = [];  // per layer (T, B, H): dL/dh_t from above
     private T[][] _dropoutMasks = [];   // per layer boundary (T, B, H): 0 or 1/(1 − p)
+    private T[][] _dropped = [];        // per layer boundary (T, B, H): mask ⊙ h, the upper layer's input when dropout is on
+    private T[] _denseInput = [];       // (T, B, V): the dense overload's input, read in place by layer 0
     private bool _dropoutActive;
     private readonly SeededRandom _dropoutRandom = new(0);
-    private T[] _headInput = [];        // (N, H): the rows that carry loss
     private T[] _probabilities = [];    // (N, V), then dL/dlogits in place
-    private T[] _dHeadInput = [];       // (N, H)
     private int[] _targets = [];        // (N)
-    private int _sequenceLength, _batchSize, _lossRows;
+    private int _sequenceLength, _batchSize, _lossRows, _batchCapacity;
     private LossMode _lossMode;
 
     /// <summary>Creates a model with zero parameters; call <see cref="Initialize"/> before training.</summary>
@@ -170,7 +172,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep, Dropout? dropout = null)
     {
         PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode, dropout);
-        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
+        _layers[0].ForwardInto(inputs, sequenceLength, batchSize, initial?.Layers[0], _hidden[0], final.Layers[0]);
         return ForwardUpperLayers(initial, final);
     }
 
@@ -191,8 +193,15 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     public T Forward(ReadOnlySpan<T> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
         ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep, Dropout? dropout = null)
     {
+        ThrowHelper.CheckLength(inputs.Length, sequenceLength * batchSize * VocabularySize, nameof(inputs));
         PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode, dropout);
-        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
+        if (_denseInput.Length < inputs.Length)
+        {
+            _denseInput = new T[inputs.Length];
+        }
+
+        inputs.CopyTo(_denseInput);
+        _layers[0].ForwardInto(_denseInput.AsMemory(0, inputs.Length), sequenceLength, batchSize, initial?.Layers[0], _hidden[0], final.Layers[0]);
         return ForwardUpperLayers(initial, final);
     }
 
@@ -211,10 +220,10 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowHelper.CheckLength(logits.Length, sequenceLength * batchSize * VocabularySize, nameof(logits));
         PrepareWindow(ReadOnlySpan<int>.Empty, sequenceLength, batchSize, initial, final, LossMode.EveryStep, null);
-        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
+        _layers[0].ForwardInto(inputs, sequenceLength, batchSize, initial?.Layers[0], _hidden[0], final.Layers[0]);
         int windowWidth = sequenceLength * batchSize * HiddenSize;
         ForwardHidden(initial, final, windowWidth);
-        Head.Forward(_layerOutputs[^1].AsSpan(0, windowWidth), sequenceLength * batchSize, logits);
+        Head.Forward(_hidden[^1].AsSpan(batchSize * HiddenSize, windowWidth), sequenceLength * batchSize, logits);
     }
 
     /// <summary>
@@ -240,21 +249,16 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         long started = StepProfiler.Start();
         int width = _batchSize * HiddenSize, rows = _lossRows;
         SoftmaxLoss.Backward<T>(_probabilities.AsSpan(0, rows * VocabularySize), _targets.AsSpan(0, rows), _probabilities.AsSpan(0, rows * VocabularySize));
-        Span<T> dHeadInput = _dHeadInput.AsSpan(0, rows * HiddenSize);
-        Head.Backward(_headInput.AsSpan(0, rows * HiddenSize), _probabilities.AsSpan(0, rows * VocabularySize), rows, dHeadInput);
-
+        // The head reads the top layer's block in place and writes dL/dh straight into the top layer's output gradient.
         int top = _layers.Length - 1;
         Span<T> dTop = _dLayerOutputs[top].AsSpan(0, _sequenceLength * width);
-        if (_lossMode == LossMode.EveryStep)
-        {
-            dHeadInput.CopyTo(dTop);
-        }
-        else
+        Span<T> dHeadInput = _lossMode == LossMode.EveryStep ? dTop : dTop[((_sequenceLength - 1) * width)..];
+        if (_lossMode != LossMode.EveryStep)
         {
             dTop.Clear();
-            dHeadInput.CopyTo(dTop[((_sequenceLength - 1) * width)..]);
         }
 
+        Head.Backward(HeadInput(), _probabilities.AsSpan(0, rows * VocabularySize), rows, dHeadInput);
         StepProfiler.Stop(StepPhase.HeadBackward, started);
 
         for (int layer = top; layer >= 0; layer--)
@@ -286,16 +290,17 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         CheckModelState(final, batchSize, nameof(final));
 
         int width = sequenceLength * batchSize * HiddenSize;
-        if (_layerOutputs.Length == 0 || _layerOutputs[0].Length < width || _probabilities.Length < lossRows * VocabularySize)
+        if (_hidden.Length == 0 || _dLayerOutputs[0].Length < width || _batchCapacity < batchSize || _probabilities.Length < lossRows * VocabularySize)
         {
             // Grown once per larger window shape and reused: the training loop itself never allocates.
-            int capacity = Math.Max(width, _layerOutputs.Length == 0 ? 0 : _layerOutputs[0].Length);
+            int capacity = Math.Max(width, _dLayerOutputs.Length == 0 ? 0 : _dLayerOutputs[0].Length);
             int rowCapacity = Math.Max(sequenceLength * batchSize, _targets.Length);
-            _layerOutputs = [.. _layers.Select(_ => new T[capacity])];
+            int blockCapacity = capacity + Math.Max(batchSize, _batchCapacity) * HiddenSize;   // one more row: h_0
+            _batchCapacity = Math.Max(batchSize, _batchCapacity);
+            _hidden = [.. _layers.Select(_ => new T[blockCapacity])];
             _dLayerOutputs = [.. _layers.Select(_ => new T[capacity])];
             _dropoutMasks = [.. _layers.Skip(1).Select(_ => new T[capacity])];
-            _headInput = new T[rowCapacity * HiddenSize];
-            _dHeadInput = new T[rowCapacity * HiddenSize];
+            _dropped = [.. _layers.Skip(1).Select(_ => new T[capacity])];
             _probabilities = new T[rowCapacity * VocabularySize];
             _targets = new int[rowCapacity];
         }
@@ -331,9 +336,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         ForwardHidden(initial, final, windowWidth);
 
         long started = StepProfiler.Start();
-        ReadOnlySpan<T> top = _layerOutputs[^1].AsSpan(0, windowWidth);
-        Span<T> headInput = _headInput.AsSpan(0, _lossRows * HiddenSize);
-        (_lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..]).CopyTo(headInput);
+        ReadOnlySpan<T> headInput = HeadInput();
         Span<T> logits = _probabilities.AsSpan(0, _lossRows * VocabularySize);
         Head.Forward(headInput, _lossRows, logits);
         T loss = SoftmaxLoss.Forward<T>(logits, _targets.AsSpan(0, _lossRows), logits);
@@ -343,17 +346,30 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private void ForwardHidden(ModelState<T>? initial, ModelState<T> final, int windowWidth)
     {
+        int width = _batchSize * HiddenSize;
         for (int layer = 1; layer < _layers.Length; layer++)
         {
+            ReadOnlyMemory<T> below = _hidden[layer - 1].AsMemory(width, windowWidth);
             if (_dropoutActive)
             {
-                Span<T> below = _layerOutputs[layer - 1].AsSpan(0, windowWidth);
-                TensorPrimitives.Multiply(below, _dropoutMasks[layer - 1].AsSpan(0, windowWidth), below);
+                long started = StepProfiler.Start();
+                Span<T> dropped = _dropped[layer - 1].AsSpan(0, windowWidth);
+                TensorPrimitives.Multiply(below.Span, _dropoutMasks[layer - 1].AsSpan(0, windowWidth), dropped);
+                below = _dropped[layer - 1].AsMemory(0, windowWidth);
+                StepProfiler.Stop(StepPhase.Dropout, started);
             }
 
-            _layers[layer].Forward(_layerOutputs[layer - 1].AsSpan(0, windowWidth), _sequenceLength, _batchSize,
-                initial?.Layers[layer], _layerOutputs[layer].AsSpan(0, windowWidth), final.Layers[layer]);
+            _layers[layer].ForwardInto(below, _sequenceLength, _batchSize, initial?.Layers[layer], _hidden[layer], final.Layers[layer]);
         }
+    }
+
+    /// <summary>(N, H): the rows of the top layer's block that carry loss, read in place: h_1 … h_T, or h_T only.</summary>
+    private ReadOnlySpan<T> HeadInput()
+    {
+        int width = _batchSize * HiddenSize;
+        return _lossMode == LossMode.EveryStep
+            ? _hidden[^1].AsSpan(width, _sequenceLength * width)
+            : _hidden[^1].AsSpan(_sequenceLength * width, width);
     }
 
     private void CheckModelState(ModelState<T>? state, int batchSize, string paramName)
