@@ -75,7 +75,7 @@ internal sealed class ConnectivityCommand
             _ => throw new UsageException("Give the text with --text TEXT or --input FILE (one of them)."),
         };
         ConnectivityMeasure measure = parse.GetValue(_measure) == "logit" ? ConnectivityMeasure.TargetLogit : ConnectivityMeasure.Loss;
-        var checkpoints = parse.GetValue(_models)!.Select(path => (Path: path, Checkpoint: Checkpoint.Load(path))).ToList();
+        var checkpoints = parse.GetValue(_models)!.Select(path => (Path: path, Checkpoint: CheckpointFiles.Load(_console, path))).ToList();
         var sections = new List<ConnectivitySection>();
         foreach (int length in parse.GetValue(_lengths)!)
         {

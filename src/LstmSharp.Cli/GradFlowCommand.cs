@@ -82,7 +82,7 @@ internal sealed class GradFlowCommand
         {
             foreach (string path in models)
             {
-                LoadedCheckpoint checkpoint = Checkpoint.Load(path);
+                LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, path);
                 int[] ids = Corpus.FromText(text, checkpoint.Vocabulary).Ids;
                 GradientFlowProbe probe = GradientFlowProbe.FromText(ids, Math.Min(sequenceLength, ids.Length - 1));
                 GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(checkpoint.Model)

@@ -14,6 +14,7 @@ internal sealed class SampleCommand
         ["TopK"] = "--top-k",
         ["TopP"] = "--top-p",
         ["length"] = "--length",
+        ["threads"] = "--threads",
     };
 
     private readonly CliConsole _console;
@@ -38,13 +39,14 @@ internal sealed class SampleCommand
     private readonly Option<double> _topP = new("--top-p") { Description = "Nucleus sampling: only the most likely characters covering P, in (0, 1].", DefaultValueFactory = _ => 1.0 };
     private readonly Option<bool> _greedy = new("--greedy") { Description = "Always take the most likely character (ignores temperature, top-k, top-p)." };
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Seed: the same seed gives the same text. Default: a random one.", HelpName = "N" };
+    private readonly Option<int?> _threads = ThreadsOption.Create();
 
     public SampleCommand(CliConsole console)
     {
         _console = console;
         Command = new Command("sample", "Generate text from a trained checkpoint, streamed as it is sampled.")
         {
-            _model, _prime, _primeFile, _length, _temperature, _topK, _topP, _greedy, _seed,
+            _model, _prime, _primeFile, _length, _temperature, _topK, _topP, _greedy, _seed, _threads,
         };
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
@@ -77,7 +79,8 @@ internal sealed class SampleCommand
             prime = ReadPrimeFile(primeFile);
         }
 
-        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
+        LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, parse.GetValue(_model)!);
         var sampler = new Sampler(checkpoint.Model, checkpoint.Vocabulary, options);
         bool echo = !string.IsNullOrEmpty(prime);
         if (!echo)

@@ -14,22 +14,24 @@ internal sealed class ScoreCommand
     private readonly CliConsole _console;
     private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
     private readonly Option<string> _input = new("--input", "-i") { Description = "The UTF-8 text to score.", HelpName = "FILE", Required = true };
+    private readonly Option<int?> _threads = ThreadsOption.Create();
 
     public ScoreCommand(CliConsole console)
     {
         _console = console;
         Command = new Command("score", "Score a text under a checkpoint: every character after the first, predicted from all before it.")
         {
-            _model, _input,
+            _model, _input, _threads,
         };
-        Command.SetAction(parse => ErrorReporter.Run(_console, new Dictionary<string, string>(), () => Run(parse)));
+        Command.SetAction(parse => ErrorReporter.Run(_console, new Dictionary<string, string> { ["threads"] = "--threads" }, () => Run(parse)));
     }
 
     public Command Command { get; }
 
     private int Run(ParseResult parse)
     {
-        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
+        LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, parse.GetValue(_model)!);
         string input = parse.GetValue(_input)!;
         Corpus text = Corpus.FromFile(input, checkpoint.Vocabulary);
         if (text.Length < 2)

@@ -10,7 +10,7 @@ using LstmSharp.Training;
 namespace LstmSharp.Cli;
 
 /// <summary><c>lstmsharp train</c>: trains a model on a text file or the built-in corpus, or resumes a checkpoint.</summary>
-internal sealed class TrainCommand
+internal sealed partial class TrainCommand
 {
     /// <summary>The limit when none is given: long enough for readable samples on the built-in corpus with 2 cores.</summary>
     public static readonly TimeSpan DefaultTime = TimeSpan.FromMinutes(2);
@@ -38,6 +38,27 @@ internal sealed class TrainCommand
         ["MaxTime"] = "--time",
         ["EvaluateEvery"] = "--eval-every",
         ["sampleLength"] = "--sample-length",
+        ["startEpoch"] = "--lr-decay-after",
+        ["gammaPerStep"] = "--lr-gamma",
+        ["minLearningRate"] = "--lr-min",
+        ["totalSteps"] = "--cosine-steps",
+        ["Momentum"] = "--momentum",
+        ["Dampening"] = "--dampening",
+        ["Nesterov"] = "--nesterov",
+        ["Beta1"] = "--betas",
+        ["Beta2"] = "--betas",
+        ["Betas"] = "--betas",
+        ["Epsilon"] = "--eps",
+        ["WeightDecay"] = "--weight-decay",
+        ["Alpha"] = "--alpha",
+        ["Centered"] = "--centered",
+        ["AdagradLearningRateDecay"] = "--adagrad-lr-decay",
+        ["InitialAccumulatorValue"] = "--initial-accumulator",
+        ["WarmupSteps"] = "--warmup",
+        ["Patience"] = "--patience",
+        ["LearningRatePlateauFactor"] = "--lr-plateau",
+        ["LearningRatePlateauPatience"] = "--lr-plateau-patience",
+        ["threads"] = "--threads",
     };
 
     private readonly CliConsole _console;
@@ -56,21 +77,64 @@ internal sealed class TrainCommand
     private readonly Option<string> _optimizer = Choice("--optimizer", "The optimizer.", "adam", "sgd", "adagrad", "rmsprop", "adam", "adamw");
     private readonly Option<double> _learningRate = Value("--lr", "Learning rate.", 3e-3);
 
+    private readonly Option<string?> _schedule = ChoiceOrNone("--lr-schedule",
+        "The learning-rate schedule: constant; step (x --lr-decay every --lr-decay-every epochs from --lr-decay-after, char-rnn's); " +
+        "exponential (x --lr-gamma every step); cosine (to --lr-min at --cosine-steps). [default: step when --lr-decay is given, else constant]",
+        "constant", "step", "exponential", "cosine");
+
     private readonly Option<double?> _learningRateDecay = new("--lr-decay")
     {
-        Description = "Multiply the learning rate by this factor every --lr-decay-every epochs (char-rnn's 0.97).",
+        Description = "Step schedule: multiply the learning rate by this factor every --lr-decay-every epochs (char-rnn's 0.97).",
         HelpName = "FACTOR",
     };
 
     private readonly Option<int?> _learningRateDecayEvery = new("--lr-decay-every")
     {
-        Description = "Epochs between learning-rate decays [default: 1 when --lr-decay is given].",
+        Description = "Step schedule: epochs between learning-rate decays [default: 1].",
         HelpName = "N",
     };
 
+    private readonly Option<int?> _learningRateDecayAfter = new("--lr-decay-after")
+    {
+        Description = "Step schedule: the first completed epoch that decays (char-rnn's learning_rate_decay_after) [default: --lr-decay-every].",
+        HelpName = "N",
+    };
+
+    private readonly Option<double?> _learningRateGamma = new("--lr-gamma") { Description = "Exponential schedule: the factor per step, in (0, 1].", HelpName = "X" };
+    private readonly Option<double?> _learningRateMin = new("--lr-min") { Description = "Cosine schedule: the floor [default: 0].", HelpName = "X" };
+    private readonly Option<long?> _cosineSteps = new("--cosine-steps") { Description = "Cosine schedule: the step at which the rate reaches --lr-min [default: --steps].", HelpName = "N" };
+    private readonly Option<long?> _warmup = new("--warmup") { Description = "Linear warm-up: step s < N uses (s + 1)/N of the scheduled rate.", HelpName = "N" };
+
+    private readonly Option<int?> _patience = new("--patience")
+    {
+        Description = "Early stopping: stop after N evaluations in a row without a new best validation loss.",
+        HelpName = "N",
+    };
+
+    private readonly Option<double?> _plateau = new("--lr-plateau")
+    {
+        Description = "Reduce on plateau: multiply the learning rate by FACTOR after --lr-plateau-patience evaluations without a new best.",
+        HelpName = "FACTOR",
+    };
+
+    private readonly Option<int?> _plateauPatience = new("--lr-plateau-patience") { Description = "Evaluations without a new best before --lr-plateau acts [default: 2].", HelpName = "N" };
+
+    // Optimizer hyper-parameters, named and defaulted as in torch.optim (docs/getting-started.md lists them).
+    private readonly Option<double?> _momentum = new("--momentum") { Description = "SGD and RMSprop momentum (torch.optim's momentum) [default: 0].", HelpName = "X" };
+    private readonly Option<double?> _dampening = new("--dampening") { Description = "SGD dampening [default: 0].", HelpName = "X" };
+    private readonly Option<bool> _nesterov = new("--nesterov") { Description = "SGD with Nesterov momentum." };
+    private readonly Option<string?> _betas = new("--betas") { Description = "Adam and AdamW betas, as B1,B2 [default: 0.9,0.999].", HelpName = "B1,B2" };
+    private readonly Option<double?> _epsilon = new("--eps") { Description = "Adagrad, RMSprop, Adam and AdamW eps [default: 1e-10 Adagrad, 1e-8 the others].", HelpName = "X" };
+    private readonly Option<double?> _weightDecay = new("--weight-decay") { Description = "Weight decay: L2 in the gradient, decoupled for AdamW [default: 0.01 AdamW, 0 the others].", HelpName = "X" };
+    private readonly Option<double?> _alpha = new("--alpha") { Description = "RMSprop smoothing constant [default: 0.99].", HelpName = "X" };
+    private readonly Option<bool> _centered = new("--centered") { Description = "Centered RMSprop." };
+    private readonly Option<double?> _adagradDecay = new("--adagrad-lr-decay") { Description = "Adagrad lr_decay [default: 0].", HelpName = "X" };
+    private readonly Option<double?> _initialAccumulator = new("--initial-accumulator") { Description = "Adagrad initial_accumulator_value [default: 0].", HelpName = "X" };
+    private readonly Option<int?> _threads = ThreadsOption.Create();
+
     private readonly Option<double> _clip = Value("--clip", "Clip gradients to this global L2 norm; 0 turns clipping off.", 5.0);
     private readonly Option<double?> _clipValue = new("--clip-value") { Description = "Clamp every gradient element to ±X.", HelpName = "X" };
-    private readonly Option<double> _dropout = Value("--dropout", "Dropout between stacked layers, in [0, 1).", 0.0);
+    private readonly Option<double> _dropout = Value("--dropout", "Dropout between stacked layers and before the head (char-rnn's), in [0, 1).", 0.0);
     private readonly Option<string> _initialization = Choice("--init", "Initial weights: PyTorch's uniform or the article's N(0, 0.01²).", "pytorch", "pytorch", "article");
     private readonly Option<long?> _steps = new("--steps") { Description = "Stop after this many optimizer steps in total.", HelpName = "N" };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Stop after this many epochs in total.", HelpName = "N" };
@@ -109,8 +173,11 @@ internal sealed class TrainCommand
         Command = new Command("train", "Train a character-level model and save the best checkpoint by validation loss. " +
             "Ctrl+C stops, saves a resumable checkpoint and prints the command that resumes it.")
         {
-            _input, _cell, _hidden, _layers, _sequenceLength, _batch, _optimizer, _learningRate, _learningRateDecay, _learningRateDecayEvery,
-            _clip, _clipValue, _dropout, _initialization, _steps, _epochs, _time, _evaluateEvery, _out, _seed, _resume, _sampleLength,
+            _input, _cell, _hidden, _layers, _sequenceLength, _batch, _optimizer, _learningRate,
+            _momentum, _dampening, _nesterov, _betas, _epsilon, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
+            _schedule, _learningRateDecay, _learningRateDecayEvery, _learningRateDecayAfter, _learningRateGamma, _learningRateMin, _cosineSteps,
+            _warmup, _patience, _plateau, _plateauPatience,
+            _clip, _clipValue, _dropout, _initialization, _steps, _epochs, _time, _evaluateEvery, _out, _seed, _resume, _sampleLength, _threads,
         };
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
@@ -124,9 +191,11 @@ internal sealed class TrainCommand
         int sampleLength = parse.GetValue(_sampleLength);
         ArgumentOutOfRangeException.ThrowIfNegative(sampleLength);
 
-        LoadedCheckpoint? checkpoint = resumePath is null ? null : Checkpoint.Load(resumePath);
+        using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
+        LoadedCheckpoint? checkpoint = resumePath is null ? null : CheckpointFiles.Load(_console, resumePath);
         TrainingOptions options = checkpoint is null ? NewOptions(parse) : ResumedOptions(parse, checkpoint);
         options.Validate();
+        WarnIneffective(options);
 
         Corpus corpus = LoadCorpus(input, checkpoint?.Vocabulary);
         CharModel<float> model;
@@ -172,28 +241,98 @@ internal sealed class TrainCommand
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hidden, "hiddenSize");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers, "layerCount");
 
-        double learningRate = parse.GetValue(_learningRate);
-        double? decay = parse.GetValue(_learningRateDecay);
-        int? decayEvery = parse.GetValue(_learningRateDecayEvery);
-        if (decayEvery is not null && decay is null)
-        {
-            throw new UsageException("--lr-decay-every needs --lr-decay FACTOR.");
-        }
-
         double clip = parse.GetValue(_clip);
-        return WithLimits(parse, new TrainingOptions
+        var defaults = new TrainingOptions();
+        (double beta1, double beta2) = ParseBetas(parse.GetValue(_betas), defaults);
+        TrainingOptions options = WithLimits(parse, new TrainingOptions
         {
             SequenceLength = parse.GetValue(_sequenceLength),
             BatchSize = parse.GetValue(_batch),
             Optimizer = ParseOptimizer(parse.GetValue(_optimizer)!),
-            LearningRate = learningRate,
-            Schedule = decay is { } factor ? new StepDecaySchedule(learningRate, factor, decayEvery ?? 1) : null,
+            LearningRate = parse.GetValue(_learningRate),
+            Momentum = parse.GetValue(_momentum) ?? defaults.Momentum,
+            Dampening = parse.GetValue(_dampening) ?? defaults.Dampening,
+            Nesterov = parse.GetValue(_nesterov),
+            Beta1 = beta1,
+            Beta2 = beta2,
+            Epsilon = parse.GetValue(_epsilon),
+            WeightDecay = parse.GetValue(_weightDecay),
+            Alpha = parse.GetValue(_alpha) ?? defaults.Alpha,
+            Centered = parse.GetValue(_centered),
+            AdagradLearningRateDecay = parse.GetValue(_adagradDecay) ?? defaults.AdagradLearningRateDecay,
+            InitialAccumulatorValue = parse.GetValue(_initialAccumulator) ?? defaults.InitialAccumulatorValue,
+            WarmupSteps = parse.GetValue(_warmup) ?? 0,
+            LearningRatePlateauFactor = parse.GetValue(_plateau),
+            LearningRatePlateauPatience = parse.GetValue(_plateauPatience) ?? defaults.LearningRatePlateauPatience,
             ClipNorm = clip == 0 ? null : clip,
             ClipValue = parse.GetValue(_clipValue),
             Dropout = parse.GetValue(_dropout),
             EvaluateEvery = parse.GetValue(_evaluateEvery),
             Seed = parse.GetValue(_seed),
         }, defaultTime: DefaultTime);
+        return options with { Schedule = CreateSchedule(parse, options) };
+    }
+
+    /// <summary>The --lr-schedule with its own flags; a flag of another schedule is a usage error, not silently dropped.</summary>
+    private LearningRateSchedule? CreateSchedule(ParseResult parse, TrainingOptions options)
+    {
+        double learningRate = options.LearningRate;
+        double? decay = parse.GetValue(_learningRateDecay);
+        string schedule = parse.GetValue(_schedule) ?? (decay is null ? "constant" : "step");
+        (Option Option, string Schedule)[] owned =
+        [
+            (_learningRateDecay, "step"), (_learningRateDecayEvery, "step"), (_learningRateDecayAfter, "step"),
+            (_learningRateGamma, "exponential"), (_learningRateMin, "cosine"), (_cosineSteps, "cosine"),
+        ];
+        foreach ((Option option, string owner) in owned)
+        {
+            if (IsGiven(parse, option) && owner != schedule)
+            {
+                throw new UsageException($"{option.Name} belongs to --lr-schedule {owner}, but the schedule is {schedule}.");
+            }
+        }
+
+        switch (schedule)
+        {
+            case "step":
+                int every = parse.GetValue(_learningRateDecayEvery) ?? 1;
+                return new StepDecaySchedule(learningRate, decay ?? throw new UsageException("--lr-schedule step needs --lr-decay FACTOR."),
+                    every, parse.GetValue(_learningRateDecayAfter) ?? 0);
+            case "exponential":
+                return new ExponentialSchedule(learningRate, parse.GetValue(_learningRateGamma) ?? throw new UsageException("--lr-schedule exponential needs --lr-gamma X."));
+            case "cosine":
+                long totalSteps = parse.GetValue(_cosineSteps) ?? options.MaxSteps
+                    ?? throw new UsageException("--lr-schedule cosine needs --cosine-steps N or --steps N (the step at which it reaches --lr-min).");
+                return new CosineSchedule(learningRate, totalSteps, parse.GetValue(_learningRateMin) ?? 0);
+            default:
+                return null;
+        }
+    }
+
+    private static (double Beta1, double Beta2) ParseBetas(string? text, TrainingOptions defaults)
+    {
+        if (text is null)
+        {
+            return (defaults.Beta1, defaults.Beta2);
+        }
+
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        return parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double beta1)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double beta2)
+            ? (beta1, beta2)
+            : throw new UsageException($"--betas '{text}': give two numbers as B1,B2, for example 0.9,0.999.");
+    }
+
+    /// <summary>One warning line per option that is set but cannot act (a momentum for Adam, betas for SGD, …).</summary>
+    private void WarnIneffective(TrainingOptions options)
+    {
+        foreach ((string option, string reason) in options.FindIneffectiveOptions())
+        {
+            // The library names properties ("has no effect without Momentum"); the user typed flags.
+            string text = PropertyName().Replace($"{option} {reason}", match => Flags.TryGetValue(match.Value, out string? flag) ? flag : match.Value);
+            _console.Error.WriteLine($"lstmsharp: warning: {text}.");
+        }
     }
 
     private TrainingOptions ResumedOptions(ParseResult parse, LoadedCheckpoint checkpoint)
@@ -207,8 +346,10 @@ internal sealed class TrainCommand
             ?? throw new InvalidDataException($"'{parse.GetValue(_resume)}' holds no training options, so it cannot be resumed.");
         Option[] ignored =
         [
-            _cell, _hidden, _layers, _sequenceLength, _batch, _optimizer, _learningRate, _learningRateDecay, _learningRateDecayEvery,
-            _clip, _clipValue, _dropout, _initialization, _evaluateEvery, _seed,
+            _cell, _hidden, _layers, _sequenceLength, _batch, _optimizer, _learningRate,
+            _momentum, _dampening, _nesterov, _betas, _epsilon, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
+            _schedule, _learningRateDecay, _learningRateDecayEvery, _learningRateDecayAfter, _learningRateGamma, _learningRateMin, _cosineSteps,
+            _warmup, _plateau, _plateauPatience, _clip, _clipValue, _dropout, _initialization, _evaluateEvery, _seed,
         ];
         string[] given = [.. ignored.Where(option => IsGiven(parse, option)).Select(option => option.Name)];
         if (given.Length > 0)
@@ -225,6 +366,8 @@ internal sealed class TrainCommand
         long? steps = parse.GetValue(_steps);
         int? epochs = parse.GetValue(_epochs);
         TimeSpan? time = parse.GetValue(_time);
+        // Early stopping is a stopping rule like the limits: a resumed run may change it.
+        options = options with { Patience = parse.GetValue(_patience) ?? options.Patience };
         if (steps is null && epochs is null && time is null)
         {
             return defaultTime is null ? options : options with { MaxSteps = null, MaxEpochs = null, MaxTime = defaultTime };
@@ -304,6 +447,16 @@ internal sealed class TrainCommand
     private static Option<string> Choice(string name, string description, string defaultValue, params string[] values)
     {
         var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b[A-Z][A-Za-z0-9]+\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PropertyName();
+
+    private static Option<string?> ChoiceOrNone(string name, string description, params string[] values)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = string.Join('|', values) };
         option.AcceptOnlyFromAmong(values);
         return option;
     }

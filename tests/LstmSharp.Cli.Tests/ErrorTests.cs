@@ -49,6 +49,41 @@ public sealed class ErrorTests(TrainedModelFixture model) : IClassFixture<Traine
         AssertOneLine(result.Error);
     }
 
+    [Theory]
+    [InlineData("sample", "model.vocabulary")]
+    [InlineData("sample", "model.hidden_size")]
+    [InlineData("score", "training.options")]
+    [InlineData("train", "optimizer.step_count")]
+    [InlineData("train", "trainer.window_in_epoch")]
+    public void LoadPaths_OneMetadataBitFlipped_OneLineChecksumErrorExit1(string command, string key)
+    {
+        // Any byte of the header: here one bit of a metadata key, which loaded silently before format 2.
+        byte[] bytes = File.ReadAllBytes(TrainCommand.LatestPathOf(model.ModelPath));
+        bytes[bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(key)) + 3] ^= 0x01;
+        string path = _directory.WriteBytes("flipped.safetensors", bytes);
+        string[] args = command switch
+        {
+            "sample" => ["sample", "--model", path, "--length", "5"],
+            "score" => ["score", "--model", path, "--input", model.CorpusPath],
+            _ => ["train", "--resume", path, "--input", model.CorpusPath, "--steps", "40"],
+        };
+
+        AssertOneLineError(CliRunner.Run(args), ExitCodes.Failure, "header fails the whole-file checksum");
+    }
+
+    [Fact]
+    public void Sample_FormatOneCheckpoint_WarnsWhatIsUnverifiedAndSamples()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "format1-resumable.safetensors");
+
+        CliResult result = CliRunner.Run("sample", "--model", path, "--length", "20");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.StartsWith("lstmsharp: warning: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("format-1", result.Error, StringComparison.Ordinal);
+        Assert.Contains("header is unverified", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Sample_GarbageCheckpoint_OneLineErrorExit1()
     {

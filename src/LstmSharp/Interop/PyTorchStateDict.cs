@@ -23,6 +23,10 @@ namespace LstmSharp.Interop;
 /// </para>
 /// <para>F32 and F64 tensors load into either element type, converting when they differ. The import is strict, like
 /// <c>load_state_dict(strict=True)</c>: a missing, extra or mis-shaped tensor is an error.</para>
+/// <para><b>Integrity.</b> A state dict that PyTorch saved carries no checksum, so the import checks its structure only
+/// (every safetensors rule, names, shapes and dtypes): damaged weights of the right shape load as they are, and
+/// <see cref="SafeTensorsDocument.Checksum"/> is <see cref="SafeTensorsChecksum.None"/> to say so. A file LstmSharp
+/// wrote carries its checksums, which the read verifies.</para>
 /// </remarks>
 public static partial class PyTorchStateDict
 {

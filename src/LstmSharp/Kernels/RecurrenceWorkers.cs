@@ -137,7 +137,7 @@ internal static class RecurrenceWorkers
         for (int worker = s_start.Length; worker < count; worker++)
         {
             // Spins a while before blocking, so back-to-back windows (sampling one character at a time) wake it cheaply.
-            var signal = new ManualResetEventSlim(false, 2047);
+            var signal = new ManualResetEventSlim(false, 20);
             start[worker] = signal;
             new Thread(() => Loop(signal)) { IsBackground = true, Name = $"LstmSharp recurrence {worker + 1}" }.Start();
         }

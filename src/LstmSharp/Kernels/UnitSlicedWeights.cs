@@ -19,7 +19,8 @@ namespace LstmSharp.Kernels;
 /// backward panels hold W_hh columns u (k = G·H).
 /// </para>
 /// <para>
-/// Every output element is the one chain <c>c = fma(a[i, p], b[p, j], c)</c> for p = 0 … k−1, whichever part computes it
+/// Every output element is the one chain <c>c = a[i, p]·b[p, j] + c</c> (fused where the CPU fuses, as
+/// <see cref="SimdWidth.MultiplyAdd{T}"/>) for p = 0 … k−1, whichever part computes it
 /// and whichever kernel (eight-row tile or single row), so the result is the same bits for every part count. A single
 /// stream (B = 1) reads W_hh in place instead (<see cref="ForwardSingle"/>, <see cref="BackwardSingle"/>), so that a
 /// window of one step costs no packing and gives the same bits as a long window: sampling one character at a time
@@ -62,8 +63,11 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
     /// <summary>The number of parts.</summary>
     public int PartCount => _parts.Length;
 
+    /// <summary>The vector width the kernels run at (512, 256 or 128 bits), or 0 for the scalar path.</summary>
+    private static int Width => !SimdWidth.IsVectorized<T>() ? 0 : SimdWidth.Is512 ? 512 : SimdWidth.Is256 ? 256 : 128;
+
     /// <summary>NR: output columns per panel, two vectors of the widest accelerated width.</summary>
-    public static int PanelWidth => 2 * VectorWidth.Count<T>();
+    public static int PanelWidth => 2 * SimdWidth.Count<T>();
 
     /// <summary>
     /// Cuts H units into chunks when a step has enough work to pay for a synchronisation, each at least one wide vector
@@ -80,7 +84,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
         const int MaxParts = 8;                        // enough to balance two to four threads
         long work = (long)batchSize * gateCount * hiddenSize * hiddenSize;
         int parts = (int)Math.Clamp(work / MinMultiplyAddsPerPart, 1, Math.Max(1, Math.Min(MaxParts, hiddenSize / MinUnitsPerPart)));
-        int vector = VectorWidth.Count<T>();
+        int vector = SimdWidth.Count<T>();
         int align = hiddenSize % (vector * parts) == 0 ? vector : 4;
         int[] boundaries = new int[parts + 1];
         for (int part = 1; part < parts; part++)
@@ -202,16 +206,16 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
         for (int gate = 0; gate < gateCount; gate++)
         {
             int first = gate * hiddenSize + unitStart, end = gate * hiddenSize + unitEnd;
-            switch (VectorWidth.Bits)
+            switch (Width)
             {
-                case 512 when VectorWidth.IsVectorized<T>():
-                    DotRows<Vector512Ops<T>, Vector512<T>>(weightHh, hiddenSize, hidden, first, end, gates);
+                case 512:
+                    DotRows<Simd512<T>, Vector512<T>>(weightHh, hiddenSize, hidden, first, end, gates);
                     break;
-                case 256 when VectorWidth.IsVectorized<T>():
-                    DotRows<Vector256Ops<T>, Vector256<T>>(weightHh, hiddenSize, hidden, first, end, gates);
+                case 256:
+                    DotRows<Simd256<T>, Vector256<T>>(weightHh, hiddenSize, hidden, first, end, gates);
                     break;
-                case 128 when VectorWidth.IsVectorized<T>():
-                    DotRows<Vector128Ops<T>, Vector128<T>>(weightHh, hiddenSize, hidden, first, end, gates);
+                case 128:
+                    DotRows<Simd128<T>, Vector128<T>>(weightHh, hiddenSize, hidden, first, end, gates);
                     break;
                 default:
                     for (int row = first; row < end; row++)
@@ -235,16 +239,16 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardSingle(T* weightHh, T* dGates, T* carry, int depth, int hiddenSize, int unitStart, int unitEnd)
     {
-        switch (VectorWidth.Bits)
+        switch (Width)
         {
-            case 512 when VectorWidth.IsVectorized<T>():
-                AxpyColumns<Vector512Ops<T>, Vector512<T>>(weightHh, dGates, carry, depth, hiddenSize, unitStart, unitEnd);
+            case 512:
+                AxpyColumns<Simd512<T>, Vector512<T>>(weightHh, dGates, carry, depth, hiddenSize, unitStart, unitEnd);
                 break;
-            case 256 when VectorWidth.IsVectorized<T>():
-                AxpyColumns<Vector256Ops<T>, Vector256<T>>(weightHh, dGates, carry, depth, hiddenSize, unitStart, unitEnd);
+            case 256:
+                AxpyColumns<Simd256<T>, Vector256<T>>(weightHh, dGates, carry, depth, hiddenSize, unitStart, unitEnd);
                 break;
-            case 128 when VectorWidth.IsVectorized<T>():
-                AxpyColumns<Vector128Ops<T>, Vector128<T>>(weightHh, dGates, carry, depth, hiddenSize, unitStart, unitEnd);
+            case 128:
+                AxpyColumns<Simd128<T>, Vector128<T>>(weightHh, dGates, carry, depth, hiddenSize, unitStart, unitEnd);
                 break;
             default:
                 AxpyTail(weightHh, dGates, carry, depth, hiddenSize, unitStart, unitEnd);
@@ -255,16 +259,16 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
     /// <summary>C[:, 0..width) (rows, ldc) += A (rows, k; stride lda) · one packed panel (k, NR).</summary>
     private static void MultiplyPanel(T* a, int lda, int rows, int k, T* panel, T* c, int ldc, int width)
     {
-        switch (VectorWidth.Bits)
+        switch (Width)
         {
-            case 512 when VectorWidth.IsVectorized<T>():
-                MultiplyPanel<Vector512Ops<T>, Vector512<T>>(a, lda, rows, k, panel, c, ldc, width);
+            case 512:
+                MultiplyPanel<Simd512<T>, Vector512<T>>(a, lda, rows, k, panel, c, ldc, width);
                 break;
-            case 256 when VectorWidth.IsVectorized<T>():
-                MultiplyPanel<Vector256Ops<T>, Vector256<T>>(a, lda, rows, k, panel, c, ldc, width);
+            case 256:
+                MultiplyPanel<Simd256<T>, Vector256<T>>(a, lda, rows, k, panel, c, ldc, width);
                 break;
-            case 128 when VectorWidth.IsVectorized<T>():
-                MultiplyPanel<Vector128Ops<T>, Vector128<T>>(a, lda, rows, k, panel, c, ldc, width);
+            case 128:
+                MultiplyPanel<Simd128<T>, Vector128<T>>(a, lda, rows, k, panel, c, ldc, width);
                 break;
             default:
                 for (int row = 0; row < rows; row++)
@@ -274,7 +278,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
                         T sum = c[(nint)row * ldc + j];
                         for (int p = 0; p < k; p++)
                         {
-                            sum = T.FusedMultiplyAdd(a[(nint)row * lda + p], panel[(nint)p * PanelWidth + j], sum);
+                            sum = SimdWidth.MultiplyAdd(a[(nint)row * lda + p], panel[(nint)p * PanelWidth + j], sum);
                         }
 
                         c[(nint)row * ldc + j] = sum;
@@ -287,7 +291,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPanel<TOps, TVector>(T* a, int lda, int rows, int k, T* panel, T* c, int ldc, int width)
-        where TOps : IVectorOps<T, TVector>
+        where TOps : ISimdWidth<TVector, T>
         where TVector : struct
     {
         int nr = 2 * TOps.Count;
@@ -329,7 +333,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
     /// <summary>The micro-kernel: an (8, NR) tile of C stays in 16 registers while k streams through.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile<TOps, TVector>(int k, T* a, nint lda, T* b, T* c, nint ldc)
-        where TOps : IVectorOps<T, TVector>
+        where TOps : ISimdWidth<TVector, T>
         where TVector : struct
     {
         int n = TOps.Count;
@@ -345,21 +349,21 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
         for (int p = 0; p < k; p++)
         {
             TVector b0 = TOps.Load(b), b1 = TOps.Load(b + n);
-            TVector x = TOps.Broadcast(a[p]);
+            TVector x = TOps.Create(a[p]);
             c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
-            x = TOps.Broadcast(a[lda + p]);
+            x = TOps.Create(a[lda + p]);
             c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
-            x = TOps.Broadcast(a[2 * lda + p]);
+            x = TOps.Create(a[2 * lda + p]);
             c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
-            x = TOps.Broadcast(a[3 * lda + p]);
+            x = TOps.Create(a[3 * lda + p]);
             c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
-            x = TOps.Broadcast(a[4 * lda + p]);
+            x = TOps.Create(a[4 * lda + p]);
             c40 = TOps.MultiplyAdd(x, b0, c40); c41 = TOps.MultiplyAdd(x, b1, c41);
-            x = TOps.Broadcast(a[5 * lda + p]);
+            x = TOps.Create(a[5 * lda + p]);
             c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51);
-            x = TOps.Broadcast(a[6 * lda + p]);
+            x = TOps.Create(a[6 * lda + p]);
             c60 = TOps.MultiplyAdd(x, b0, c60); c61 = TOps.MultiplyAdd(x, b1, c61);
-            x = TOps.Broadcast(a[7 * lda + p]);
+            x = TOps.Create(a[7 * lda + p]);
             c70 = TOps.MultiplyAdd(x, b0, c70); c71 = TOps.MultiplyAdd(x, b1, c71);
             b += nr;
         }
@@ -377,14 +381,14 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
     /// <summary>One row of C against one panel: the rows left over after whole tiles (the same chain per element).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row<TOps, TVector>(int k, T* a, T* b, T* c)
-        where TOps : IVectorOps<T, TVector>
+        where TOps : ISimdWidth<TVector, T>
         where TVector : struct
     {
         int n = TOps.Count;
         TVector c0 = TOps.Load(c), c1 = TOps.Load(c + n);
         for (int p = 0; p < k; p++)
         {
-            TVector x = TOps.Broadcast(a[p]);
+            TVector x = TOps.Create(a[p]);
             c0 = TOps.MultiplyAdd(x, TOps.Load(b), c0);
             c1 = TOps.MultiplyAdd(x, TOps.Load(b + n), c1);
             b += 2 * n;
@@ -397,7 +401,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
     /// <summary>y[j] += Σ_p w[j, p] · x[p] for rows [first, end): four rows at a time, each its own chain.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotRows<TOps, TVector>(T* w, int k, T* x, int first, int end, T* y)
-        where TOps : IVectorOps<T, TVector>
+        where TOps : ISimdWidth<TVector, T>
         where TVector : struct
     {
         int n = TOps.Count, vectorEnd = k - k % n;
@@ -438,7 +442,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
     {
         for (int p = start; p < end; p++)
         {
-            sum = T.FusedMultiplyAdd(w[p], x[p], sum);
+            sum = SimdWidth.MultiplyAdd(w[p], x[p], sum);
         }
 
         return sum;
@@ -446,7 +450,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
 
     /// <summary>carry[u] += Σ_j d[j] · w[j, u] for u in [unitStart, unitEnd): one chain per element, j ascending.</summary>
     private static void AxpyColumns<TOps, TVector>(T* w, T* d, T* carry, int depth, int hiddenSize, int unitStart, int unitEnd)
-        where TOps : IVectorOps<T, TVector>
+        where TOps : ISimdWidth<TVector, T>
         where TVector : struct
     {
         int n = TOps.Count;
@@ -458,7 +462,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
             TVector s2 = TOps.Load(carry + unit + 2 * n), s3 = TOps.Load(carry + unit + 3 * n);
             for (int j = 0; j < depth; j++)
             {
-                TVector dj = TOps.Broadcast(d[j]);
+                TVector dj = TOps.Create(d[j]);
                 T* row = column + (nint)j * hiddenSize;
                 s0 = TOps.MultiplyAdd(dj, TOps.Load(row), s0);
                 s1 = TOps.MultiplyAdd(dj, TOps.Load(row + n), s1);
@@ -477,7 +481,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
             TVector s0 = TOps.Load(carry + unit);
             for (int j = 0; j < depth; j++)
             {
-                s0 = TOps.MultiplyAdd(TOps.Broadcast(d[j]), TOps.Load(w + (nint)j * hiddenSize + unit), s0);
+                s0 = TOps.MultiplyAdd(TOps.Create(d[j]), TOps.Load(w + (nint)j * hiddenSize + unit), s0);
             }
 
             TOps.Store(s0, carry + unit);
@@ -493,7 +497,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
             T sum = carry[unit];
             for (int j = 0; j < depth; j++)
             {
-                sum = T.FusedMultiplyAdd(d[j], w[(nint)j * hiddenSize + unit], sum);
+                sum = SimdWidth.MultiplyAdd(d[j], w[(nint)j * hiddenSize + unit], sum);
             }
 
             carry[unit] = sum;

@@ -22,8 +22,8 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     // by the layer above and the head (rows 1 … T), and by the layer's own backward pass (rows 0 … T − 1).
     private T[][] _hidden = [];
     private T[][] _dLayerOutputs = [];  // per layer (T, B, H): dL/dh_t from above
-    private T[][] _dropoutMasks = [];   // per layer boundary (T, B, H): 0 or 1/(1 − p)
-    private T[][] _dropped = [];        // per layer boundary (T, B, H): mask ⊙ h, the upper layer's input when dropout is on
+    private T[][] _dropoutMasks = [];   // per layer output (T, B, H), the top one before the head: 0 or 1/(1 − p)
+    private T[][] _dropped = [];        // per layer output (T, B, H): mask ⊙ h, the next layer's (or the head's) input when dropout is on
     private T[] _denseInput = [];       // (T, B, V): the dense overload's input, read in place by layer 0
     private bool _dropoutActive;
     private readonly SeededRandom _dropoutRandom = new(0);
@@ -165,7 +165,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
     /// <param name="final">Receives the state after the window (may be the same object as <paramref name="initial"/>).</param>
     /// <param name="lossMode">Which steps carry loss.</param>
-    /// <param name="dropout">Dropout between stacked layers for this window; <see langword="null"/> for none (evaluation).</param>
+    /// <param name="dropout">Dropout between stacked layers and before the head for this window; <see langword="null"/> for none (evaluation).</param>
     /// <returns>The mean loss in nats per prediction.</returns>
     /// <exception cref="ArgumentException">A length, id or state shape does not match.</exception>
     public T Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
@@ -187,7 +187,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="initial">The state before the window; <see langword="null"/> means zeros.</param>
     /// <param name="final">Receives the state after the window.</param>
     /// <param name="lossMode">Which steps carry loss.</param>
-    /// <param name="dropout">Dropout between stacked layers for this window; <see langword="null"/> for none.</param>
+    /// <param name="dropout">Dropout between stacked layers and before the head for this window; <see langword="null"/> for none.</param>
     /// <returns>The mean loss in nats per prediction.</returns>
     /// <exception cref="ArgumentException">A length or state shape does not match.</exception>
     public T Forward(ReadOnlySpan<T> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
@@ -259,6 +259,11 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
 
         Head.Backward(HeadInput(), _probabilities.AsSpan(0, rows * VocabularySize), rows, dHeadInput);
+        if (_dropoutActive)
+        {
+            TensorPrimitives.Multiply(dTop, _dropoutMasks[top].AsSpan(0, dTop.Length), dTop);
+        }
+
         StepProfiler.Stop(StepPhase.HeadBackward, started);
 
         for (int layer = top; layer >= 0; layer--)
@@ -299,17 +304,17 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             _batchCapacity = Math.Max(batchSize, _batchCapacity);
             _hidden = [.. _layers.Select(_ => new T[blockCapacity])];
             _dLayerOutputs = [.. _layers.Select(_ => new T[capacity])];
-            _dropoutMasks = [.. _layers.Skip(1).Select(_ => new T[capacity])];
-            _dropped = [.. _layers.Skip(1).Select(_ => new T[capacity])];
+            _dropoutMasks = [.. _layers.Select(_ => new T[capacity])];
+            _dropped = [.. _layers.Select(_ => new T[capacity])];
             _probabilities = new T[rowCapacity * VocabularySize];
             _targets = new int[rowCapacity];
         }
 
         targets.CopyTo(_targets);
-        _dropoutActive = dropout is { Rate: > 0 } && _layers.Length > 1;
+        _dropoutActive = dropout is { Rate: > 0 };
         if (_dropoutActive)
         {
-            // One mask per layer boundary, drawn from the window's own seed: the same seed gives the same mask,
+            // One mask per layer output (between layers, then before the head), drawn from the window's own seed: the same seed gives the same mask,
             // so a window can be replayed exactly (resume, finite differences).
             _dropoutRandom.Reseed(dropout!.Value.Seed);
             SeededRandom random = _dropoutRandom;
@@ -335,6 +340,11 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         int windowWidth = _sequenceLength * width;
         ForwardHidden(initial, final, windowWidth);
 
+        if (_dropoutActive)
+        {
+            LayerOutput(_layers.Length - 1);   // the mask before the head, into the top layer's dropout buffer
+        }
+
         long started = StepProfiler.Start();
         ReadOnlySpan<T> headInput = HeadInput();
         Span<T> logits = _probabilities.AsSpan(0, _lossRows * VocabularySize);
@@ -346,30 +356,37 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private void ForwardHidden(ModelState<T>? initial, ModelState<T> final, int windowWidth)
     {
-        int width = _batchSize * HiddenSize;
         for (int layer = 1; layer < _layers.Length; layer++)
         {
-            ReadOnlyMemory<T> below = _hidden[layer - 1].AsMemory(width, windowWidth);
-            if (_dropoutActive)
-            {
-                long started = StepProfiler.Start();
-                Span<T> dropped = _dropped[layer - 1].AsSpan(0, windowWidth);
-                TensorPrimitives.Multiply(below.Span, _dropoutMasks[layer - 1].AsSpan(0, windowWidth), dropped);
-                below = _dropped[layer - 1].AsMemory(0, windowWidth);
-                StepProfiler.Stop(StepPhase.Dropout, started);
-            }
-
-            _layers[layer].ForwardInto(below, _sequenceLength, _batchSize, initial?.Layers[layer], _hidden[layer], final.Layers[layer]);
+            _layers[layer].ForwardInto(LayerOutput(layer - 1), _sequenceLength, _batchSize, initial?.Layers[layer], _hidden[layer], final.Layers[layer]);
         }
     }
 
-    /// <summary>(N, H): the rows of the top layer's block that carry loss, read in place: h_1 … h_T, or h_T only.</summary>
+    /// <summary>
+    /// (T, B, H): what the layer above (or the head) reads from layer <paramref name="layer"/>: h_1 … h_T in place, or,
+    /// with dropout on, mask ⊙ h in the layer's dropout buffer (char-rnn's dropout between layers and before the head).
+    /// </summary>
+    private ReadOnlyMemory<T> LayerOutput(int layer)
+    {
+        int windowWidth = _sequenceLength * _batchSize * HiddenSize;
+        ReadOnlyMemory<T> output = _hidden[layer].AsMemory(_batchSize * HiddenSize, windowWidth);
+        if (!_dropoutActive)
+        {
+            return output;
+        }
+
+        long started = StepProfiler.Start();
+        TensorPrimitives.Multiply(output.Span, _dropoutMasks[layer].AsSpan(0, windowWidth), _dropped[layer].AsSpan(0, windowWidth));
+        StepProfiler.Stop(StepPhase.Dropout, started);
+        return _dropped[layer].AsMemory(0, windowWidth);
+    }
+
+    /// <summary>(N, H): the rows of the top layer's output that carry loss, read in place: every step, or the last only.</summary>
     private ReadOnlySpan<T> HeadInput()
     {
         int width = _batchSize * HiddenSize;
-        return _lossMode == LossMode.EveryStep
-            ? _hidden[^1].AsSpan(width, _sequenceLength * width)
-            : _hidden[^1].AsSpan(_sequenceLength * width, width);
+        ReadOnlySpan<T> top = _dropoutActive ? _dropped[^1].AsSpan(0, _sequenceLength * width) : _hidden[^1].AsSpan(width, _sequenceLength * width);
+        return _lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..];
     }
 
     private void CheckModelState(ModelState<T>? state, int batchSize, string paramName)

@@ -1,8 +1,9 @@
 namespace LstmSharp.Model;
 
 /// <summary>
-/// Inverted dropout between stacked layers for one window: each element of a layer's output is zeroed with
-/// probability <see cref="Rate"/> and the rest scaled by 1/(1 − p), as <c>nn.LSTM(dropout=p)</c> does in training.
+/// Inverted dropout for one window, on every layer's output (between stacked layers, as <c>nn.LSTM(dropout=p)</c> does,
+/// and before the head, as char-rnn does): each element is zeroed with probability <see cref="Rate"/> and the rest
+/// scaled by 1/(1 − p).
 /// The mask is drawn from <see cref="Seed"/>, so replaying a window with the same seed replays the same mask.
 /// </summary>
 public readonly record struct Dropout

@@ -13,12 +13,22 @@ namespace LstmSharp.Serialization;
 /// (optimizer moments under <c>optimizer.</c>, the carried hidden state under <c>trainer.</c>, step, epoch, position
 /// and options), so that training resumes exactly.
 /// </summary>
+/// <remarks>
+/// Format 2 files carry a SHA-256 of the whole file (<see cref="SafeTensors.FileSha256Key"/>), so a change to any byte
+/// (a weight, the vocabulary, the options, a step count, any metadata key added later) makes <see cref="Load"/> throw
+/// an <see cref="InvalidDataException"/>. Format 1 files (written before it) carry a checksum of the tensor data only;
+/// they still load, with <see cref="LoadedCheckpoint.IntegrityWarning"/> naming what is unverified.
+/// </remarks>
 public static class Checkpoint
 {
     /// <summary>The metadata key of the format version.</summary>
     public const string FormatKey = "lstmsharp.format";
 
-    private const string FormatVersion = "1";
+    /// <summary>The format written: 2, whose checksum covers the whole file.</summary>
+    public const string FormatVersion = "2";
+
+    /// <summary>The format before the whole-file checksum, read with a warning: its checksum covers the tensor data only.</summary>
+    private const string LegacyFormatVersion = "1";
     private const int MaxHiddenSize = 1 << 16;
     private const int MaxLayers = 64;
 
@@ -67,6 +77,9 @@ public static class Checkpoint
             metadata["trainer.window_in_epoch"] = Format(trainer.WindowInEpoch);
             metadata["trainer.initial_loss"] = Format(trainer.InitialLoss);
             metadata["trainer.best_validation_loss"] = Format(trainer.BestValidationLoss);
+            metadata["trainer.evaluations_since_best"] = Format(trainer.EvaluationsSinceBest);
+            metadata["trainer.plateau_evaluations"] = Format(trainer.PlateauEvaluations);
+            metadata["trainer.lr_scale"] = Format(trainer.LearningRateScale);
             metadata["optimizer.kind"] = trainer.Optimizer.Kind.ToString();
             metadata["optimizer.step_count"] = Format(trainer.Optimizer.StepCount);
             foreach ((string name, float[] values) in trainer.Optimizer.State)
@@ -92,7 +105,8 @@ public static class Checkpoint
     /// <param name="path">The file.</param>
     /// <returns>The model, its vocabulary and anything saved for resuming.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is corrupt, truncated, or its metadata contradicts its tensors (says what is wrong).</exception>
+    /// <exception cref="InvalidDataException">The file is corrupt (any byte of a format-2 file), truncated, or its metadata contradicts its tensors (says what is wrong).</exception>
+    /// <remarks>A format-1 file loads with <see cref="LoadedCheckpoint.IntegrityWarning"/> set: show it to the user.</remarks>
     public static LoadedCheckpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -101,18 +115,45 @@ public static class Checkpoint
             throw new FileNotFoundException($"The checkpoint '{path}' does not exist.", path);
         }
 
-        SafeTensorsDocument document = SafeTensors.Read(path);
-        IReadOnlyDictionary<string, string> metadata = document.Metadata;
-        if (!metadata.TryGetValue(FormatKey, out string? version) || version != FormatVersion)
+        return LoadDocument(() => SafeTensors.Read(path), path);
+    }
+
+    /// <summary>Reads a checkpoint held in memory (the tests' way of loading many damaged copies quickly).</summary>
+    internal static LoadedCheckpoint LoadBytes(ReadOnlyMemory<byte> bytes, string name) => LoadDocument(() => SafeTensors.Read(bytes), name);
+
+    private static LoadedCheckpoint LoadDocument(Func<SafeTensorsDocument> read, string path)
+    {
+        SafeTensorsDocument document;
+        try
         {
-            throw new InvalidDataException($"'{path}' is not an LstmSharp checkpoint of format {FormatVersion} (metadata '{FormatKey}' is '{version ?? "missing"}').");
+            document = read();
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new InvalidDataException($"The checkpoint '{path}' is corrupt: {exception.Message}", exception);
         }
 
-        // Every checkpoint Save writes carries the data's SHA-256; one without it has had its header damaged, and
-        // reading on would let damaged weights through silently.
-        if (!document.IsChecksumVerified)
+        IReadOnlyDictionary<string, string> metadata = document.Metadata;
+        metadata.TryGetValue(FormatKey, out string? version);
+        string? integrityWarning = null;
+        switch (version, document.Checksum)
         {
-            throw new InvalidDataException($"'{path}' has no '{SafeTensors.DataSha256Key}' checksum in its metadata, which every LstmSharp checkpoint carries: its header is damaged.");
+            case (FormatVersion, SafeTensorsChecksum.WholeFile):
+            case (LegacyFormatVersion, SafeTensorsChecksum.WholeFile):
+                break;
+            case (FormatVersion, _):
+                // Every format-2 file carries it: one without it has had its header damaged.
+                throw new InvalidDataException($"The checkpoint '{path}' (format {FormatVersion}) has no '{SafeTensors.FileSha256Key}' checksum, which every format-{FormatVersion} checkpoint carries: its header is damaged.");
+            case (LegacyFormatVersion, SafeTensorsChecksum.DataOnly):
+                integrityWarning = $"'{path}' is a format-{LegacyFormatVersion} checkpoint: its checksum covers the tensor data only, so its header is unverified " +
+                    "(cell, sizes, vocabulary, and for resuming the training options, optimizer kind and step count, and trainer step, epoch, position and losses). " +
+                    "Saving it again (for instance by resuming it) writes a checkpoint whose checksum covers every byte.";
+                break;
+            case (LegacyFormatVersion, _):
+                // Format-1 files always carry the data checksum; reading on would let damaged weights through silently.
+                throw new InvalidDataException($"The checkpoint '{path}' (format {LegacyFormatVersion}) has no '{SafeTensors.DataSha256Key}' checksum in its metadata, which every LstmSharp checkpoint carries: its header is damaged.");
+            default:
+                throw new InvalidDataException($"'{path}' is not an LstmSharp checkpoint of format {FormatVersion} or {LegacyFormatVersion} (metadata '{FormatKey}' is '{version ?? "missing"}').");
         }
 
         string cellName = Required(metadata, "model.cell");
@@ -145,7 +186,7 @@ public static class Checkpoint
             }
         }
 
-        return new LoadedCheckpoint(model, vocabulary, document);
+        return new LoadedCheckpoint(model, vocabulary, document, integrityWarning);
     }
 
     /// <summary>Copies a checkpoint's trainer state (optimizer, position, carried state) into <paramref name="trainer"/>.</summary>
@@ -200,6 +241,11 @@ public static class Checkpoint
         trainer.WindowInEpoch = ParseInt(metadata, "trainer.window_in_epoch", 0, int.MaxValue);
         trainer.InitialLoss = ParseDouble(metadata, "trainer.initial_loss");
         trainer.BestValidationLoss = ParseDouble(metadata, "trainer.best_validation_loss");
+        // Early stopping and plateau state; checkpoints from before they existed start them afresh.
+        trainer.EvaluationsSinceBest = metadata.ContainsKey("trainer.evaluations_since_best") ? ParseInt(metadata, "trainer.evaluations_since_best", 0, int.MaxValue) : 0;
+        trainer.PlateauEvaluations = metadata.ContainsKey("trainer.plateau_evaluations") ? ParseInt(metadata, "trainer.plateau_evaluations", 0, int.MaxValue) : 0;
+        double scale = metadata.ContainsKey("trainer.lr_scale") ? ParseDouble(metadata, "trainer.lr_scale") : 1.0;
+        trainer.LearningRateScale = scale > 0 && scale <= 1 ? scale : throw new InvalidDataException($"The checkpoint's metadata 'trainer.lr_scale' is {scale}, not in (0, 1].");
     }
 
     /// <summary>The training options saved in a checkpoint, or <see langword="null"/> when it was saved without a trainer.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -9,6 +10,8 @@ namespace LstmSharp.Serialization;
 /// <summary>A safetensors file ready to write: the padded JSON header and the tensors in data order.</summary>
 internal sealed class EncodedFile
 {
+    private delegate void ByteSink(ReadOnlySpan<byte> bytes);
+
     private const int Alignment = 8;
 
     private readonly byte[] _header;         // (N): JSON, space-padded so that 8 + N is a multiple of 8
@@ -70,38 +73,54 @@ internal sealed class EncodedFile
         }
 
         allMetadata[SafeTensors.DataSha256Key] = Convert.ToHexStringLower(hash.GetHashAndReset());
-        byte[] header = EncodeHeader(ordered, allMetadata);
+        allMetadata.Remove(SafeTensors.FileSha256Key);   // written first, by EncodeHeader, as a placeholder
+        (byte[] header, int checksumAt) = EncodeHeader(ordered, allMetadata);
         if (header.Length > SafeTensors.MaxHeaderLength)
         {
             throw new ArgumentException($"The header would be {header.Length} bytes, over the {SafeTensors.MaxHeaderLength}-byte limit readers enforce.", nameof(metadata));
         }
 
-        return new EncodedFile(header, ordered, dataLength);
+        // The whole-file checksum: the bytes WriteTo emits, the checksum's own digits still zeros, then put in place.
+        var file = new EncodedFile(header, ordered, dataLength);
+        file.Emit(hash.AppendData);
+        Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash.GetHashAndReset()), header.AsSpan(checksumAt, FileChecksum.HexLength));
+        return file;
     }
 
     /// <summary>Writes the length prefix, the header and the data.</summary>
     public void WriteTo(Stream stream)
     {
-        Span<byte> prefix = stackalloc byte[sizeof(ulong)];
-        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)_header.Length);
-        stream.Write(prefix);
-        stream.Write(_header);
-        foreach (SafeTensor tensor in _tensors)
-        {
-            stream.Write(tensor.Data.Span);
-        }
-
+        Emit(stream.Write);
         stream.Flush();
     }
 
-    private static byte[] EncodeHeader(SafeTensor[] ordered, SortedDictionary<string, string> metadata)
+    /// <summary>Hands the file's bytes, in order, to <paramref name="sink"/>.</summary>
+    private void Emit(ByteSink sink)
+    {
+        Span<byte> prefix = stackalloc byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)_header.Length);
+        sink(prefix);
+        sink(_header);
+        foreach (SafeTensor tensor in _tensors)
+        {
+            sink(tensor.Data.Span);
+        }
+    }
+
+    /// <summary>The padded header, and where in it the whole-file checksum's placeholder digits start.</summary>
+    private static (byte[] Header, int ChecksumAt) EncodeHeader(SafeTensor[] ordered, SortedDictionary<string, string> metadata)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        int checksumAt;
         using (var writer = new Utf8JsonWriter(buffer, options))
         {
             writer.WriteStartObject();
             writer.WriteStartObject(SafeTensors.MetadataKey);
+            writer.WritePropertyName(SafeTensors.FileSha256Key);
+            writer.Flush();
+            checksumAt = buffer.WrittenCount + 1;   // after the value's opening quote
+            writer.WriteStringValue(FileChecksum.Placeholder);
             foreach ((string key, string value) in metadata)
             {
                 writer.WriteString(key, value);
@@ -135,6 +154,6 @@ internal sealed class EncodedFile
         byte[] header = new byte[padded];
         buffer.WrittenSpan.CopyTo(header);
         header.AsSpan(buffer.WrittenCount).Fill((byte)' ');
-        return header;
+        return (header, checksumAt);
     }
 }

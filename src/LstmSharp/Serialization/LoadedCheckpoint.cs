@@ -6,8 +6,9 @@ namespace LstmSharp.Serialization;
 /// <summary>A checkpoint read by <see cref="Checkpoint.Load"/>: the model, its vocabulary, and the raw document for resuming.</summary>
 public sealed class LoadedCheckpoint
 {
-    internal LoadedCheckpoint(CharModel<float> model, Vocabulary vocabulary, SafeTensorsDocument document)
+    internal LoadedCheckpoint(CharModel<float> model, Vocabulary vocabulary, SafeTensorsDocument document, string? integrityWarning)
     {
+        IntegrityWarning = integrityWarning;
         Model = model;
         Vocabulary = vocabulary;
         Document = document;
@@ -21,6 +22,12 @@ public sealed class LoadedCheckpoint
 
     /// <summary>The file as read, tensors and metadata.</summary>
     public SafeTensorsDocument Document { get; }
+
+    /// <summary>
+    /// <see langword="null"/> when every byte of the file was verified by its checksum; otherwise (a format-1 file,
+    /// whose checksum covers the tensor data only) a sentence naming what is unverified, to show the user.
+    /// </summary>
+    public string? IntegrityWarning { get; }
 
     /// <summary>Whether the checkpoint carries a trainer's state, so <see cref="Checkpoint.RestoreTrainer"/> can resume from it.</summary>
     public bool HasTrainerState => Document.Metadata.ContainsKey("trainer.step");

@@ -7,9 +7,11 @@ namespace LstmSharp.Serialization;
 /// little-endian, back to back.
 /// </summary>
 /// <remarks>
-/// Writes replace the target file atomically and store a SHA-256 of the data under <see cref="DataSha256Key"/>.
-/// Reads check every structural rule of the format before trusting it, and turn any corrupt, truncated or hostile
-/// input into an <see cref="InvalidDataException"/> that says what is wrong.
+/// Writes replace the target file atomically and store two SHA-256s in the metadata: one of the whole file under
+/// <see cref="FileSha256Key"/> (so a change to any byte, metadata included, is caught) and one of the data under
+/// <see cref="DataSha256Key"/> (so a mismatch can say whether the header or the tensors are damaged). Reads check
+/// every structural rule of the format before trusting it, verify the checksums present, and turn any corrupt,
+/// truncated or hostile input into an <see cref="InvalidDataException"/> that says what is wrong.
 /// </remarks>
 public static class SafeTensors
 {
@@ -22,6 +24,13 @@ public static class SafeTensors
     /// </summary>
     public const string DataSha256Key = "lstmsharp.data_sha256";
 
+    /// <summary>
+    /// The metadata key under which the writer stores the lowercase hex SHA-256 of the whole file: the length prefix,
+    /// the header (all metadata, the tensor table and the padding) and the data, with this value's own 64 digits read
+    /// as '0'. The reader verifies it when present.
+    /// </summary>
+    public const string FileSha256Key = "lstmsharp.sha256";
+
     /// <summary>The largest header accepted, in bytes: 100,000,000, the reference implementation's limit.</summary>
     public const int MaxHeaderLength = 100_000_000;
 
@@ -32,7 +41,7 @@ public static class SafeTensors
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="tensors">The tensors, with distinct names. They are stored largest element size first, then by ordinal name, so every tensor is naturally aligned.</param>
-    /// <param name="metadata">Optional string metadata. <see cref="DataSha256Key"/> is always set by the writer, replacing any value given.</param>
+    /// <param name="metadata">Optional string metadata. <see cref="FileSha256Key"/> and <see cref="DataSha256Key"/> are always set by the writer, replacing any values given.</param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="tensors"/> is null, or holds a null.</exception>
     /// <exception cref="ArgumentException">Two tensors share a name, or the header would exceed <see cref="MaxHeaderLength"/>.</exception>
     /// <exception cref="IOException">The file system failed; the previous file is intact.</exception>
@@ -46,7 +55,7 @@ public static class SafeTensors
     /// <summary>Writes <paramref name="tensors"/> in safetensors format to <paramref name="stream"/> at its current position (not atomic).</summary>
     /// <param name="stream">The destination.</param>
     /// <param name="tensors">The tensors, with distinct names; stored largest element size first, then by ordinal name.</param>
-    /// <param name="metadata">Optional string metadata; <see cref="DataSha256Key"/> is always set by the writer.</param>
+    /// <param name="metadata">Optional string metadata; <see cref="FileSha256Key"/> and <see cref="DataSha256Key"/> are always set by the writer.</param>
     /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="tensors"/> is null, or holds a null.</exception>
     /// <exception cref="ArgumentException">Two tensors share a name, or the header would exceed <see cref="MaxHeaderLength"/>.</exception>
     public static void Write(Stream stream, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
@@ -57,7 +66,7 @@ public static class SafeTensors
 
     /// <summary>Encodes <paramref name="tensors"/> as the bytes of a safetensors file.</summary>
     /// <param name="tensors">The tensors, with distinct names; stored largest element size first, then by ordinal name.</param>
-    /// <param name="metadata">Optional string metadata; <see cref="DataSha256Key"/> is always set by the writer.</param>
+    /// <param name="metadata">Optional string metadata; <see cref="FileSha256Key"/> and <see cref="DataSha256Key"/> are always set by the writer.</param>
     /// <returns>The whole file.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="tensors"/> is null or holds a null.</exception>
     /// <exception cref="ArgumentException">Two tensors share a name, or the header would exceed <see cref="MaxHeaderLength"/>.</exception>

@@ -10,25 +10,28 @@ public sealed class SafeTensorsDocument
 {
     private readonly Dictionary<string, SafeTensor> _byName;
 
-    internal SafeTensorsDocument(IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata, bool isChecksumVerified)
+    internal SafeTensorsDocument(IReadOnlyList<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata, SafeTensorsChecksum checksum)
     {
         Tensors = tensors;
         Metadata = metadata;
-        IsChecksumVerified = isChecksumVerified;
+        Checksum = checksum;
         _byName = tensors.ToDictionary(tensor => tensor.Name, StringComparer.Ordinal);
     }
 
     /// <summary>The tensors in the order their bytes lie in the file.</summary>
     public IReadOnlyList<SafeTensor> Tensors { get; }
 
-    /// <summary>The header's <c>__metadata__</c> map (empty when the file has none), including <see cref="SafeTensors.DataSha256Key"/> when present.</summary>
+    /// <summary>The header's <c>__metadata__</c> map (empty when the file has none), including the checksums (<see cref="SafeTensors.FileSha256Key"/>, <see cref="SafeTensors.DataSha256Key"/>) when present.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>
-    /// Whether the file carried a <see cref="SafeTensors.DataSha256Key"/> checksum, which then matched the data. Files
-    /// written by other tools (such as <c>safetensors.torch.save_file</c>) have none, and are read unverified.
+    /// Which checksums the file carried, all of which matched (a mismatch is an <see cref="InvalidDataException"/>).
+    /// Files written by other tools (such as <c>safetensors.torch.save_file</c>) have none, and are read unverified.
     /// </summary>
-    public bool IsChecksumVerified { get; }
+    public SafeTensorsChecksum Checksum { get; }
+
+    /// <summary>Whether the file carried at least one checksum (which then matched): <see cref="Checksum"/> is not <see cref="SafeTensorsChecksum.None"/>.</summary>
+    public bool IsChecksumVerified => Checksum != SafeTensorsChecksum.None;
 
     /// <summary>The tensor named <paramref name="name"/>.</summary>
     /// <param name="name">The state-dict name, for example <c>rnn.bias_hh_l0</c>.</param>

@@ -45,14 +45,15 @@ internal static class SafeTensorsParser
         }
 
         int dataStart = PrefixLength + (int)headerLength;
-        (List<TensorEntry> entries, Dictionary<string, string> metadata) = ParseHeader(bytes.Slice(PrefixLength, (int)headerLength));
+        (List<TensorEntry> entries, Dictionary<string, string> metadata, int checksumAt) = ParseHeader(bytes.Slice(PrefixLength, (int)headerLength));
         ReadOnlyMemory<byte> data = file.Slice(dataStart);
         SafeTensor[] tensors = Layout(entries, data);
-        bool isChecksumVerified = VerifyChecksum(metadata, data.Span);
-        return new SafeTensorsDocument(tensors, metadata.AsReadOnly(), isChecksumVerified);
+        SafeTensorsChecksum checksum = VerifyChecksums(metadata, bytes, checksumAt < 0 ? -1 : PrefixLength + checksumAt, data.Span);
+        return new SafeTensorsDocument(tensors, metadata.AsReadOnly(), checksum);
     }
 
-    private static (List<TensorEntry> Entries, Dictionary<string, string> Metadata) ParseHeader(ReadOnlySpan<byte> header)
+    /// <summary>The header's tensors and metadata, and where the whole-file checksum's digits start in it (−1 when it has none).</summary>
+    private static (List<TensorEntry> Entries, Dictionary<string, string> Metadata, int ChecksumAt) ParseHeader(ReadOnlySpan<byte> header)
     {
         if (header.IsEmpty || header[0] != (byte)'{')
         {
@@ -70,6 +71,7 @@ internal static class SafeTensorsParser
             var entries = new List<TensorEntry>();
             var names = new HashSet<string>(StringComparer.Ordinal);
             Dictionary<string, string>? metadata = null;
+            int checksumAt = -1;
             Next(ref reader);
             while (true)
             {
@@ -87,7 +89,7 @@ internal static class SafeTensorsParser
                         throw Invalid($"The header has two '{SafeTensors.MetadataKey}' entries.");
                     }
 
-                    metadata = ReadMetadata(ref reader);
+                    metadata = ReadMetadata(ref reader, out checksumAt);
                 }
                 else
                 {
@@ -105,7 +107,7 @@ internal static class SafeTensorsParser
                 throw Invalid("The header has content after its JSON object.");
             }
 
-            return (entries, metadata ?? new Dictionary<string, string>(StringComparer.Ordinal));
+            return (entries, metadata ?? new Dictionary<string, string>(StringComparer.Ordinal), checksumAt);
         }
         catch (JsonException exception)
         {
@@ -118,8 +120,9 @@ internal static class SafeTensorsParser
         }
     }
 
-    private static Dictionary<string, string> ReadMetadata(ref Utf8JsonReader reader)
+    private static Dictionary<string, string> ReadMetadata(ref Utf8JsonReader reader, out int checksumAt)
     {
+        checksumAt = -1;
         Next(ref reader);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -140,6 +143,17 @@ internal static class SafeTensorsParser
             if (reader.TokenType != JsonTokenType.String)
             {
                 throw Invalid($"Metadata value {Quote(key)} is a JSON {reader.TokenType}, but metadata values must be strings.");
+            }
+
+            if (key == SafeTensors.FileSha256Key)
+            {
+                // Verified against the raw bytes, so the digits must be exactly as the writer wrote them.
+                if (reader.ValueIsEscaped || !FileChecksum.IsWellFormed(reader.ValueSpan))
+                {
+                    throw Invalid($"The header's checksum '{SafeTensors.FileSha256Key}' is not 64 lowercase hex digits: the header is corrupt.");
+                }
+
+                checksumAt = checked((int)reader.TokenStartIndex + 1);   // after the opening quote
             }
 
             if (!metadata.TryAdd(key, reader.GetString()!))
@@ -333,20 +347,37 @@ internal static class SafeTensorsParser
         return product;
     }
 
-    private static bool VerifyChecksum(Dictionary<string, string> metadata, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Checks the data checksum and then the whole-file one, when present: a data mismatch names the tensor bytes, a
+    /// file mismatch with intact data names the header.
+    /// </summary>
+    private static SafeTensorsChecksum VerifyChecksums(Dictionary<string, string> metadata, ReadOnlySpan<byte> file, int fileChecksumAt, ReadOnlySpan<byte> data)
     {
-        if (!metadata.TryGetValue(SafeTensors.DataSha256Key, out string? stored))
+        bool hasData = metadata.TryGetValue(SafeTensors.DataSha256Key, out string? storedData);
+        if (hasData)
         {
-            return false;
+            string actual = Convert.ToHexStringLower(SHA256.HashData(data));
+            if (!string.Equals(storedData, actual, StringComparison.Ordinal))
+            {
+                throw Invalid($"The tensor data fails its checksum: its SHA-256 is {actual}, but the header's '{SafeTensors.DataSha256Key}' is {Quote(storedData!)}, so the tensor bytes (or the header's record of them) are corrupt.");
+            }
         }
 
-        string actual = Convert.ToHexStringLower(SHA256.HashData(data));
-        if (!string.Equals(stored, actual, StringComparison.OrdinalIgnoreCase))
+        if (fileChecksumAt < 0)
         {
-            throw Invalid($"The data section's SHA-256 is {actual}, but the header's '{SafeTensors.DataSha256Key}' is {Quote(stored)}: the tensor bytes are corrupt.");
+            return hasData ? SafeTensorsChecksum.DataOnly : SafeTensorsChecksum.None;
         }
 
-        return true;
+        string stored = metadata[SafeTensors.FileSha256Key];
+        string computed = FileChecksum.Compute(file, fileChecksumAt);
+        if (!string.Equals(stored, computed, StringComparison.Ordinal))
+        {
+            throw Invalid(hasData
+                ? $"The header fails the whole-file checksum: the file's SHA-256 is {computed}, but the header's '{SafeTensors.FileSha256Key}' is {stored}, and the tensor data matches its own checksum, so the header (its metadata, tensor table or length) is corrupt."
+                : $"The file fails its checksum: its SHA-256 is {computed}, but the header's '{SafeTensors.FileSha256Key}' is {stored}, so the file is corrupt.");
+        }
+
+        return SafeTensorsChecksum.WholeFile;
     }
 
     private static void Next(ref Utf8JsonReader reader)

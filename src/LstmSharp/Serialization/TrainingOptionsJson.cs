@@ -28,6 +28,28 @@ internal static class TrainingOptionsJson
             writer.WriteNumber("max_validation_characters", options.MaxValidationCharacters);
             writer.WriteNumber("divergence_factor", options.DivergenceFactor);
             writer.WriteNumber("seed", options.Seed);
+            // Optimizer hyper-parameters under PyTorch's names; eps and weight_decay are null for the optimizer's default.
+            writer.WriteNumber("momentum", options.Momentum);
+            writer.WriteNumber("dampening", options.Dampening);
+            writer.WriteBoolean("nesterov", options.Nesterov);
+            writer.WriteStartArray("betas");
+            writer.WriteNumberValue(options.Beta1);
+            writer.WriteNumberValue(options.Beta2);
+            writer.WriteEndArray();
+            WriteOptional(writer, "eps", options.Epsilon);
+            WriteOptional(writer, "weight_decay", options.WeightDecay);
+            writer.WriteNumber("alpha", options.Alpha);
+            writer.WriteBoolean("centered", options.Centered);
+            writer.WriteNumber("lr_decay", options.AdagradLearningRateDecay);
+            writer.WriteNumber("initial_accumulator_value", options.InitialAccumulatorValue);
+            writer.WriteNumber("warmup_steps", options.WarmupSteps);
+            if (options.Patience is { } patience)
+            {
+                writer.WriteNumber("patience", patience);
+            }
+
+            WriteOptional(writer, "lr_plateau_factor", options.LearningRatePlateauFactor);
+            writer.WriteNumber("lr_plateau_patience", options.LearningRatePlateauPatience);
             if (options.MaxSteps is { } maxSteps)
             {
                 writer.WriteNumber("max_steps", maxSteps);
@@ -73,6 +95,33 @@ internal static class TrainingOptionsJson
                 MaxSteps = root.TryGetProperty("max_steps", out JsonElement maxSteps) ? maxSteps.GetInt64() : null,
                 MaxEpochs = root.TryGetProperty("max_epochs", out JsonElement maxEpochs) ? maxEpochs.GetInt32() : null,
                 Schedule = root.TryGetProperty("schedule", out JsonElement schedule) ? ReadSchedule(schedule) : null,
+            };
+            // Fields added after the first checkpoints: absent means the default.
+            var defaults = new TrainingOptions();
+            JsonElement betas = root.TryGetProperty("betas", out JsonElement found) ? found : default;
+            if (betas.ValueKind != JsonValueKind.Undefined && betas.GetArrayLength() != 2)
+            {
+                throw new FormatException("betas must hold two numbers");
+            }
+
+            options = options with
+            {
+                Momentum = ReadOptional(root, "momentum") ?? defaults.Momentum,
+                Dampening = ReadOptional(root, "dampening") ?? defaults.Dampening,
+                Nesterov = root.TryGetProperty("nesterov", out JsonElement nesterov) && nesterov.GetBoolean(),
+                Beta1 = betas.ValueKind == JsonValueKind.Undefined ? defaults.Beta1 : betas[0].GetDouble(),
+                Beta2 = betas.ValueKind == JsonValueKind.Undefined ? defaults.Beta2 : betas[1].GetDouble(),
+                Epsilon = ReadOptional(root, "eps"),
+                WeightDecay = ReadOptional(root, "weight_decay"),
+                Alpha = ReadOptional(root, "alpha") ?? defaults.Alpha,
+                Centered = root.TryGetProperty("centered", out JsonElement centered) && centered.GetBoolean(),
+                AdagradLearningRateDecay = ReadOptional(root, "lr_decay") ?? defaults.AdagradLearningRateDecay,
+                InitialAccumulatorValue = ReadOptional(root, "initial_accumulator_value") ?? defaults.InitialAccumulatorValue,
+                WarmupSteps = root.TryGetProperty("warmup_steps", out JsonElement warmup) ? warmup.GetInt64() : 0,
+                Patience = root.TryGetProperty("patience", out JsonElement patience) ? patience.GetInt32() : null,
+                LearningRatePlateauFactor = ReadOptional(root, "lr_plateau_factor"),
+                LearningRatePlateauPatience = root.TryGetProperty("lr_plateau_patience", out JsonElement plateauPatience)
+                    ? plateauPatience.GetInt32() : defaults.LearningRatePlateauPatience,
             };
             options.Validate();
             return options;

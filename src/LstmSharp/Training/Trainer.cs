@@ -43,11 +43,16 @@ public sealed partial class Trainer
         _model = model;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        foreach ((string option, string reason) in options.FindIneffectiveOptions())
+        {
+            LogIneffectiveOption(_logger, option, reason);
+        }
+
         _buffers = [.. model.ParameterBuffers];
         _lastGood = [.. _buffers.Select(buffer => (float[])buffer.Parameters.Clone())];
         _inputs = new int[options.SequenceLength * options.BatchSize];
         _targets = new int[options.SequenceLength * options.BatchSize];
-        Optimizer = Optimizer<float>.Create(options.Optimizer, _buffers);
+        Optimizer = options.CreateOptimizer(_buffers);
         State = new ModelState<float>(model, options.BatchSize);
     }
 
@@ -77,6 +82,24 @@ public sealed partial class Trainer
 
     /// <summary>The best validation loss seen so far; +∞ before the first evaluation.</summary>
     public double BestValidationLoss { get; set; } = double.PositiveInfinity;
+
+    /// <summary>Evaluations in a row since the last new best validation loss, counted for <see cref="TrainingOptions.Patience"/>.</summary>
+    public int EvaluationsSinceBest { get; set; }
+
+    /// <summary>
+    /// Evaluations in a row without a new best since the best or the last plateau reduction, counted for
+    /// <see cref="TrainingOptions.LearningRatePlateauPatience"/>.
+    /// </summary>
+    public int PlateauEvaluations { get; set; }
+
+    /// <summary>The product of the plateau reductions so far (1 before any), which multiplies every step's learning rate.</summary>
+    public double LearningRateScale { get; set; } = 1.0;
+
+    /// <summary>Whether early stopping's patience has run out, so <c>Train</c> takes no further step.</summary>
+    public bool PatienceExhausted => _options.Patience is { } patience && EvaluationsSinceBest >= patience;
+
+    /// <summary>The learning rate of the next step: the options' schedule and warm-up times <see cref="LearningRateScale"/>.</summary>
+    public double CurrentLearningRate => _options.LearningRateAt(Step, Epoch) * LearningRateScale;
 
     /// <summary>
     /// From now on, records the gradient flow of <paramref name="probe"/> at the start of each epoch in
@@ -139,12 +162,19 @@ public sealed partial class Trainer
             throw new InvalidOperationException("The options set no limit: set MaxSteps, MaxEpochs or MaxTime.");
         }
 
+        if (validation.IsEmpty && (_options.Patience is not null || _options.LearningRatePlateauFactor is not null))
+        {
+            throw new ArgumentException(
+                $"{(_options.Patience is not null ? "Early stopping (Patience)" : "Reduce-on-plateau (LearningRatePlateauFactor)")} needs a validation part " +
+                "to watch, and there is none: hold out part of the text (ValidationFraction above 0) or give validation text.", nameof(validation));
+        }
+
         WindowInEpoch = Math.Min(WindowInEpoch, windowsPerEpoch - 1);
         SaveLastGood();
         var clock = Stopwatch.StartNew();
         long firstStep = Step;
         double trainingLoss = double.NaN, validationLoss = double.NaN, gradientNorm = double.NaN;
-        while (!LimitReached(clock.Elapsed))
+        while (!LimitReached(clock.Elapsed) && !PatienceExhausted)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (_gradientFlow is not null && WindowInEpoch == 0)
@@ -153,7 +183,7 @@ public sealed partial class Trainer
             }
 
             GatherWindow(training.Span, streamLength, WindowInEpoch * sequenceLength);
-            double learningRate = _options.Schedule?.LearningRateAt(Step, Epoch) ?? _options.LearningRate;
+            double learningRate = CurrentLearningRate;
             (trainingLoss, gradientNorm) = TrainStep(_inputs, _targets, learningRate);
             if (++WindowInEpoch == windowsPerEpoch)
             {
@@ -170,8 +200,9 @@ public sealed partial class Trainer
                 if (double.IsFinite(validationLoss))
                 {
                     SaveLastGood();
-                    BestValidationLoss = Math.Min(BestValidationLoss, validationLoss);
                 }
+
+                TrackImprovement(validationLoss);
 
                 LogEvaluation(_logger, Step, Epoch, trainingLoss, validationLoss, charactersPerSecond);
             }
@@ -186,7 +217,10 @@ public sealed partial class Trainer
         }
 
         double speed = (Step - firstStep) * sequenceLength * batchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-        return new TrainingResult(Step, Epoch, trainingLoss, validationLoss, BestValidationLoss, speed, clock.Elapsed);
+        return new TrainingResult(Step, Epoch, trainingLoss, validationLoss, BestValidationLoss, speed, clock.Elapsed)
+        {
+            StoppedEarly = PatienceExhausted,
+        };
     }
 
     /// <summary>
@@ -235,6 +269,27 @@ public sealed partial class Trainer
         }
 
         return TextScorer.Score(_model, ids, _options.SequenceLength).NatsPerCharacter;
+    }
+
+    /// <summary>Counts evaluations without a new best, for early stopping and reduce-on-plateau.</summary>
+    private void TrackImprovement(double validationLoss)
+    {
+        if (validationLoss < BestValidationLoss)
+        {
+            BestValidationLoss = validationLoss;
+            EvaluationsSinceBest = 0;
+            PlateauEvaluations = 0;
+            return;
+        }
+
+        EvaluationsSinceBest++;
+        PlateauEvaluations++;
+        if (_options.LearningRatePlateauFactor is { } factor && PlateauEvaluations >= _options.LearningRatePlateauPatience)
+        {
+            LearningRateScale *= factor;
+            PlateauEvaluations = 0;
+            LogPlateau(_logger, Step, LearningRateScale);
+        }
     }
 
     private void GatherWindow(ReadOnlySpan<int> training, int streamLength, int offset)
@@ -296,6 +351,12 @@ public sealed partial class Trainer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "step {Step} epoch {Epoch}: train {TrainingLoss:F4} nats/char, validation {ValidationLoss:F4} nats/char, {CharactersPerSecond:F0} chars/s")]
     private static partial void LogEvaluation(ILogger logger, long step, int epoch, double trainingLoss, double validationLoss, double charactersPerSecond);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "training option {Option} {Reason}")]
+    private static partial void LogIneffectiveOption(ILogger logger, string option, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "step {Step}: validation loss on a plateau; learning rate now scaled by {Scale}")]
+    private static partial void LogPlateau(ILogger logger, long step, double scale);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "training diverged at step {Step}: {Reason}")]
     private static partial void LogDivergence(ILogger logger, long step, string reason);

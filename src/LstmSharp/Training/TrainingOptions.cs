@@ -21,13 +21,77 @@ public sealed record TrainingOptions
     /// <summary>A schedule over steps and epochs; <see langword="null"/> keeps <see cref="LearningRate"/> constant.</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
+    /// <summary>
+    /// μ, PyTorch's <c>momentum</c>, for <see cref="OptimizerKind.Sgd"/> and <see cref="OptimizerKind.RmsProp"/>
+    /// (0 turns momentum off). Default 0.
+    /// </summary>
+    public double Momentum { get; init; }
+
+    /// <summary>τ, PyTorch's <c>dampening</c> of SGD momentum, in [0, 1]. Default 0.</summary>
+    public double Dampening { get; init; }
+
+    /// <summary>Nesterov momentum for SGD (PyTorch's <c>nesterov</c>); needs a positive <see cref="Momentum"/> and no dampening.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>β₁, the first of Adam's and AdamW's <c>betas</c>, in [0, 1). Default 0.9.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>β₂, the second of Adam's and AdamW's <c>betas</c>, in [0, 1). Default 0.999.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>
+    /// ε, PyTorch's <c>eps</c> for Adagrad, RMSprop, Adam and AdamW; <see langword="null"/> for the optimizer's own
+    /// default (1e-10 for Adagrad, 1e-8 for the others).
+    /// </summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>
+    /// λ, PyTorch's <c>weight_decay</c>: an L2 penalty added to the gradient, except for AdamW, whose decay is
+    /// decoupled; <see langword="null"/> for the optimizer's own default (0.01 for AdamW, 0 for the others).
+    /// </summary>
+    public double? WeightDecay { get; init; }
+
+    /// <summary>α, PyTorch's <c>alpha</c>: RMSprop's smoothing constant, in [0, 1). Default 0.99.</summary>
+    public double Alpha { get; init; } = 0.99;
+
+    /// <summary>RMSprop normalises by the estimated variance of the gradient (PyTorch's <c>centered</c>). Default off.</summary>
+    public bool Centered { get; init; }
+
+    /// <summary>η, PyTorch's <c>lr_decay</c> of Adagrad: step t uses γ/(1 + (t − 1)η). Default 0.</summary>
+    public double AdagradLearningRateDecay { get; init; }
+
+    /// <summary>τ, PyTorch's <c>initial_accumulator_value</c> of Adagrad. Default 0.</summary>
+    public double InitialAccumulatorValue { get; init; }
+
+    /// <summary>
+    /// W: linear warm-up over the first W steps of the run. Step s (0-based, counted from the run's first step) with
+    /// s &lt; W uses (s + 1)/W times the rate it would otherwise have. Default 0 (none).
+    /// </summary>
+    public long WarmupSteps { get; init; }
+
+    /// <summary>
+    /// Early stopping: stop after this many evaluations in a row without a new best validation loss;
+    /// <see langword="null"/> to train to the limits. Needs a validation part.
+    /// </summary>
+    public int? Patience { get; init; }
+
+    /// <summary>
+    /// Reduce-on-plateau: after <see cref="LearningRatePlateauPatience"/> evaluations in a row without a new best
+    /// validation loss, multiply the learning rate by this factor, in (0, 1), from then on; <see langword="null"/> for
+    /// never. Needs a validation part. This is PyTorch's <c>ReduceLROnPlateau(factor, patience = N − 1, threshold = 0)</c>.
+    /// </summary>
+    public double? LearningRatePlateauFactor { get; init; }
+
+    /// <summary>N: evaluations without a new best (counted since the best or the last reduction) before a reduction. Default 2.</summary>
+    public int LearningRatePlateauPatience { get; init; } = 2;
+
     /// <summary>Clip gradients to this global L2 norm; <see langword="null"/> for no norm clipping. Default 5.</summary>
     public double? ClipNorm { get; init; } = 5.0;
 
     /// <summary>Clamp every gradient element to ±this value; <see langword="null"/> for none.</summary>
     public double? ClipValue { get; init; }
 
-    /// <summary>Dropout between stacked layers, in [0, 1). Default 0.</summary>
+    /// <summary>Dropout between stacked layers and before the head (as char-rnn does), in [0, 1). Default 0.</summary>
     public double Dropout { get; init; }
 
     /// <summary>The share of the corpus held out (its end) for validation, in [0, 1). Default 0.05.</summary>
@@ -83,6 +147,19 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(nameof(ClipValue), value, "The clipping value must be positive.");
         }
 
+        ValidateOptimizer();
+        ArgumentOutOfRangeException.ThrowIfNegative(WarmupSteps);
+        if (Patience is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "The patience must be at least one evaluation.");
+        }
+
+        if (LearningRatePlateauFactor is { } plateau && !(plateau > 0 && plateau < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRatePlateauFactor), plateau, "The plateau factor must be in (0, 1).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LearningRatePlateauPatience);
         if (!(Dropout >= 0 && Dropout < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
@@ -113,6 +190,138 @@ public sealed record TrainingOptions
         if (!(DivergenceFactor > 1))
         {
             throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), DivergenceFactor, "The divergence factor must be above 1.");
+        }
+    }
+
+    /// <summary>
+    /// The learning rate of one step before any plateau reduction: <see cref="Schedule"/> (or <see cref="LearningRate"/>)
+    /// times the warm-up factor min(1, (step + 1)/<see cref="WarmupSteps"/>).
+    /// </summary>
+    /// <param name="step">Optimizer steps already taken (0 for the first).</param>
+    /// <param name="epoch">Epochs already completed.</param>
+    /// <returns>γ for the step.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> or <paramref name="epoch"/> is negative.</exception>
+    public double LearningRateAt(long step, int epoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        double rate = Schedule?.LearningRateAt(step, epoch) ?? LearningRate;
+        return step < WarmupSteps ? rate * (step + 1) / WarmupSteps : rate;
+    }
+
+    /// <summary>Creates the optimizer these options name, with their hyper-parameters, bound to <paramref name="buffers"/>.</summary>
+    /// <typeparam name="T">The element type of the parameters.</typeparam>
+    /// <param name="buffers">The parameter buffers and their gradient buffers, for example <c>CharModel.ParameterBuffers</c>.</param>
+    /// <returns>A new optimizer.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range (named).</exception>
+    public Optimizer<T> CreateOptimizer<T>(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        ValidateOptimizer();
+        return Optimizer switch
+        {
+            OptimizerKind.Sgd => new Sgd<T>(buffers, Momentum, Dampening, WeightDecay ?? 0, Nesterov),
+            OptimizerKind.Adagrad => new Adagrad<T>(buffers, AdagradLearningRateDecay, WeightDecay ?? 0, InitialAccumulatorValue, Epsilon ?? 1e-10),
+            OptimizerKind.RmsProp => new RmsProp<T>(buffers, Alpha, Epsilon ?? 1e-8, WeightDecay ?? 0, Momentum, Centered),
+            OptimizerKind.Adam => new Adam<T>(buffers, Beta1, Beta2, Epsilon ?? 1e-8, WeightDecay ?? 0),
+            _ => new AdamW<T>(buffers, Beta1, Beta2, Epsilon ?? 1e-8, WeightDecay ?? 0.01),
+        };
+    }
+
+    /// <summary>
+    /// The options that are set but cannot take effect with the others (a momentum for Adam, betas for SGD, …), each
+    /// as the property's name and the reason, so a front end can warn about them. Empty when every option acts.
+    /// </summary>
+    /// <returns>(property name, reason) pairs.</returns>
+    public IReadOnlyList<(string Option, string Reason)> FindIneffectiveOptions()
+    {
+        var found = new List<(string Option, string Reason)>();
+        OptimizerKind kind = Optimizer;
+        void Check(bool isSet, string option, bool acts, string users)
+        {
+            if (isSet && !acts)
+            {
+                found.Add((option, $"has no effect with {kind} (only {users} use it)"));
+            }
+        }
+
+        Check(Momentum != 0, nameof(Momentum), kind is OptimizerKind.Sgd or OptimizerKind.RmsProp, "Sgd and RmsProp");
+        Check(Dampening != 0, nameof(Dampening), kind is OptimizerKind.Sgd, "Sgd with momentum");
+        Check(Nesterov, nameof(Nesterov), kind is OptimizerKind.Sgd, "Sgd with momentum");
+        Check(Beta1 != 0.9 || Beta2 != 0.999, "Betas", kind is OptimizerKind.Adam or OptimizerKind.AdamW, "Adam and AdamW");
+        Check(Epsilon is not null, nameof(Epsilon), kind is not OptimizerKind.Sgd, "Adagrad, RmsProp, Adam and AdamW");
+        Check(Alpha != 0.99, nameof(Alpha), kind is OptimizerKind.RmsProp, "RmsProp");
+        Check(Centered, nameof(Centered), kind is OptimizerKind.RmsProp, "RmsProp");
+        Check(AdagradLearningRateDecay != 0, nameof(AdagradLearningRateDecay), kind is OptimizerKind.Adagrad, "Adagrad");
+        Check(InitialAccumulatorValue != 0, nameof(InitialAccumulatorValue), kind is OptimizerKind.Adagrad, "Adagrad");
+        if (kind is OptimizerKind.Sgd && Dampening != 0 && Momentum == 0)
+        {
+            found.Add((nameof(Dampening), "has no effect without Momentum"));
+        }
+
+        if (ValidationFraction == 0 && MaxValidationCharacters != 0)
+        {
+            found.Add((nameof(MaxValidationCharacters), "has no effect without a validation part"));
+        }
+
+        if (LearningRatePlateauFactor is null && LearningRatePlateauPatience != 2)
+        {
+            found.Add((nameof(LearningRatePlateauPatience), "has no effect without LearningRatePlateauFactor"));
+        }
+
+        return found;
+    }
+
+    private void ValidateOptimizer()
+    {
+        if (!(Momentum >= 0 && double.IsFinite(Momentum)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "The momentum must be non-negative and finite.");
+        }
+
+        if (!(Dampening >= 0 && Dampening <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Dampening), Dampening, "The dampening must be in [0, 1].");
+        }
+
+        if (Nesterov && Optimizer == OptimizerKind.Sgd && (Momentum <= 0 || Dampening != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Nesterov), Nesterov, "Nesterov momentum needs a positive momentum and zero dampening.");
+        }
+
+        if (!(Beta1 >= 0 && Beta1 < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Beta1), Beta1, "β₁ must be in [0, 1).");
+        }
+
+        if (!(Beta2 >= 0 && Beta2 < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, "β₂ must be in [0, 1).");
+        }
+
+        if (Epsilon is { } epsilon && !(epsilon > 0 && double.IsFinite(epsilon)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epsilon), epsilon, "ε must be positive and finite.");
+        }
+
+        if (WeightDecay is { } decay && !(decay >= 0 && double.IsFinite(decay)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), decay, "The weight decay must be non-negative and finite.");
+        }
+
+        if (!(Alpha >= 0 && Alpha < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, "α must be in [0, 1).");
+        }
+
+        if (!(AdagradLearningRateDecay >= 0 && double.IsFinite(AdagradLearningRateDecay)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AdagradLearningRateDecay), AdagradLearningRateDecay, "Adagrad's learning-rate decay must be non-negative and finite.");
+        }
+
+        if (!(InitialAccumulatorValue >= 0 && double.IsFinite(InitialAccumulatorValue)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(InitialAccumulatorValue), InitialAccumulatorValue, "The initial accumulator value must be non-negative and finite.");
         }
     }
 }

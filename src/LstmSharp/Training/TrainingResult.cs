@@ -15,4 +15,8 @@ public sealed record TrainingResult(
     double ValidationLoss,
     double BestValidationLoss,
     double CharactersPerSecond,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Whether training stopped because <see cref="TrainingOptions.Patience"/> ran out rather than at a limit.</summary>
+    public bool StoppedEarly { get; init; }
+}

@@ -15,6 +15,8 @@ public class GemmTests
         ABt,
     }
 
+    private const int SweepMax = 300;
+
     private static readonly int[] s_depths = [0, 1, 3, 7, 16, 17, 33];
 
     public static TheoryData<Form> Forms => new() { Form.AB, Form.AtB, Form.ABt };
@@ -73,6 +75,26 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// Every size from 0 to 300 along each of m, k and n in turn, the other two fixed at sizes with a full tile and a tail
+    /// (m = 9: one 8-row tile and a row; n = 37: panels and a ragged edge; k = 17), so every vector body meets every tail and
+    /// the cache blocks (96 rows, 256 deep) are crossed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void Multiply_EverySizeAlongEachDimension_MatchesReference(Form form)
+    {
+        for (int size = 0; size <= SweepMax; size++)
+        {
+            CheckAgainstReference<float>(form, size, 17, 37, seed: size);
+            CheckAgainstReference<float>(form, 9, size, 37, seed: size + 1000);
+            CheckAgainstReference<float>(form, 9, 17, size, seed: size + 2000);
+            CheckAgainstReference<double>(form, size, 5, 13, seed: size + 3000);
+            CheckAgainstReference<double>(form, 5, size, 13, seed: size + 4000);
+            CheckAgainstReference<double>(form, 5, 5, size, seed: size + 5000);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(LargeShapes))]
     public void Multiply_LargeShapesDouble_MatchesReference(Form form, int m, int k, int n) =>
@@ -89,20 +111,53 @@ public class GemmTests
     {
         float[] a = Random<float>(m * k, 1), b = Random<float>(k * n, 2), c = Random<float>(m * n, 3);
         float[] one = (float[])c.Clone(), two = (float[])c.Clone();
-        int saved = Gemm.MaxThreads;
-        try
-        {
-            Gemm.MaxThreads = 1;
-            Multiply<float>(form, a, b, m, k, n, one);
-            Gemm.MaxThreads = 2;
-            Multiply<float>(form, a, b, m, k, n, two);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
-        }
-
+        OnOneAndTwoThreads(() => Multiply<float>(form, a, b, m, k, n, one), () => Multiply<float>(form, a, b, m, k, n, two));
         Assert.Equal(one, two);
+    }
+
+    /// <summary>
+    /// Shapes whose work splits in two at two threads, one per strategy and split: packed by columns (65×256×1024) and by
+    /// rows (200×600×40, A·B), the axpy rows (4×1024×1024, 1×512×2048), the dot grid (A·Bᵀ with up to 256 rows).
+    /// </summary>
+    public static TheoryData<Form, int, int, int> ParallelShapes
+    {
+        get
+        {
+            TheoryData<Form, int, int, int> data = new();
+            (int M, int K, int N)[] shapes = [(65, 256, 1024), (200, 600, 40), (4, 1024, 1024), (1, 512, 2048), (32, 256, 1024), (300, 700, 90)];
+            foreach (Form form in Enum.GetValues<Form>())
+            {
+                foreach ((int m, int k, int n) in shapes)
+                {
+                    data.Add(form, m, k, n);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ParallelShapes))]
+    public void Multiply_ParallelShapes_RunOnTwoThreadsBitIdenticalToOne(Form form, int m, int k, int n)
+    {
+        float[] a = Random<float>(m * k, 1), b = Random<float>(k * n, 2), c = Random<float>(m * n, 3);
+        float[] one = (float[])c.Clone(), two = (float[])c.Clone();
+        (int threadsOfOne, int threadsOfTwo) = OnOneAndTwoThreads(
+            () => Multiply<float>(form, a, b, m, k, n, one), () => Multiply<float>(form, a, b, m, k, n, two));
+        Assert.Equal(1, threadsOfOne);
+        Assert.Equal(2, threadsOfTwo);
+        Assert.Equal(one, two);
+    }
+
+    [Theory]
+    [InlineData(3, 100, 400)]
+    [InlineData(20, 20, 20)]
+    public void Multiply_SmallShape_RunsOnOneThread(int m, int k, int n)
+    {
+        float[] a = Random<float>(m * k, 1), b = Random<float>(k * n, 2), c = new float[m * n];
+        (_, int threads) = OnOneAndTwoThreads(() => { }, () => Gemm.MultiplyAdd<float>(a, b, m, k, n, c));
+        Assert.Equal(1, threads);
     }
 
     [Fact]
@@ -113,19 +168,9 @@ public class GemmTests
         foreach (Form form in Enum.GetValues<Form>())
         {
             double[] one = (double[])c.Clone(), two = (double[])c.Clone();
-            int saved = Gemm.MaxThreads;
-            try
-            {
-                Gemm.MaxThreads = 1;
-                Multiply<double>(form, a, b, m, k, n, one);
-                Gemm.MaxThreads = 2;
-                Multiply<double>(form, a, b, m, k, n, two);
-            }
-            finally
-            {
-                Gemm.MaxThreads = saved;
-            }
-
+            (_, int threads) = OnOneAndTwoThreads(
+                () => Multiply<double>(form, a, b, m, k, n, one), () => Multiply<double>(form, a, b, m, k, n, two));
+            Assert.Equal(2, threads);
             Assert.Equal(one, two);
         }
     }
@@ -245,20 +290,32 @@ public class GemmTests
         float[] a = Random<float>(m * k, 1), b = Random<float>(k * n, 2), c = Random<float>(m * n, 3);
         float[] one = (float[])c.Clone(), two = (float[])c.Clone();
         PackedMatrix<float> packed = Pack(b, transposed, k, n);
-        int saved = Gemm.MaxThreads;
-        try
-        {
-            Gemm.MaxThreads = 1;
-            Gemm.MultiplyAdd<float>(a, packed, m, one);
-            Gemm.MaxThreads = 2;
-            Gemm.MultiplyAdd<float>(a, packed, m, two);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
-        }
-
+        (_, int threads) = OnOneAndTwoThreads(() => Gemm.MultiplyAdd<float>(a, packed, m, one), () => Gemm.MultiplyAdd<float>(a, packed, m, two));
         Assert.Equal(one, two);
+        if ((long)m * k * n >= 1L << 21)
+        {
+            // 2²¹ multiply-adds are two threads' worth, and each of these shapes has at least two tiles to split.
+            Assert.Equal(2, threads);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PackedShapes))]
+    public void MultiplyAddPacked_LargeShapesDouble_MatchesReference(bool transposed, int m, int k, int n) =>
+        CheckPackedAgainstReference(new PackedMatrix<double>(), transposed, m, k, n, seed: m + k + n);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MultiplyAddPacked_EverySizeAlongEachDimension_MatchesReference(bool transposed)
+    {
+        PackedMatrix<float> packed = new();
+        for (int size = 0; size <= SweepMax; size++)
+        {
+            CheckPackedAgainstReference(packed, transposed, size, 17, 37, seed: size);
+            CheckPackedAgainstReference(packed, transposed, 9, size, 37, seed: size + 1000);
+            CheckPackedAgainstReference(packed, transposed, 9, 17, size, seed: size + 2000);
+        }
     }
 
     [Theory]
@@ -317,6 +374,30 @@ public class GemmTests
         Assert.Throws<ArgumentException>(() => Gemm.MultiplyAdd<double>(new double[3], packed, 2, new double[6]));
         Assert.Throws<ArgumentException>(() => Gemm.MultiplyAdd<double>(new double[4], packed, 2, new double[5]));
         Assert.Throws<ArgumentException>(() => Gemm.MultiplyAdd<double>(new double[4], packed, -1, new double[6]));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="onOne"/> with one thread and <paramref name="onTwo"/> with two, each thread of a split call taking
+    /// exactly one slice; returns how many threads each call ran on.
+    /// </summary>
+    private static (int One, int Two) OnOneAndTwoThreads(Action onOne, Action onTwo)
+    {
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.OneSlicePerThread = true;
+            Gemm.MaxThreads = 1;
+            onOne();
+            int one = Gemm.LastCallThreads;
+            Gemm.MaxThreads = 2;
+            onTwo();
+            return (one, Gemm.LastCallThreads);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+            Gemm.OneSlicePerThread = false;
+        }
     }
 
     private static void CheckPackedAgainstReference<T>(PackedMatrix<T> packed, bool transposed, int m, int k, int n, int seed)

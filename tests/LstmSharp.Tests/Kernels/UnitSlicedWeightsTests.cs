@@ -25,7 +25,7 @@ public sealed unsafe class UnitSlicedWeightsTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void ForwardAndBackward_EveryChunk_EqualsTheFusedChainBitForBit(int gateCount, int hiddenSize, int batchSize)
+    public void ForwardAndBackward_EveryChunk_EqualsTheMultiplyAddChainBitForBit(int gateCount, int hiddenSize, int batchSize)
     {
         var random = new SeededRandom((ulong)(gateCount * 1000 + hiddenSize * 10 + batchSize));
         int gateSize = gateCount * hiddenSize;
@@ -39,7 +39,7 @@ public sealed unsafe class UnitSlicedWeightsTests
                 float sum = expectedGates[row * gateSize + column];
                 for (int p = 0; p < hiddenSize; p++)
                 {
-                    sum = MathF.FusedMultiplyAdd(hidden[row * hiddenSize + p], weight[column * hiddenSize + p], sum);
+                    sum = SimdWidth.MultiplyAdd(hidden[row * hiddenSize + p], weight[column * hiddenSize + p], sum);
                 }
 
                 expectedGates[row * gateSize + column] = sum;
@@ -50,7 +50,7 @@ public sealed unsafe class UnitSlicedWeightsTests
                 float sum = expectedCarry[row * hiddenSize + unit];
                 for (int j = 0; j < gateSize; j++)
                 {
-                    sum = MathF.FusedMultiplyAdd(dGates[row * gateSize + j], weight[j * hiddenSize + unit], sum);
+                    sum = SimdWidth.MultiplyAdd(dGates[row * gateSize + j], weight[j * hiddenSize + unit], sum);
                 }
 
                 expectedCarry[row * hiddenSize + unit] = sum;
@@ -110,7 +110,7 @@ public sealed unsafe class UnitSlicedWeightsTests
         {
             for (int j = 0; j < gateSize; j++)
             {
-                expectedCarry[unit] = MathF.FusedMultiplyAdd(dGates[j], weight[j * hiddenSize + unit], expectedCarry[unit]);
+                expectedCarry[unit] = SimdWidth.MultiplyAdd(dGates[j], weight[j * hiddenSize + unit], expectedCarry[unit]);
             }
         }
 

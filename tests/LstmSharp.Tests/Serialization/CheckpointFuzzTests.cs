@@ -11,8 +11,10 @@ using Xunit;
 namespace LstmSharp.Tests.Serialization;
 
 /// <summary>
-/// A real checkpoint (model, vocabulary, optimizer state, carried state), damaged in every way the safetensors fuzzer
-/// knows: loading it either gives back exactly the original model or throws <see cref="InvalidDataException"/>.
+/// A real checkpoint (model, vocabulary, options, optimizer state, carried state, trainer position), damaged in every
+/// way the safetensors fuzzer knows, then put through the whole resume path (<see cref="Checkpoint.Load"/>,
+/// <see cref="Checkpoint.ReadTrainingOptions"/>, a trainer, <see cref="Checkpoint.RestoreTrainer"/>): each throws
+/// <see cref="InvalidDataException"/>, or the damage left the file byte-identical to the original.
 /// </summary>
 public sealed class CheckpointFuzzTests : IDisposable
 {
@@ -35,21 +37,39 @@ public sealed class CheckpointFuzzTests : IDisposable
     public void Dispose() => File.Delete(_path);
 
     [Property(Arbitrary = [typeof(CheckpointFuzzCases)], MaxTest = 3000)]
-    public void Load_MutatedCheckpoint_OriginalModelOrInvalidData(FileMutation[] mutations)
+    public void Resume_MutatedCheckpoint_ThrowsInvalidDataOrIsTheOriginal(FileMutation[] mutations)
     {
         byte[] damaged = mutations.Aggregate(Original.Value.Bytes, (file, mutation) => mutation.Apply(file));
-        File.WriteAllBytes(_path, damaged);
-        LoadedCheckpoint loaded;
+        Trainer resumed;
         try
         {
-            loaded = Checkpoint.Load(_path);
+            resumed = CheckpointIntegrityTests.Resume(Checkpoint.LoadBytes(damaged, "fuzzed"));
         }
         catch (InvalidDataException)
         {
             return;
         }
 
-        Assert.Equal(Original.Value.Parameters, loaded.Model.ParameterBuffers.SelectMany(buffer => buffer.Parameters));
+        Assert.Equal(Original.Value.Bytes, damaged);
+        Assert.Equal(Original.Value.Parameters, resumed.Model.ParameterBuffers.SelectMany(buffer => buffer.Parameters));
+    }
+
+    [Property(Arbitrary = [typeof(CheckpointFuzzCases)], MaxTest = 300)]
+    public void Load_MutatedCheckpointFile_ThrowsInvalidDataOrIsTheOriginal(FileMutation[] mutations)
+    {
+        // The same through the file system, as the CLI reads it.
+        byte[] damaged = mutations.Aggregate(Original.Value.Bytes, (file, mutation) => mutation.Apply(file));
+        File.WriteAllBytes(_path, damaged);
+        try
+        {
+            CheckpointIntegrityTests.Resume(Checkpoint.Load(_path));
+        }
+        catch (InvalidDataException)
+        {
+            return;
+        }
+
+        Assert.Equal(Original.Value.Bytes, damaged);
     }
 
     [Fact]

@@ -114,7 +114,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("model.num_layers", "-1")]
     [InlineData("model.hidden_size", "99999999999")]
     [InlineData("model.vocabulary", "{\"characters\":[]}")]
-    [InlineData("lstmsharp.format", "2")]
+    [InlineData("lstmsharp.format", "3")]
     public void Load_BadMetadata_ThrowsInvalidData(string key, string value)
     {
         (CharModel<float> model, Vocabulary vocabulary) = Model(CellType.Rnn, 1);

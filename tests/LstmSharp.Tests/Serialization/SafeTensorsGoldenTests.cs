@@ -11,44 +11,48 @@ public sealed class SafeTensorsGoldenTests
     // SHA-256 of the 8 data bytes 00 00 80 3F 00 00 00 40 (float32 1.0, 2.0), computed independently with Python's hashlib.
     private const string OneTwoSha256 = "b9c80b5adeca450753a16950c3cc655d271f7bef7a485bc83f112b72fef21d37";
 
+    // SHA-256 of each whole file below with the lstmsharp.sha256 value's 64 digits read as '0', also from hashlib.
+    private const string OneTwoFileSha256 = "bf227baec1ac2a5f0bc96055b01613a6ff510eeddfa8216796772deb2341e193";
+    private const string F64AndF32FileSha256 = "2e9193139d7302860afc839d33af0b16c10b700f88db3f29e22129706d068df6";
+
     [Fact]
     public void Serialize_OneF32Tensor_MatchesHandBuiltBytes()
     {
-        // 162 bytes of JSON, padded with 6 spaces to 168 = 0xA8 so the data starts 8-aligned.
-        const string Json = "{\"__metadata__\":{\"lstmsharp.data_sha256\":\"" + OneTwoSha256 + "\"},"
+        // 248 bytes of JSON (0xF8), 8-aligned already; the whole-file checksum comes first.
+        const string Json = "{\"__metadata__\":{\"lstmsharp.sha256\":\"" + OneTwoFileSha256 + "\",\"lstmsharp.data_sha256\":\"" + OneTwoSha256 + "\"},"
             + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
         byte[] expected =
         [
-            0xA8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-            .. Encoding.ASCII.GetBytes(Json + "      "),
+            0xF8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            .. Encoding.ASCII.GetBytes(Json),
             0x00, 0x00, 0x80, 0x3F,   // 1.0f
             0x00, 0x00, 0x00, 0x40,   // 2.0f
         ];
 
         byte[] actual = SafeTensors.Serialize([SafeTensor.Create<float>("a", [2], [1.0f, 2.0f])]);
 
-        Assert.Equal(162, Json.Length);
+        Assert.Equal(248, Json.Length);
         Assert.Equal(expected, actual);
     }
 
     [Fact]
     public void Serialize_F64AndF32_PutsEightByteElementsFirst()
     {
-        // "b" (F64) precedes "a" (F32) as in the reference writer, so both are aligned; 216 bytes needs no padding.
-        const string Json = "{\"__metadata__\":{\"lstmsharp.data_sha256\":\"181449f5a274edc7db77232c266842e4a2734f58fb4eff83dd23f7a30ca366d1\"},"
+        // "b" (F64) precedes "a" (F32) as in the reference writer, so both are aligned; 302 bytes, padded with 2 spaces to 304.
+        const string Json = "{\"__metadata__\":{\"lstmsharp.sha256\":\"" + F64AndF32FileSha256 + "\",\"lstmsharp.data_sha256\":\"181449f5a274edc7db77232c266842e4a2734f58fb4eff83dd23f7a30ca366d1\"},"
             + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]},"
             + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
         byte[] expected =
         [
-            0xD8, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-            .. Encoding.ASCII.GetBytes(Json),
+            0x30, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            .. Encoding.ASCII.GetBytes(Json + "  "),
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F,   // 1.0
             0x00, 0x00, 0x00, 0x40,                           // 2.0f
         ];
 
         byte[] actual = SafeTensors.Serialize([SafeTensor.Create<float>("a", [1], [2.0f]), SafeTensor.Create<double>("b", [1], [1.0])]);
 
-        Assert.Equal(216, Json.Length);
+        Assert.Equal(302, Json.Length);
         Assert.Equal(expected, actual);
     }
 

@@ -35,8 +35,9 @@ public sealed class SafeTensorsRoundTripTests
         }
 
         Assert.Equal(64, document.Metadata[SafeTensors.DataSha256Key].Length);
-        Assert.Equal(s_metadata.Count + 1, document.Metadata.Count);
-        Assert.True(document.IsChecksumVerified);
+        Assert.Equal(64, document.Metadata[SafeTensors.FileSha256Key].Length);
+        Assert.Equal(s_metadata.Count + 2, document.Metadata.Count);
+        Assert.Equal(SafeTensorsChecksum.WholeFile, document.Checksum);
         Assert.Equal(["model.safetensors"], directory.Entries());
     }
 
@@ -159,12 +160,13 @@ public sealed class SafeTensorsRoundTripTests
     [Fact]
     public void Write_SuppliedChecksumKey_IsReplacedByTheRealOne()
     {
-        var metadata = new Dictionary<string, string> { [SafeTensors.DataSha256Key] = "not a hash" };
+        var metadata = new Dictionary<string, string> { [SafeTensors.DataSha256Key] = "not a hash", [SafeTensors.FileSha256Key] = "nor this" };
 
         SafeTensorsDocument document = SafeTensors.Read(SafeTensors.Serialize([SafeTensor.Create<float>("a", [1], [1f])], metadata));
 
-        Assert.True(document.IsChecksumVerified);
+        Assert.Equal(SafeTensorsChecksum.WholeFile, document.Checksum);
         Assert.NotEqual("not a hash", document.Metadata[SafeTensors.DataSha256Key]);
+        Assert.NotEqual("nor this", document.Metadata[SafeTensors.FileSha256Key]);
     }
 
     [Fact]

@@ -1,0 +1,187 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace LstmSharp.Kernels;
+
+// The cache-blocked loops over packed panels, and the scalar reference chains for types without a vector path.
+internal static unsafe partial class Gemm
+{
+    /// <summary>
+    /// The blocked GEMM over the output slice [rowStart, rowEnd) × [columnStart, columnEnd): for each (KC, NC) block of B,
+    /// packed once, every (MC, KC) block of A is packed and swept by the micro-kernel, one (MR, NR) tile of C at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ExecutePacked<T, TVector, TSimd>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
+    {
+        int k = operands.K, n = operands.N;
+        int nr = 2 * TSimd.Count;
+        T* c = (T*)operands.C;
+        T* packedA = PackBuffers<T>.A;   // (MC / MR) panels of (KC, MR)
+        T* packedB = PackBuffers<T>.B;   // (NC / NR) panels of (KC, NR)
+        T* edge = stackalloc T[MicroRows * 2 * 64 / sizeof(T)];   // (MR, NR) scratch tile for ragged edges
+
+        for (int jc = columnStart; jc < columnEnd; jc += BlockColumns)
+        {
+            int nc = Math.Min(BlockColumns, columnEnd - jc);
+            for (int pc = 0; pc < k; pc += BlockDepth)
+            {
+                int kc = Math.Min(BlockDepth, k - pc);
+                PackB(operands, pc, kc, jc, nc, nr, packedB);
+                for (int ic = rowStart; ic < rowEnd; ic += BlockRows)
+                {
+                    int mc = Math.Min(BlockRows, rowEnd - ic);
+                    PackA(operands, ic, mc, pc, kc, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int columns = Math.Min(nr, nc - jr);
+                        T* bPanel = packedB + (nint)jr * kc;
+                        for (int ir = 0; ir < mc; ir += MicroRows)
+                        {
+                            int rows = Math.Min(MicroRows, mc - ir);
+                            T* aPanel = packedA + (nint)ir * kc;
+                            T* cTile = c + (nint)(ic + ir) * n + jc + jr;
+                            if (rows == MicroRows && columns == nr)
+                            {
+                                MicroKernel<T, TVector, TSimd>(kc, aPanel, bPanel, cTile, n);
+                            }
+                            else
+                            {
+                                // Same kernel on a copy, so ragged tiles round exactly like full ones.
+                                CopyTile(cTile, n, edge, nr, rows, columns);
+                                MicroKernel<T, TVector, TSimd>(kc, aPanel, bPanel, edge, nr);
+                                CopyTile(edge, nr, cTile, n, rows, columns);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The packed GEMM against a B packed beforehand (<see cref="PackedMatrix{T}"/>), over the output slice
+    /// [rowStart, rowEnd) × [columnStart, columnEnd), where columnStart falls on a panel. Whole MR-row tiles go through
+    /// the micro-kernel, reading A in place; the last m mod MR rows go through the one-row kernel. Both compute the same
+    /// chain per element as the packed path, so neither the row split nor packing ahead can change a bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ExecutePrepacked<T, TVector, TSimd>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
+    {
+        int k = operands.K, n = operands.N;
+        int nr = 2 * TSimd.Count;
+        nint panelStride = (nint)k * nr;                    // one panel: (k, NR)
+        T* c = (T*)operands.C;
+        T* panels = (T*)operands.B;
+        T* edge = stackalloc T[MicroRows * 2 * 64 / sizeof(T)];   // (MR, NR) scratch tile for ragged edges
+
+        // The loops of the packed path with neither operand packed here: B is packed already, and the micro-kernel
+        // broadcasts A straight from its rows, which costs less than packing A for the few rows of a recurrent step.
+        // A (KC, NC) block of B stays in L2 while every row tile sweeps it.
+        T* a = (T*)operands.A;
+        nint ars = operands.ARowStride;
+        int fullEnd = rowStart + (rowEnd - rowStart) / MicroRows * MicroRows;
+        for (int jc = columnStart; jc < columnEnd && rowStart < fullEnd; jc += BlockColumns)
+        {
+            int nc = Math.Min(BlockColumns, columnEnd - jc);
+            for (int pc = 0; pc < k; pc += BlockDepth)
+            {
+                int kc = Math.Min(BlockDepth, k - pc);
+                for (int jr = jc; jr < jc + nc; jr += nr)
+                {
+                    int columns = Math.Min(nr, jc + nc - jr);
+                    T* bPanel = panels + jr / nr * panelStride + (nint)pc * nr;
+                    for (int ir = rowStart; ir < fullEnd; ir += MicroRows)
+                    {
+                        T* aTile = a + ir * ars + pc;
+                        T* cTile = c + (nint)ir * n + jr;
+                        if (columns == nr)
+                        {
+                            MicroKernelRows<T, TVector, TSimd>(kc, aTile, ars, bPanel, cTile, n);
+                        }
+                        else
+                        {
+                            CopyTile(cTile, n, edge, nr, MicroRows, columns);
+                            MicroKernelRows<T, TVector, TSimd>(kc, aTile, ars, bPanel, edge, nr);
+                            CopyTile(edge, nr, cTile, n, MicroRows, columns);
+                        }
+                    }
+                }
+            }
+        }
+
+        // The last rows over all of k at once, two panels at a time: four independent chains keep the FMA pipes busy
+        // and C stays in registers.
+        nint acs = operands.AColumnStride;
+        for (int i = fullEnd; i < rowEnd; i++)
+        {
+            T* cRow = c + (nint)i * n;
+            for (int jr = columnStart; jr < columnEnd; jr += 2 * nr)
+            {
+                int columns = Math.Min(2 * nr, columnEnd - jr);
+                T* b0 = panels + jr / nr * panelStride;
+                if (columns == 2 * nr)
+                {
+                    RowKernel<T, TVector, TSimd>(k, a + i * ars, acs, b0, b0 + panelStride, cRow + jr);
+                }
+                else
+                {
+                    // A lone last panel runs twice into the scratch row; the copy back keeps only its columns.
+                    T* b1 = columns > nr ? b0 + panelStride : b0;
+                    CopyTile(cRow + jr, n, edge, nr, 1, columns);
+                    RowKernel<T, TVector, TSimd>(k, a + i * ars, acs, b0, b1, edge);
+                    CopyTile(edge, nr, cRow + jr, n, 1, columns);
+                }
+            }
+        }
+    }
+
+    /// <summary>The reference chain over packed panels: for types without a vector path.</summary>
+    private static void ExecutePrepackedScalar<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a = (T*)operands.A, panels = (T*)operands.B, c = (T*)operands.C;
+        int k = operands.K, n = operands.N, nr = MicroColumns<T>();
+        for (int i = rowStart; i < rowEnd; i++)
+        {
+            for (int j = columnStart; j < columnEnd; j++)
+            {
+                T* column = panels + (nint)(j / nr) * k * nr + j % nr;
+                T sum = c[(nint)i * n + j];
+                for (int p = 0; p < k; p++)
+                {
+                    sum = T.FusedMultiplyAdd(a[(nint)i * k + p], column[(nint)p * nr], sum);
+                }
+
+                c[(nint)i * n + j] = sum;
+            }
+        }
+    }
+
+    /// <summary>The reference chain, one element at a time: for types without a vector path.</summary>
+    private static void ExecuteScalar<T>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a = (T*)operands.A, b = (T*)operands.B, c = (T*)operands.C;
+        int k = operands.K, n = operands.N;
+        nint ars = operands.ARowStride, acs = operands.AColumnStride, brs = operands.BRowStride, bcs = operands.BColumnStride;
+        for (int i = rowStart; i < rowEnd; i++)
+        {
+            for (int j = columnStart; j < columnEnd; j++)
+            {
+                T sum = c[(nint)i * n + j];
+                for (int p = 0; p < k; p++)
+                {
+                    sum = T.FusedMultiplyAdd(a[i * ars + p * acs], b[p * brs + j * bcs], sum);
+                }
+
+                c[(nint)i * n + j] = sum;
+            }
+        }
+    }
+}
