@@ -33,6 +33,8 @@ internal sealed partial class TrainCommand
         ["ClipNorm"] = "--clip",
         ["ClipValue"] = "--clip-value",
         ["Dropout"] = "--dropout",
+        ["ValidationFraction"] = "--val-fraction",
+        ["take"] = "--take",
         ["MaxSteps"] = "--steps",
         ["MaxEpochs"] = "--epochs",
         ["MaxTime"] = "--time",
@@ -69,6 +71,20 @@ internal sealed partial class TrainCommand
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> _preset = new("--preset")
+    {
+        Description = "Start from a named configuration; any option given beside it overrides it. 'article': the article's run " +
+                      "(first 20,000 characters, hidden 100, windows of 25 in one stream, ⌊N/26⌋ windows per epoch, loss on the last step, " +
+                      "Adagrad lr 0.1 with ε = 1e-8 inside the root, no clipping, N(0, 0.01²) weights and biases, no validation, 51 epochs).",
+        HelpName = "NAME",
+    };
+
+    private readonly Option<int?> _take = new("--take")
+    {
+        Description = "Train on the first N characters of the text only (the vocabulary is theirs). Give it again to --resume. [--preset article: 20000]",
+        HelpName = "N",
+    };
+
     private readonly Option<string> _cell = Choice("--cell", "The recurrent cell.", "lstm", "lstm", "gru", "rnn");
     private readonly Option<int> _hidden = Value("--hidden", "Hidden size of every layer.", 128);
     private readonly Option<int> _layers = Value("--layers", "Stacked recurrent layers.", 1);
@@ -76,6 +92,21 @@ internal sealed partial class TrainCommand
     private readonly Option<int> _batch = Value("--batch", "Streams trained in parallel.", 16);
     private readonly Option<string> _optimizer = Choice("--optimizer", "The optimizer.", "adam", "sgd", "adagrad", "rmsprop", "adam", "adamw");
     private readonly Option<double> _learningRate = Value("--lr", "Learning rate.", 3e-3);
+
+    private readonly Option<string> _loss = Choice("--loss",
+        "Which steps of each window carry loss: every step (char-rnn) or only the last (the article; the head sees the final step only).",
+        "every-step", "every-step", "last-step");
+
+    private readonly Option<string> _epochWindows = Choice("--epoch-windows",
+        "Windows per epoch: 'all' whole windows of each stream (⌊(N−1)/B/T⌋), or 'article', ⌊N/B/(T+1)⌋ as the article's loop counted them.",
+        "all", "all", "article");
+
+    private readonly Option<string> _epsilonPlacement = Choice("--eps-placement",
+        "Where Adagrad adds ε: outside the root as PyTorch does, θ −= lr·g/(√sum + ε), or inside it as the article does, θ −= lr·g/√(sum + ε).",
+        "outside-root", "outside-root", "inside-root");
+
+    private readonly Option<double> _validationFraction = Value("--val-fraction",
+        "The share of the text (its end) held out for validation, in [0, 1). 0: no validation; the best checkpoint is then the last.", 0.05);
 
     private readonly Option<string?> _schedule = ChoiceOrNone("--lr-schedule",
         "The learning-rate schedule: constant; step (x --lr-decay every --lr-decay-every epochs from --lr-decay-after, char-rnn's); " +
@@ -135,7 +166,9 @@ internal sealed partial class TrainCommand
     private readonly Option<double> _clip = Value("--clip", "Clip gradients to this global L2 norm; 0 turns clipping off.", 5.0);
     private readonly Option<double?> _clipValue = new("--clip-value") { Description = "Clamp every gradient element to ±X.", HelpName = "X" };
     private readonly Option<double> _dropout = Value("--dropout", "Dropout between stacked layers and before the head (char-rnn's), in [0, 1).", 0.0);
-    private readonly Option<string> _initialization = Choice("--init", "Initial weights: PyTorch's uniform or the article's N(0, 0.01²).", "pytorch", "pytorch", "article");
+    private readonly Option<string> _initialization = Choice("--init",
+        "Initial weights: PyTorch's uniform; the article's N(0, 0.01²) for every weight and bias (b_hh zero); or min-char-rnn's N(0, 0.01²) weights with zero biases.",
+        "pytorch", "pytorch", "article", "min-char-rnn");
     private readonly Option<long?> _steps = new("--steps") { Description = "Stop after this many optimizer steps in total.", HelpName = "N" };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Stop after this many epochs in total.", HelpName = "N" };
 
@@ -173,40 +206,60 @@ internal sealed partial class TrainCommand
         Command = new Command("train", "Train a character-level model and save the best checkpoint by validation loss. " +
             "Ctrl+C stops, saves a resumable checkpoint and prints the command that resumes it.")
         {
-            _input, _cell, _hidden, _layers, _sequenceLength, _batch, _optimizer, _learningRate,
-            _momentum, _dampening, _nesterov, _betas, _epsilon, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
+            _input, _preset, _take, _cell, _hidden, _layers, _sequenceLength, _batch, _loss, _epochWindows, _optimizer, _learningRate,
+            _momentum, _dampening, _nesterov, _betas, _epsilon, _epsilonPlacement, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
             _schedule, _learningRateDecay, _learningRateDecayEvery, _learningRateDecayAfter, _learningRateGamma, _learningRateMin, _cosineSteps,
             _warmup, _patience, _plateau, _plateauPatience,
-            _clip, _clipValue, _dropout, _initialization, _steps, _epochs, _time, _evaluateEvery, _out, _seed, _resume, _sampleLength, _threads,
+            _clip, _clipValue, _dropout, _initialization, _validationFraction, _steps, _epochs, _time, _evaluateEvery, _out, _seed, _resume, _sampleLength, _threads,
         };
+        _preset.AcceptOnlyFromAmong(ArticlePreset);
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
 
     public Command Command { get; }
 
+    /// <summary>The name of the article's preset.</summary>
+    internal const string ArticlePreset = "article";
+
+    /// <summary>The article's text: its first 20,000 characters.</summary>
+    internal const int ArticleCharacters = 20_000;
+
+    // The article's run is ~39,000 short steps: save every 1,000 rather than every 200.
+    private const int ArticleEvaluateEvery = 1000;
+
+    /// <summary>What a new run is made of, once the command line (and any preset) is read.</summary>
+    internal sealed record Configuration(TrainingOptions Options, CellType Cell, int HiddenSize, int LayerCount, Initialization Initialization,
+        int? Take, int SampleLength);
+
     private int Run(ParseResult parse)
     {
         string? input = parse.GetValue(_input);
         string? resumePath = parse.GetValue(_resume);
-        int sampleLength = parse.GetValue(_sampleLength);
-        ArgumentOutOfRangeException.ThrowIfNegative(sampleLength);
 
         using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
         LoadedCheckpoint? checkpoint = resumePath is null ? null : CheckpointFiles.Load(_console, resumePath);
-        TrainingOptions options = checkpoint is null ? NewOptions(parse) : ResumedOptions(parse, checkpoint);
+        Configuration? configuration = checkpoint is null ? Configure(parse) : null;
+        TrainingOptions options = configuration?.Options ?? ResumedOptions(parse, checkpoint!);
         options.Validate();
         WarnIneffective(options);
-
-        Corpus corpus = LoadCorpus(input, checkpoint?.Vocabulary);
-        CharModel<float> model;
-        if (checkpoint is null)
+        int sampleLength = configuration?.SampleLength ?? parse.GetValue(_sampleLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(sampleLength);
+        int? take = configuration is null ? parse.GetValue(_take) : configuration.Take;
+        if (take is { } count)
         {
-            model = new CharModel<float>(ParseCell(parse.GetValue(_cell)!), corpus.Vocabulary.Count, parse.GetValue(_hidden), parse.GetValue(_layers));
-            model.Initialize(parse.GetValue(_initialization) == "article" ? Initialization.ArticleNormal : Initialization.PyTorchUniform, parse.GetValue(_seed));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count, "take");
+        }
+
+        Corpus corpus = LoadCorpus(input, checkpoint?.Vocabulary, take);
+        CharModel<float> model;
+        if (configuration is not null)
+        {
+            model = new CharModel<float>(configuration.Cell, corpus.Vocabulary.Count, configuration.HiddenSize, configuration.LayerCount);
+            model.Initialize(configuration.Initialization, parse.GetValue(_seed));
         }
         else
         {
-            model = checkpoint.Model;
+            model = checkpoint!.Model;
         }
 
         var trainer = new Trainer(model, options);
@@ -218,10 +271,11 @@ internal sealed partial class TrainCommand
 
         string bestPath = parse.GetValue(_out) ?? (resumePath is null ? DefaultOut : BestPathOf(resumePath));
         string latestPath = LatestPathOf(bestPath);
-        WriteHeader(trainer, corpus, input, checkpoint is not null, bestPath, latestPath);
+        WriteHeader(trainer, corpus, input, take, checkpoint is not null, bestPath, latestPath);
 
         // A resume finds the best path from the latest one unless --out named it otherwise.
         string resumeArguments = (input is null ? "" : " --input " + TrainingSession.Quote(input)) +
+            (take is { } taken ? FormattableString.Invariant($" --take {taken}") : "") +
             (BestPathOf(latestPath) == bestPath ? "" : " --out " + TrainingSession.Quote(bestPath));
         return new TrainingSession(_console, trainer, corpus, bestPath, latestPath, sampleLength, resumeArguments, checkpoint is not null).Run();
     }
@@ -234,28 +288,43 @@ internal sealed partial class TrainCommand
     internal static string BestPathOf(string checkpointPath) =>
         checkpointPath.EndsWith(LatestSuffix, StringComparison.OrdinalIgnoreCase) ? checkpointPath[..^LatestSuffix.Length] + Extension : checkpointPath;
 
-    private TrainingOptions NewOptions(ParseResult parse)
+    /// <summary>Reads a new run's configuration: the preset's values (if any), overridden by every option given.</summary>
+    internal Configuration Configure(ParseResult parse)
     {
-        int hidden = parse.GetValue(_hidden), layers = parse.GetValue(_layers);
+        bool article = parse.GetValue(_preset) == ArticlePreset;
+        T Pick<T>(Option<T> option, T presetValue) => article && !IsGiven(parse, option) ? presetValue : parse.GetValue(option)!;
+
+        int hidden = Pick(_hidden, 100), layers = Pick(_layers, 1);
         // Checked before the corpus is read, with the names the model's constructor uses.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hidden, "hiddenSize");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers, "layerCount");
-
-        double clip = parse.GetValue(_clip);
-        var defaults = new TrainingOptions();
-        (double beta1, double beta2) = ParseBetas(parse.GetValue(_betas), defaults);
-        TrainingOptions options = WithLimits(parse, new TrainingOptions
+        int? take = Pick(_take, (int?)ArticleCharacters);
+        if (take is { } count)
         {
-            SequenceLength = parse.GetValue(_sequenceLength),
-            BatchSize = parse.GetValue(_batch),
-            Optimizer = ParseOptimizer(parse.GetValue(_optimizer)!),
-            LearningRate = parse.GetValue(_learningRate),
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count, "take");
+        }
+
+        double clip = Pick(_clip, 0.0);
+        var defaults = new TrainingOptions();
+        TrainingOptions baseline = article ? TrainingOptions.Article : defaults;
+        (double beta1, double beta2) = ParseBetas(parse.GetValue(_betas), defaults);
+        OptimizerKind optimizer = ParseOptimizer(Pick(_optimizer, "adagrad"));
+        TrainingOptions options = WithLimits(parse, baseline with
+        {
+            SequenceLength = Pick(_sequenceLength, baseline.SequenceLength),
+            BatchSize = Pick(_batch, baseline.BatchSize),
+            LossMode = Pick(_loss, "last-step") == "last-step" ? LossMode.LastStep : LossMode.EveryStep,
+            EpochWindows = Pick(_epochWindows, "article") == "article" ? EpochWindows.ArticleCount : EpochWindows.AllWindows,
+            Optimizer = optimizer,
+            LearningRate = Pick(_learningRate, baseline.LearningRate),
+            EpsilonPlacement = Pick(_epsilonPlacement, "inside-root") == "inside-root" ? EpsilonPlacement.InsideRoot : EpsilonPlacement.OutsideRoot,
             Momentum = parse.GetValue(_momentum) ?? defaults.Momentum,
             Dampening = parse.GetValue(_dampening) ?? defaults.Dampening,
             Nesterov = parse.GetValue(_nesterov),
             Beta1 = beta1,
             Beta2 = beta2,
-            Epsilon = parse.GetValue(_epsilon),
+            // The article's ε (1e-8) belongs to its Adagrad: another optimizer given beside the preset keeps its own default.
+            Epsilon = parse.GetValue(_epsilon) ?? (optimizer == baseline.Optimizer ? baseline.Epsilon : null),
             WeightDecay = parse.GetValue(_weightDecay),
             Alpha = parse.GetValue(_alpha) ?? defaults.Alpha,
             Centered = parse.GetValue(_centered),
@@ -267,10 +336,25 @@ internal sealed partial class TrainCommand
             ClipNorm = clip == 0 ? null : clip,
             ClipValue = parse.GetValue(_clipValue),
             Dropout = parse.GetValue(_dropout),
-            EvaluateEvery = parse.GetValue(_evaluateEvery),
+            ValidationFraction = Pick(_validationFraction, baseline.ValidationFraction),
+            EvaluateEvery = Pick(_evaluateEvery, ArticleEvaluateEvery),
             Seed = parse.GetValue(_seed),
-        }, defaultTime: DefaultTime);
-        return options with { Schedule = CreateSchedule(parse, options) };
+        }, defaultTime: article ? null : DefaultTime);
+        if (article && options.MaxSteps is null && options.MaxEpochs is null && options.MaxTime is null)
+        {
+            options = options with { MaxEpochs = baseline.MaxEpochs };
+        }
+
+        Initialization initialization = Pick(_initialization, "article") switch
+        {
+            "article" => Initialization.ArticleNormal,
+            "min-char-rnn" => Initialization.MinCharRnnNormal,
+            _ => Initialization.PyTorchUniform,
+        };
+        int sampleLength = Pick(_sampleLength, 0);
+        ArgumentOutOfRangeException.ThrowIfNegative(sampleLength);
+        return new Configuration(options with { Schedule = CreateSchedule(parse, options) }, ParseCell(Pick(_cell, "lstm")), hidden, layers,
+            initialization, take, sampleLength);
     }
 
     /// <summary>The --lr-schedule with its own flags; a flag of another schedule is a usage error, not silently dropped.</summary>
@@ -346,10 +430,10 @@ internal sealed partial class TrainCommand
             ?? throw new InvalidDataException($"'{parse.GetValue(_resume)}' holds no training options, so it cannot be resumed.");
         Option[] ignored =
         [
-            _cell, _hidden, _layers, _sequenceLength, _batch, _optimizer, _learningRate,
-            _momentum, _dampening, _nesterov, _betas, _epsilon, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
+            _preset, _cell, _hidden, _layers, _sequenceLength, _batch, _loss, _epochWindows, _optimizer, _learningRate,
+            _momentum, _dampening, _nesterov, _betas, _epsilon, _epsilonPlacement, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
             _schedule, _learningRateDecay, _learningRateDecayEvery, _learningRateDecayAfter, _learningRateGamma, _learningRateMin, _cosineSteps,
-            _warmup, _plateau, _plateauPatience, _clip, _clipValue, _dropout, _initialization, _evaluateEvery, _seed,
+            _warmup, _plateau, _plateauPatience, _clip, _clipValue, _dropout, _initialization, _validationFraction, _evaluateEvery, _seed,
         ];
         string[] given = [.. ignored.Where(option => IsGiven(parse, option)).Select(option => option.Name)];
         if (given.Length > 0)
@@ -387,6 +471,18 @@ internal sealed partial class TrainCommand
         }
     }
 
+    private static Corpus LoadCorpus(string? input, Vocabulary? vocabulary, int? take)
+    {
+        Corpus corpus = LoadCorpus(input, vocabulary);
+        if (take is not { } count || count >= corpus.Length)
+        {
+            return corpus;
+        }
+
+        // The first N characters, with their own vocabulary (as the article builds it from the text it reads).
+        return Corpus.FromText(corpus.Vocabulary.Decode(corpus.Ids.AsSpan(0, count)), vocabulary);
+    }
+
     private static Corpus LoadCorpus(string? input, Vocabulary? vocabulary)
     {
         if (input is not null)
@@ -406,12 +502,13 @@ internal sealed partial class TrainCommand
         }
     }
 
-    private void WriteHeader(Trainer trainer, Corpus corpus, string? input, bool resumed, string bestPath, string latestPath)
+    private void WriteHeader(Trainer trainer, Corpus corpus, string? input, int? take, bool resumed, string bestPath, string latestPath)
     {
         TrainingOptions options = trainer.Options;
         CharModel<float> model = trainer.Model;
         int validation = (int)(corpus.Length * options.ValidationFraction);
-        string source = input is null ? BuiltInCorpus.Description : $"'{input}'";
+        string source = (input is null ? BuiltInCorpus.Description : $"'{input}'") +
+            (take is { } count && count == corpus.Length ? FormattableString.Invariant($" (its first {count:N0} characters)") : "");
         string limit = string.Join(" or ", new[]
         {
             options.MaxSteps is { } steps ? $"{steps.ToString("N0", CultureInfo.InvariantCulture)} steps" : null,
@@ -422,10 +519,14 @@ internal sealed partial class TrainCommand
         output.WriteLine(FormattableString.Invariant(
             $"{(resumed ? "Resuming at step " + trainer.Step.ToString("N0", CultureInfo.InvariantCulture) + ": a" : "Training a")} {model.Layers.Count}-layer {model.CellType.ToString().ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
         output.WriteLine(FormattableString.Invariant(
-            $"on {source}: {corpus.Length:N0} characters, {corpus.Vocabulary.Count} distinct; {corpus.Length - validation:N0} for training, {validation:N0} for validation"));
+            $"on {source}: {corpus.Length:N0} characters, {corpus.Vocabulary.Count} distinct; {corpus.Length - validation:N0} for training ") +
+            FormattableString.Invariant($"({trainer.WindowsPerEpoch(corpus.Length - validation):N0} windows per epoch), ") +
+            (validation == 0 ? "no validation" : FormattableString.Invariant($"{validation:N0} for validation")));
         output.WriteLine(FormattableString.Invariant(
-            $"{options.Optimizer} lr {options.LearningRate}{(options.Schedule is null ? "" : " (scheduled)")}, clip {(options.ClipNorm is { } clip ? clip : "off")}, ") + FormattableString.Invariant(
-            $"windows of {options.SequenceLength} chars x {options.BatchSize} streams, dropout {options.Dropout}; stop after {limit}; evaluate every {options.EvaluateEvery} steps"));
+            $"{options.Optimizer} lr {options.LearningRate}{(options.Schedule is null ? "" : " (scheduled)")}{(options.EpsilonPlacement == EpsilonPlacement.InsideRoot ? " (ε inside the root)" : "")}, ") + FormattableString.Invariant(
+            $"clip {(options.ClipNorm is { } clip ? clip : "off")}, windows of {options.SequenceLength} chars x {options.BatchSize} streams, ") + FormattableString.Invariant(
+            $"loss on {(options.LossMode == LossMode.LastStep ? "the last step" : "every step")}, dropout {options.Dropout}; stop after {limit}; ") + FormattableString.Invariant(
+            $"{(validation == 0 ? "save" : "evaluate")} every {options.EvaluateEvery} steps"));
         output.WriteLine($"Best checkpoint: {bestPath}; latest: {latestPath}. Ctrl+C stops and saves.");
         output.Flush();
     }

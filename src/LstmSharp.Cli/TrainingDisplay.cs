@@ -24,6 +24,7 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
     private readonly TrainingOptions _limits;
     private readonly long _startStep;
     private readonly Action<TrainingProgress> _onEvaluation;
+    private readonly Action<TrainingProgress>? _onEpochEnd;
     private readonly IAnsiConsole? _live;
     private ProgressTask? _bar;
     private double _startEpochPosition = double.NaN;
@@ -32,9 +33,12 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
     /// <param name="console">Where to write.</param>
     /// <param name="limits">The options whose MaxSteps, MaxEpochs and MaxTime set the goal.</param>
     /// <param name="startStep">The trainer's step before this run (non-zero after a resume).</param>
-    /// <param name="onEvaluation">Called after each report that follows a validation pass.</param>
-    public TrainingDisplay(CliConsole console, TrainingOptions limits, long startStep, Action<TrainingProgress> onEvaluation)
+    /// <param name="onEvaluation">Called after each report that marks an evaluation point.</param>
+    /// <param name="onEpochEnd">Called after each report that ends an epoch (before any evaluation).</param>
+    public TrainingDisplay(CliConsole console, TrainingOptions limits, long startStep, Action<TrainingProgress> onEvaluation,
+        Action<TrainingProgress>? onEpochEnd = null)
     {
+        _onEpochEnd = onEpochEnd;
         _console = console;
         _limits = limits;
         _startStep = startStep;
@@ -90,6 +94,11 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         {
             // The first report comes one window in: close enough to the start for an ETA.
             _startEpochPosition = value.Epoch + value.EpochFraction;
+        }
+
+        if (value.IsEpochEnd)
+        {
+            _onEpochEnd?.Invoke(value);
         }
 
         bool due = _lastShown is null || value.Elapsed - _lastShown.Value >= (_live is null ? PlainInterval : LiveInterval);

@@ -24,6 +24,7 @@ internal sealed class TrainingSession
     private readonly string _resumeArguments;
     private readonly string _prime;
     private readonly bool _resumed;
+    private readonly bool _hasValidation;
     private double _bestSaved;
     private bool _bestWritten;
     private TrainingDisplay? _display;
@@ -48,6 +49,7 @@ internal sealed class TrainingSession
         _sampleLength = sampleLength;
         _resumeArguments = resumeArguments;
         _bestSaved = trainer.BestValidationLoss;
+        _hasValidation = trainer.Options.ValidationFraction > 0;
         // Prime samples with a newline, the start of a line in every text, or else the corpus's first character.
         _prime = corpus.Vocabulary.Contains(new System.Text.Rune('\n')) ? "\n" : corpus.Vocabulary[corpus.Ids[0]].ToString();
     }
@@ -56,7 +58,7 @@ internal sealed class TrainingSession
     /// <returns>The exit code.</returns>
     public int Run()
     {
-        _display = new TrainingDisplay(_console, _trainer.Options, _trainer.Step, OnEvaluation);
+        _display = new TrainingDisplay(_console, _trainer.Options, _trainer.Step, OnEvaluation, OnEpochEnd);
         TrainingResult result;
         try
         {
@@ -84,16 +86,26 @@ internal sealed class TrainingSession
         }
 
         _console.Out.WriteLine(Invariant(
-            $"Finished at step {result.Steps:N0} (epoch {result.Epoch}) in {Durations.Format(result.Elapsed)}, {result.CharactersPerSecond:N0} chars/s: ") + Invariant(
-            $"train {result.TrainingLoss:F3} nats/char, validation {result.ValidationLoss:F3} nats/char ({result.ValidationLoss / Math.Log(2):F3} bits/char), ") + Invariant(
-            $"best {result.BestValidationLoss:F3} nats/char ({result.BestValidationLoss / Math.Log(2):F3} bits/char)."));
+            $"Finished at step {result.Steps:N0} (epoch {result.Epoch}) in {Durations.Format(result.Elapsed)}, {result.CharactersPerSecond:N0} chars/s: ") + (_hasValidation
+            ? Invariant($"train {result.TrainingLoss:F3} nats/char, validation {result.ValidationLoss:F3} nats/char ({result.ValidationLoss / Math.Log(2):F3} bits/char), ") +
+              Invariant($"best {result.BestValidationLoss:F3} nats/char ({result.BestValidationLoss / Math.Log(2):F3} bits/char).")
+            : Invariant($"last window's loss {result.TrainingLoss:F3} nats/prediction; no validation, so the best model is the last.")));
         _console.Out.WriteLine($"Best model: {_bestPath}; resumable: {_latestPath}. Next: lstmsharp sample --model {Quote(_bestPath)}");
         return ExitCodes.Success;
     }
 
+    private void OnEpochEnd(TrainingProgress progress) =>
+        _display!.WriteLine(Invariant($"epoch {progress.Epoch - 1}: mean training loss {progress.EpochTrainingLoss:F4} nats/prediction ({progress.Step:N0} steps)"));
+
     private void OnEvaluation(TrainingProgress progress)
     {
         Save(_latestPath);
+        if (!_hasValidation)
+        {
+            // Nothing to compare: the latest model is the best one.
+            Save(_bestPath);
+            _bestWritten = true;
+        }
         if (double.IsFinite(progress.ValidationLoss) && progress.ValidationLoss < _bestSaved)
         {
             Save(_bestPath);

@@ -127,11 +127,12 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             Span<T> values = tensor.Values;
             bool isBias = tensor.Shape.Count == 1;
-            if (initialization == Initialization.ArticleNormal)
+            if (initialization is Initialization.ArticleNormal or Initialization.MinCharRnnNormal)
             {
+                bool zero = isBias && (initialization == Initialization.MinCharRnnNormal || tensor.Name.Contains(".bias_hh", StringComparison.Ordinal));
                 for (int index = 0; index < values.Length; index++)
                 {
-                    values[index] = isBias ? T.Zero : T.CreateChecked(0.01 * random.NextNormal());
+                    values[index] = zero ? T.Zero : T.CreateChecked(0.01 * random.NextNormal());
                 }
             }
             else

@@ -9,6 +9,12 @@ public enum Initialization
     /// </summary>
     PyTorchUniform,
 
-    /// <summary>The article's (and min-char-rnn's) choice: weights from N(0, 0.01²), that is 0.01 · randn; biases zero.</summary>
+    /// <summary>
+    /// The article's choice: every weight and bias from N(0, 0.01²), that is 0.01 · randn. Where PyTorch's layout has
+    /// two bias vectors per layer, b_ih is drawn and b_hh is zero, so each gate's bias has the article's variance.
+    /// </summary>
     ArticleNormal,
+
+    /// <summary>min-char-rnn's choice: weights from N(0, 0.01²); every bias zero.</summary>
+    MinCharRnnNormal,
 }

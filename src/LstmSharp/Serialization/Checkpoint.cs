@@ -77,6 +77,7 @@ public static class Checkpoint
             metadata["trainer.window_in_epoch"] = Format(trainer.WindowInEpoch);
             metadata["trainer.initial_loss"] = Format(trainer.InitialLoss);
             metadata["trainer.best_validation_loss"] = Format(trainer.BestValidationLoss);
+            metadata["trainer.epoch_loss_sum"] = Format(trainer.EpochLossSum);
             metadata["trainer.evaluations_since_best"] = Format(trainer.EvaluationsSinceBest);
             metadata["trainer.plateau_evaluations"] = Format(trainer.PlateauEvaluations);
             metadata["trainer.lr_scale"] = Format(trainer.LearningRateScale);
@@ -241,6 +242,8 @@ public static class Checkpoint
         trainer.WindowInEpoch = ParseInt(metadata, "trainer.window_in_epoch", 0, int.MaxValue);
         trainer.InitialLoss = ParseDouble(metadata, "trainer.initial_loss");
         trainer.BestValidationLoss = ParseDouble(metadata, "trainer.best_validation_loss");
+        // Absent from checkpoints written before per-epoch means existed; the epoch's mean then covers the resumed part only.
+        trainer.EpochLossSum = metadata.ContainsKey("trainer.epoch_loss_sum") ? ParseDouble(metadata, "trainer.epoch_loss_sum") : 0;
         // Early stopping and plateau state; checkpoints from before they existed start them afresh.
         trainer.EvaluationsSinceBest = metadata.ContainsKey("trainer.evaluations_since_best") ? ParseInt(metadata, "trainer.evaluations_since_best", 0, int.MaxValue) : 0;
         trainer.PlateauEvaluations = metadata.ContainsKey("trainer.plateau_evaluations") ? ParseInt(metadata, "trainer.plateau_evaluations", 0, int.MaxValue) : 0;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LstmSharp.Layers;
 using LstmSharp.Training;
 
 namespace LstmSharp.Serialization;
@@ -18,8 +19,11 @@ internal static class TrainingOptionsJson
             writer.WriteStartObject();
             writer.WriteNumber("seq_length", options.SequenceLength);
             writer.WriteNumber("batch_size", options.BatchSize);
+            writer.WriteString("loss", options.LossMode == LossMode.LastStep ? "last_step" : "every_step");
+            writer.WriteString("epoch_windows", options.EpochWindows == EpochWindows.ArticleCount ? "article" : "all");
             writer.WriteString("optimizer", options.Optimizer.ToString());
             writer.WriteNumber("lr", options.LearningRate);
+            writer.WriteString("eps_placement", options.EpsilonPlacement == EpsilonPlacement.InsideRoot ? "inside_root" : "outside_root");
             WriteOptional(writer, "clip_norm", options.ClipNorm);
             WriteOptional(writer, "clip_value", options.ClipValue);
             writer.WriteNumber("dropout", options.Dropout);
@@ -82,8 +86,13 @@ internal static class TrainingOptionsJson
             {
                 SequenceLength = root.GetProperty("seq_length").GetInt32(),
                 BatchSize = root.GetProperty("batch_size").GetInt32(),
+                // loss, epoch_windows and eps_placement came later: a checkpoint without them trained with the defaults.
+                LossMode = ReadChoice(root, "loss", LossMode.EveryStep, ("every_step", LossMode.EveryStep), ("last_step", LossMode.LastStep)),
+                EpochWindows = ReadChoice(root, "epoch_windows", EpochWindows.AllWindows, ("all", EpochWindows.AllWindows), ("article", EpochWindows.ArticleCount)),
                 Optimizer = Enum.Parse<OptimizerKind>(root.GetProperty("optimizer").GetString() ?? ""),
                 LearningRate = root.GetProperty("lr").GetDouble(),
+                EpsilonPlacement = ReadChoice(root, "eps_placement", EpsilonPlacement.OutsideRoot,
+                    ("outside_root", EpsilonPlacement.OutsideRoot), ("inside_root", EpsilonPlacement.InsideRoot)),
                 ClipNorm = ReadOptional(root, "clip_norm"),
                 ClipValue = ReadOptional(root, "clip_value"),
                 Dropout = root.GetProperty("dropout").GetDouble(),
@@ -189,6 +198,25 @@ internal static class TrainingOptionsJson
         {
             writer.WriteNull(name);
         }
+    }
+
+    private static TValue ReadChoice<TValue>(JsonElement root, string name, TValue absent, params (string Name, TValue Value)[] choices)
+    {
+        if (!root.TryGetProperty(name, out JsonElement element))
+        {
+            return absent;
+        }
+
+        string? text = element.GetString();
+        foreach ((string choice, TValue value) in choices)
+        {
+            if (text == choice)
+            {
+                return value;
+            }
+        }
+
+        throw new FormatException($"unknown {name} '{text}'");
     }
 
     private static double? ReadOptional(JsonElement root, string name) =>

@@ -12,6 +12,8 @@ namespace LstmSharp.Training;
 /// sum = sum + g²
 /// θ = θ − γ̃ · g / (√sum + ε)
 /// </code>
+/// With <see cref="EpsilonPlacement"/> = <see cref="Training.EpsilonPlacement.InsideRoot"/> the last line is the
+/// article's θ = θ − γ̃ · g / √(sum + ε).
 /// </summary>
 /// <typeparam name="T">The element type of the parameters.</typeparam>
 public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -60,12 +62,21 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     /// <summary>ε, PyTorch's <c>eps</c>.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Where ε is added: outside the root (PyTorch, the default) or inside it (the article).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not defined.</exception>
+    public EpsilonPlacement EpsilonPlacement
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown ε placement.");
+    }
+
     /// <inheritdoc/>
     protected override void Update(double learningRate, long stepNumber)
     {
         ReadOnlySpan<(T[] Parameters, T[] Gradients)> buffers = Buffers;
         double decayedRate = learningRate / (1 + (stepNumber - 1) * LearningRateDecay);
-        var scalars = new Scalars(T.CreateChecked(decayedRate), T.CreateChecked(WeightDecay), T.CreateChecked(Epsilon), WeightDecay != 0);
+        var scalars = new Scalars(T.CreateChecked(decayedRate), T.CreateChecked(WeightDecay), T.CreateChecked(Epsilon), WeightDecay != 0,
+            EpsilonPlacement == EpsilonPlacement.InsideRoot);
         for (int index = 0; index < buffers.Length; index++)
         {
             Apply(buffers[index].Parameters, buffers[index].Gradients, _sums[index], scalars);
@@ -96,7 +107,8 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
 
                 Vector<T> total = Vector.LoadUnsafe(ref sum, offset) + g * g;
                 total.StoreUnsafe(ref sum, offset);
-                (p - learningRate * (g / (Vector.SquareRoot(total) + epsilon))).StoreUnsafe(ref theta, offset);
+                Vector<T> denominator = s.EpsilonInsideRoot ? Vector.SquareRoot(total + epsilon) : Vector.SquareRoot(total) + epsilon;
+                (p - learningRate * (g / denominator)).StoreUnsafe(ref theta, offset);
             }
         }
 
@@ -111,9 +123,10 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
 
             T total = sums[index] + g * g;
             sums[index] = total;
-            parameters[index] = p - s.LearningRate * (g / (T.Sqrt(total) + s.Epsilon));
+            T denominator = s.EpsilonInsideRoot ? T.Sqrt(total + s.Epsilon) : T.Sqrt(total) + s.Epsilon;
+            parameters[index] = p - s.LearningRate * (g / denominator);
         }
     }
 
-    private readonly record struct Scalars(T LearningRate, T WeightDecay, T Epsilon, bool HasWeightDecay);
+    private readonly record struct Scalars(T LearningRate, T WeightDecay, T Epsilon, bool HasWeightDecay, bool EpsilonInsideRoot);
 }

@@ -12,7 +12,8 @@ namespace LstmSharp.Training;
 /// <summary>
 /// Trains a <see cref="CharModel{T}"/> on a corpus the way char-rnn does: the training part is cut into B contiguous
 /// streams, read in truncated-BPTT windows of T steps with the hidden (and cell) state carried from window to
-/// window and reset at each epoch; every window is one optimizer step on the mean loss over all T·B predictions.
+/// window and reset at each epoch; every window is one optimizer step on the mean loss over all T·B predictions
+/// (or, with <see cref="LossMode.LastStep"/>, over the B predictions of its last step).
 /// </summary>
 /// <remarks>
 /// Training is deterministic: the same model, options and data give bit-identical parameters, and a trainer restored
@@ -83,6 +84,16 @@ public sealed partial class Trainer
     /// <summary>The best validation loss seen so far; +∞ before the first evaluation.</summary>
     public double BestValidationLoss { get; set; } = double.PositiveInfinity;
 
+    /// <summary>The sum of the window losses of the current epoch so far (its first <see cref="WindowInEpoch"/> windows).</summary>
+    public double EpochLossSum { get; set; }
+
+    /// <summary>
+    /// The number of windows in one epoch of <paramref name="trainingLength"/> training characters under these options.
+    /// </summary>
+    /// <param name="trainingLength">N: the training characters.</param>
+    /// <returns>Windows per epoch; 0 when the text is too short for one.</returns>
+    public int WindowsPerEpoch(int trainingLength) => WindowsPerEpoch(_options, trainingLength);
+
     /// <summary>Evaluations in a row since the last new best validation loss, counted for <see cref="TrainingOptions.Patience"/>.</summary>
     public int EvaluationsSinceBest { get; set; }
 
@@ -149,7 +160,7 @@ public sealed partial class Trainer
     {
         int sequenceLength = _options.SequenceLength, batchSize = _options.BatchSize;
         int streamLength = (training.Length - 1) / batchSize;
-        int windowsPerEpoch = streamLength / sequenceLength;
+        int windowsPerEpoch = WindowsPerEpoch(_options, training.Length);
         if (windowsPerEpoch == 0)
         {
             throw new ArgumentException(
@@ -185,16 +196,26 @@ public sealed partial class Trainer
             GatherWindow(training.Span, streamLength, WindowInEpoch * sequenceLength);
             double learningRate = CurrentLearningRate;
             (trainingLoss, gradientNorm) = TrainStep(_inputs, _targets, learningRate);
+            EpochLossSum += trainingLoss;
+            double epochMeanLoss = double.NaN;
             if (++WindowInEpoch == windowsPerEpoch)
             {
+                epochMeanLoss = EpochLossSum / windowsPerEpoch;
+                LogEpoch(_logger, Epoch, epochMeanLoss);
                 Epoch++;
                 WindowInEpoch = 0;
+                EpochLossSum = 0;
                 State.Clear();
             }
 
             double charactersPerSecond = (Step - firstStep) * sequenceLength * batchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            bool evaluate = !validation.IsEmpty && (Step % _options.EvaluateEvery == 0 || LimitReached(clock.Elapsed));
-            if (evaluate)
+            bool evaluate = Step % _options.EvaluateEvery == 0 || LimitReached(clock.Elapsed);
+            if (evaluate && validation.IsEmpty)
+            {
+                // No validation part: the model that passed the divergence check is the good one.
+                SaveLastGood();
+            }
+            else if (evaluate)
             {
                 validationLoss = Evaluate(validation.Span, _options.MaxValidationCharacters);
                 if (double.IsFinite(validationLoss))
@@ -208,7 +229,11 @@ public sealed partial class Trainer
             }
 
             progress?.Report(new TrainingProgress(Step, Epoch, (double)WindowInEpoch / windowsPerEpoch, trainingLoss, validationLoss,
-                charactersPerSecond, gradientNorm, learningRate, evaluate, clock.Elapsed));
+                charactersPerSecond, gradientNorm, learningRate, evaluate, clock.Elapsed)
+            {
+                IsEpochEnd = !double.IsNaN(epochMeanLoss),
+                EpochTrainingLoss = epochMeanLoss,
+            });
         }
 
         if (_gradientFlow is not null && WindowInEpoch == 0)
@@ -229,16 +254,25 @@ public sealed partial class Trainer
     /// calls this for every window; call it directly to feed windows from your own pipeline.
     /// </summary>
     /// <param name="inputs">(T, B): input ids, time-major.</param>
-    /// <param name="targets">(T, B): target ids.</param>
+    /// <param name="targets">
+    /// (T, B): target ids. With <see cref="LossMode.LastStep"/> only the last row is used, and (B), the last row alone,
+    /// is accepted too.
+    /// </param>
     /// <param name="learningRate">The learning rate for this step.</param>
-    /// <returns>The window's mean loss (nats per character) and the gradient norm before clipping.</returns>
+    /// <returns>The window's mean loss (nats per prediction) and the gradient norm before clipping.</returns>
     /// <exception cref="ArgumentException">A length does not match T·B or an id is out of range.</exception>
     /// <exception cref="TrainingDivergedException">The loss or gradients diverged; the model holds the last good parameters.</exception>
     public (double Loss, double GradientNorm) TrainStep(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, double learningRate)
     {
         Dropout? dropout = _options.Dropout > 0 ? new Dropout(_options.Dropout, _options.Seed * 0x9E3779B97F4A7C15UL + (ulong)Step) : null;
         _model.ZeroGradients();
-        double loss = _model.Forward(inputs, targets, _options.SequenceLength, _options.BatchSize, State, State, LossMode.EveryStep, dropout);
+        int batchSize = _options.BatchSize;
+        if (_options.LossMode == LossMode.LastStep && targets.Length == _options.SequenceLength * batchSize)
+        {
+            targets = targets[^batchSize..];
+        }
+
+        double loss = _model.Forward(inputs, targets, _options.SequenceLength, batchSize, State, State, _options.LossMode, dropout);
         _model.Backward();
         double gradientNorm = _options.ClipNorm is { } maxNorm
             ? GradientClipping.ClipByGlobalNorm(_buffers, maxNorm)
@@ -270,6 +304,12 @@ public sealed partial class Trainer
 
         return TextScorer.Score(_model, ids, _options.SequenceLength).NatsPerCharacter;
     }
+
+    private static int WindowsPerEpoch(TrainingOptions options, int trainingLength) => options.EpochWindows switch
+    {
+        EpochWindows.ArticleCount => trainingLength / options.BatchSize / (options.SequenceLength + 1),
+        _ => Math.Max(trainingLength - 1, 0) / options.BatchSize / options.SequenceLength,
+    };
 
     /// <summary>Counts evaluations without a new best, for early stopping and reduce-on-plateau.</summary>
     private void TrackImprovement(double validationLoss)
@@ -351,6 +391,9 @@ public sealed partial class Trainer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "step {Step} epoch {Epoch}: train {TrainingLoss:F4} nats/char, validation {ValidationLoss:F4} nats/char, {CharactersPerSecond:F0} chars/s")]
     private static partial void LogEvaluation(ILogger logger, long step, int epoch, double trainingLoss, double validationLoss, double charactersPerSecond);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: mean training loss {MeanLoss:F4} nats/prediction")]
+    private static partial void LogEpoch(ILogger logger, int epoch, double meanLoss);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "training option {Option} {Reason}")]
     private static partial void LogIneffectiveOption(ILogger logger, string option, string reason);

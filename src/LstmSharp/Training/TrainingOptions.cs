@@ -1,3 +1,5 @@
+using LstmSharp.Layers;
+
 namespace LstmSharp.Training;
 
 /// <summary>
@@ -12,11 +14,23 @@ public sealed record TrainingOptions
     /// <summary>B: contiguous streams read in parallel. Default 32.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>
+    /// Which steps of each window carry loss: every step (char-rnn, the default) or only the last one (the article: the
+    /// head, and so dW_y, sees the final step only). Validation always scores every next character.
+    /// </summary>
+    public LossMode LossMode { get; init; } = LossMode.EveryStep;
+
+    /// <summary>How many windows make an epoch. Default <see cref="EpochWindows.AllWindows"/>.</summary>
+    public EpochWindows EpochWindows { get; init; } = EpochWindows.AllWindows;
+
     /// <summary>The optimizer. Default Adam.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
     /// <summary>The base learning rate. Default 2e-3.</summary>
     public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>Where Adagrad adds ε: outside the root (PyTorch, the default) or inside it (the article).</summary>
+    public EpsilonPlacement EpsilonPlacement { get; init; } = EpsilonPlacement.OutsideRoot;
 
     /// <summary>A schedule over steps and epochs; <see langword="null"/> keeps <see cref="LearningRate"/> constant.</summary>
     public LearningRateSchedule? Schedule { get; init; }
@@ -94,7 +108,10 @@ public sealed record TrainingOptions
     /// <summary>Dropout between stacked layers and before the head (as char-rnn does), in [0, 1). Default 0.</summary>
     public double Dropout { get; init; }
 
-    /// <summary>The share of the corpus held out (its end) for validation, in [0, 1). Default 0.05.</summary>
+    /// <summary>
+    /// The share of the corpus held out (its end) for validation, in [0, 1). Default 0.05. 0 means no validation: no
+    /// validation loss is computed, evaluations only save checkpoints and samples, and the last model is the best one.
+    /// </summary>
     public double ValidationFraction { get; init; } = 0.05;
 
     /// <summary>Stop after this many optimizer steps in total (counting steps before a resume).</summary>
@@ -121,6 +138,31 @@ public sealed record TrainingOptions
     /// <summary>The seed of the dropout masks. Default 1.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>
+    /// The training run of the article "Under the Hood of LSTM" as its code has it: windows of 25 characters in one
+    /// stream, ⌊N / 26⌋ windows per epoch (<see cref="EpochWindows.ArticleCount"/>), the loss on the last step, Adagrad
+    /// with lr 0.1 and ε = 1e-8 inside the root, no clipping, no validation, 51 epochs (0–50). The model side (hidden
+    /// 100, <see cref="Model.Initialization.ArticleNormal"/>) and the text (its first 20,000 characters) are the caller's.
+    /// The divergence guard is relaxed to 1000× because each window's loss is a single prediction.
+    /// </summary>
+    public static TrainingOptions Article => new()
+    {
+        SequenceLength = 25,
+        BatchSize = 1,
+        LossMode = LossMode.LastStep,
+        EpochWindows = EpochWindows.ArticleCount,
+        Optimizer = OptimizerKind.Adagrad,
+        LearningRate = 0.1,
+        Epsilon = 1e-8,
+        EpsilonPlacement = EpsilonPlacement.InsideRoot,
+        ClipNorm = null,
+        ValidationFraction = 0,
+        MaxEpochs = 51,
+        // One window's loss is a single prediction here, which legitimately jumps far above the first one; only a NaN,
+        // an infinity or a thousandfold rise stops this run.
+        DivergenceFactor = 1000,
+    };
+
     /// <summary>Checks every option and throws an <see cref="ArgumentException"/>-family error naming the first bad one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
@@ -130,6 +172,21 @@ public sealed record TrainingOptions
         if (!Enum.IsDefined(Optimizer))
         {
             throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
+        }
+
+        if (!Enum.IsDefined(LossMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LossMode), LossMode, "Unknown loss mode.");
+        }
+
+        if (!Enum.IsDefined(EpochWindows))
+        {
+            throw new ArgumentOutOfRangeException(nameof(EpochWindows), EpochWindows, "Unknown epoch window rule.");
+        }
+
+        if (!Enum.IsDefined(EpsilonPlacement))
+        {
+            throw new ArgumentOutOfRangeException(nameof(EpsilonPlacement), EpsilonPlacement, "Unknown ε placement.");
         }
 
         if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
@@ -221,7 +278,10 @@ public sealed record TrainingOptions
         return Optimizer switch
         {
             OptimizerKind.Sgd => new Sgd<T>(buffers, Momentum, Dampening, WeightDecay ?? 0, Nesterov),
-            OptimizerKind.Adagrad => new Adagrad<T>(buffers, AdagradLearningRateDecay, WeightDecay ?? 0, InitialAccumulatorValue, Epsilon ?? 1e-10),
+            OptimizerKind.Adagrad => new Adagrad<T>(buffers, AdagradLearningRateDecay, WeightDecay ?? 0, InitialAccumulatorValue, Epsilon ?? 1e-10)
+            {
+                EpsilonPlacement = EpsilonPlacement,
+            },
             OptimizerKind.RmsProp => new RmsProp<T>(buffers, Alpha, Epsilon ?? 1e-8, WeightDecay ?? 0, Momentum, Centered),
             OptimizerKind.Adam => new Adam<T>(buffers, Beta1, Beta2, Epsilon ?? 1e-8, WeightDecay ?? 0),
             _ => new AdamW<T>(buffers, Beta1, Beta2, Epsilon ?? 1e-8, WeightDecay ?? 0.01),
@@ -250,6 +310,7 @@ public sealed record TrainingOptions
         Check(Nesterov, nameof(Nesterov), kind is OptimizerKind.Sgd, "Sgd with momentum");
         Check(Beta1 != 0.9 || Beta2 != 0.999, "Betas", kind is OptimizerKind.Adam or OptimizerKind.AdamW, "Adam and AdamW");
         Check(Epsilon is not null, nameof(Epsilon), kind is not OptimizerKind.Sgd, "Adagrad, RmsProp, Adam and AdamW");
+        Check(EpsilonPlacement != EpsilonPlacement.OutsideRoot, nameof(EpsilonPlacement), kind is OptimizerKind.Adagrad, "Adagrad");
         Check(Alpha != 0.99, nameof(Alpha), kind is OptimizerKind.RmsProp, "RmsProp");
         Check(Centered, nameof(Centered), kind is OptimizerKind.RmsProp, "RmsProp");
         Check(AdagradLearningRateDecay != 0, nameof(AdagradLearningRateDecay), kind is OptimizerKind.Adagrad, "Adagrad");

@@ -9,7 +9,10 @@ namespace LstmSharp.Training;
 /// <param name="CharactersPerSecond">Training throughput over this call so far.</param>
 /// <param name="GradientNorm">The global gradient norm before clipping.</param>
 /// <param name="LearningRate">The learning rate used for this step.</param>
-/// <param name="IsEvaluation">Whether this report follows a validation pass.</param>
+/// <param name="IsEvaluation">
+/// Whether this report is an evaluation point (every <c>EvaluateEvery</c> steps and at the end): it follows a
+/// validation pass, or with no validation part (<see cref="ValidationLoss"/> NaN) it marks where to save and sample.
+/// </param>
 /// <param name="Elapsed">Wall time in this call so far.</param>
 public readonly record struct TrainingProgress(
     long Step,
@@ -23,6 +26,12 @@ public readonly record struct TrainingProgress(
     bool IsEvaluation,
     TimeSpan Elapsed)
 {
+    /// <summary>Whether this step ended an epoch; <see cref="Epoch"/> is then already the next one.</summary>
+    public bool IsEpochEnd { get; init; }
+
+    /// <summary>When <see cref="IsEpochEnd"/>, the mean of the ended epoch's window losses; otherwise NaN.</summary>
+    public double EpochTrainingLoss { get; init; } = double.NaN;
+
     /// <summary>The training loss in bits per character.</summary>
     public double TrainingBitsPerCharacter => TrainingLoss / Math.Log(2);
 
