@@ -19,11 +19,11 @@ internal interface IStagedWindow
 }
 
 /// <summary>
-/// Persistent workers for the recurrence. A window is a run of tickets (stage, chunk) in order; the caller and the
-/// workers claim tickets from one counter, and a ticket waits only until every ticket of the earlier stages is done,
-/// so a window costs one wake-up per worker and then one synchronisation per stage (no fork/join per product). A worker
-/// the OS has not scheduled never holds a step up: the others take its chunks. Which thread runs a chunk never changes
-/// a bit, because the chunks are fixed by the shape and each one computes the same thing on any thread.
+/// Persistent workers for the recurrence. A window is a run of stages, each of the same chunks; the caller and the
+/// workers each take their own chunks of a stage (and any left unclaimed) once every chunk of the earlier stages is
+/// done, so a window costs one wake-up per worker and then one synchronisation per stage (no fork/join per product). A
+/// worker the OS has not scheduled never holds a step up: the others take its chunks. Which thread runs a chunk never
+/// changes a bit, because the chunks are fixed by the shape and each one computes the same thing on any thread.
 /// </summary>
 /// <remarks>
 /// One window at a time: a caller that finds the workers busy (another model on another thread) runs its window alone,
@@ -31,11 +31,14 @@ internal interface IStagedWindow
 /// </remarks>
 internal static class RecurrenceWorkers
 {
+
     // s_state: the number of workers inside the current window, plus Closed once the caller has stopped admitting them.
     private const int Closed = 1 << 30;
     private static readonly Lock s_gate = new();
     private static ManualResetEventSlim[] s_start = [];
     private static IStagedWindow? s_window;
+    private static int s_participants;
+    private static int[] s_claimed = [];
     private static int s_state = Closed;
     private static Counters s_counters;
 
@@ -53,7 +56,13 @@ internal static class RecurrenceWorkers
         {
             EnsureThreads(threads - 1);
             s_window = window;
-            s_counters.Next = 0;
+            s_participants = threads;
+            if (s_claimed.Length < window.ChunkCount)
+            {
+                s_claimed = new int[window.ChunkCount];   // grows once per larger chunk count
+            }
+
+            Array.Clear(s_claimed);
             s_counters.Done = 0;
             Volatile.Write(ref s_state, 0);
             for (int worker = 0; worker < threads - 1; worker++)
@@ -61,7 +70,7 @@ internal static class RecurrenceWorkers
                 s_start[worker].Set();
             }
 
-            RunTickets(window);
+            RunTickets(window, 0, threads);
             WaitUntilDone(window.StageCount * window.ChunkCount);
             Interlocked.Or(ref s_state, Closed);
             for (int spins = 0; Volatile.Read(ref s_state) != Closed; spins++)
@@ -89,14 +98,37 @@ internal static class RecurrenceWorkers
         }
     }
 
-    private static void RunTickets(IStagedWindow window)
+    /// <summary>
+    /// One participant's walk through the window: at each stage, once the earlier stages are done, its own chunks first
+    /// (participant p owns the p-th run of consecutive chunks, so each thread keeps its slice of W_hh in its own core's
+    /// cache and only one cache line per row lies between two threads' units), then any
+    /// chunk nobody has claimed yet (a participant the OS has not scheduled never holds a stage up).
+    /// </summary>
+    private static void RunTickets(IStagedWindow window, int participant, int participants)
     {
-        int chunks = window.ChunkCount, total = window.StageCount * chunks, ticket;
-        while ((ticket = Interlocked.Increment(ref s_counters.Next) - 1) < total)
+        int chunks = window.ChunkCount, stages = window.StageCount;
+        int[] claimed = s_claimed;
+        for (int stage = Volatile.Read(ref s_counters.Done) / chunks; stage < stages; stage++)
         {
-            int stage = ticket / chunks, before = stage * chunks;
-            WaitUntilDone(before);   // every chunk of the earlier stages
-            window.RunChunk(stage, ticket - before);
+            WaitUntilDone(stage * chunks);
+            for (int chunk = participant * chunks / participants; chunk < (participant + 1) * chunks / participants; chunk++)
+            {
+                TryRun(window, claimed, stage, chunk);
+            }
+
+            for (int chunk = 0; chunk < chunks; chunk++)
+            {
+                TryRun(window, claimed, stage, chunk);
+            }
+        }
+    }
+
+    /// <summary>Runs chunk <paramref name="chunk"/> of <paramref name="stage"/> if no one else has: claimed[c] counts the stages of chunk c taken.</summary>
+    private static void TryRun(IStagedWindow window, int[] claimed, int stage, int chunk)
+    {
+        if (Volatile.Read(ref claimed[chunk]) == stage && Interlocked.CompareExchange(ref claimed[chunk], stage + 1, stage) == stage)
+        {
+            window.RunChunk(stage, chunk);
             Interlocked.Increment(ref s_counters.Done);
         }
     }
@@ -139,13 +171,14 @@ internal static class RecurrenceWorkers
             // Spins a while before blocking, so back-to-back windows (sampling one character at a time) wake it cheaply.
             var signal = new ManualResetEventSlim(false, 20);
             start[worker] = signal;
-            new Thread(() => Loop(signal)) { IsBackground = true, Name = $"LstmSharp recurrence {worker + 1}" }.Start();
+            int participant = worker + 1;
+            new Thread(() => Loop(signal, participant)) { IsBackground = true, Name = $"LstmSharp recurrence {participant}" }.Start();
         }
 
         s_start = start;
     }
 
-    private static void Loop(ManualResetEventSlim start)
+    private static void Loop(ManualResetEventSlim start, int participant)
     {
         while (true)
         {
@@ -157,7 +190,7 @@ internal static class RecurrenceWorkers
                 int seen = Interlocked.CompareExchange(ref s_state, state + 1, state);
                 if (seen == state)
                 {
-                    RunTickets(s_window!);
+                    RunTickets(s_window!, participant, s_participants);
                     Interlocked.Decrement(ref s_state);
                     break;
                 }
@@ -167,14 +200,11 @@ internal static class RecurrenceWorkers
         }
     }
 
-    /// <summary>The ticket counter and the done counter, a cache line apart so that claiming does not slow finishing.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    /// <summary>The count of chunks done, alone on its cache line.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
     private struct Counters
     {
         [FieldOffset(64)]
-        public int Next;
-
-        [FieldOffset(128)]
         public int Done;
     }
 }
