@@ -118,6 +118,9 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     /// <summary>Receives the state gradients of every backward step; <see langword="null"/> (the default) for none.</summary>
     public IBackwardObserver<T>? BackwardObserver { get; set; }
 
+    /// <summary>Receives the activations of every forward step once a window has run; <see langword="null"/> (the default) for none.</summary>
+    public IForwardObserver<T>? ForwardObserver { get; set; }
+
     /// <summary>T of the last forward pass.</summary>
     public int SequenceLength { get; private set; }
 
@@ -367,6 +370,11 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         }
 
         RecurrenceWorkers.Run(_forwardWindow, Gemm.MaxThreads);
+        if (ForwardObserver is { } observer)
+        {
+            ObserveForward(observer);
+        }
+
         _hidden.AsSpan(SequenceLength * width, width).CopyTo(final.Hidden);
         if (Layout.HasCellState)
         {
@@ -547,6 +555,18 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Reports every step of the window just run, from the activations kept for the backward pass.</summary>
+    private void ObserveForward(IForwardObserver<T> observer)
+    {
+        int width = BatchSize * HiddenSize, gateWidth = BatchSize * Layout.GateSize;
+        bool hasGates = Layout.CellType != CellType.Rnn;   // the RNN's gate buffer holds its pre-activation; h_t is the output
+        for (int step = 0; step < SequenceLength; step++)
+        {
+            observer.OnForwardStep(this, step, hasGates ? _gates.AsSpan(step * gateWidth, gateWidth) : [],
+                Layout.HasCellState ? _cells.AsSpan((step + 1) * width, width) : [], _hidden.AsSpan((step + 1) * width, width));
         }
     }
 
