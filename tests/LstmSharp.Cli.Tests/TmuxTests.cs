@@ -17,7 +17,7 @@ public sealed class TmuxTests
     public void TrainThenSample_Terminal_CleanScreenAtEveryWidth(int width)
     {
         using var tmux = new TmuxSession(width);
-        string[] train = ["train", "--time", "6s", "--eval-every", "60", "--sample-length", "300", "--out", "m.safetensors"];
+        string[] train = ["train", "--input", TmuxSession.Corpus, "--time", "6s", "--eval-every", "60", "--sample-length", "300", "--out", "m.safetensors"];
 
         List<string> screen = tmux.Run(CliProcess.CommandLine(train));
 
@@ -41,7 +41,7 @@ public sealed class TmuxTests
     public void Train_ResizedThenInterrupted_FinalLinesIntactNoFragments()
     {
         using var tmux = new TmuxSession(140);
-        string[] train = ["train", "--time", "60s", "--eval-every", "40", "--sample-length", "200", "--out", "m.safetensors"];
+        string[] train = ["train", "--input", TmuxSession.Corpus, "--time", "60s", "--eval-every", "40", "--sample-length", "200", "--out", "m.safetensors"];
 
         tmux.Start(CliProcess.CommandLine(train));
         tmux.WaitFor(screen => screen.Any(line => line.StartsWith("--- sample at step", StringComparison.Ordinal)));
@@ -57,6 +57,29 @@ public sealed class TmuxTests
         Assert.Matches(@"^Interrupted at step [\d,]+; saved m\.last\.safetensors\.$", screen[^3]);
         Assert.Equal("Resume with: lstmsharp train --resume m.last.safetensors", screen[^2]);
         Assert.Equal("EXIT=130", screen[^1]);
+    }
+
+    /// <summary>
+    /// The small corpus with lines of 90 to 230 characters among its short ones, so samples have lines wider than 80
+    /// and than 140 columns (folded with ↩ by the display, soft-wrapped by the terminal in <c>sample</c>).
+    /// </summary>
+    private static string TerminalCorpus()
+    {
+        var text = new System.Text.StringBuilder(TrainedModelFixture.SmallCorpus());
+        for (int line = 0; line < 40; line++)
+        {
+            int words = 15 + line % 4 * 10;
+            text.AppendJoin(' ', Enumerable.Range(line, words).Select(word => (word % 5) switch
+            {
+                0 => "the",
+                1 => "recurrent",
+                2 => "state",
+                3 => "carries",
+                _ => "memory",
+            })).Append(".\n");
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The text's lines as a terminal shows them: trailing spaces trimmed, the final line feed not a line.</summary>
@@ -76,9 +99,13 @@ public sealed class TmuxTests
             _tmux = ExternalTool.Require("tmux", "tmux");
             _width = width;
             Directory = new TempDirectory();
+            Directory.WriteText(Corpus, TerminalCorpus());
         }
 
         public TempDirectory Directory { get; }
+
+        /// <summary>The text the runs learn, relative to <see cref="Directory"/>, where the commands run.</summary>
+        public const string Corpus = "corpus.txt";
 
         /// <summary>Runs <paramref name="command"/> in a fresh window and returns the screen once it has exited.</summary>
         public List<string> Run(string command)
