@@ -357,7 +357,7 @@ public static class GradientFlowReport
             html.Append("<tr><th>").Append(Svg.Escape(label)).Append("</th>");
             foreach (double[][] panel in shares)
             {
-                string data = string.Join(";", panel.Select(step => string.Join(",", step.Select(share => Svg.Number(Math.Round(share / scale, 4))))));
+                string data = string.Join(";", panel.Select(step => string.Join(",", step.Select(share => (share / scale).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)))));
                 html.Append("<td>").Append(Svg.Format($"<svg width=\"{PanelWidth}\" height=\"{PanelHeight + 14}\" viewBox=\"0 0 {PanelWidth} {PanelHeight + 14}\" class=\"gf-panel\" data-shares=\"{data}\" role=\"img\" aria-label=\"{Svg.Escape(label)} histogram\">"))
                     .Append(Svg.Format($"<rect x=\"0\" y=\"0\" width=\"{PanelWidth}\" height=\"{PanelHeight}\" fill=\"#fafafa\" stroke=\"#bbb\"/>"))
                     .Append(Svg.Format($"<line x1=\"{PanelWidth / 2}\" x2=\"{PanelWidth / 2}\" y1=\"0\" y2=\"{PanelHeight}\" stroke=\"#ddd\"/>"))
