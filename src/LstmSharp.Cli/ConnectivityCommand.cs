@@ -30,6 +30,7 @@ internal sealed class ConnectivityCommand
         ["steps"] = "--task-steps",
         ["seeds"] = "--seeds",
         ["samples"] = "--samples",
+        ["LogDecades"] = "--log-scale",
     };
 
     // The level at which a connection counts for the reach: the 0.1 of the strongest.
@@ -50,6 +51,12 @@ internal sealed class ConnectivityCommand
     private readonly Option<int> _taskSteps = new("--task-steps") { Description = "With --task: training steps per model (batches of 32).", HelpName = "N", DefaultValueFactory = _ => 600 };
     private readonly Option<int> _seeds = new("--seeds") { Description = "With --task: models trained per cell, seeds 1 … N.", HelpName = "N", DefaultValueFactory = _ => 3 };
     private readonly Option<int> _samples = new("--samples") { Description = "With --task: task samples read by each model (one row each).", HelpName = "N", DefaultValueFactory = _ => 3 };
+
+    private readonly Option<double?> _logScale = new("--log-scale")
+    {
+        Description = "Shade by 1 + log10(value)/D over D decades instead of the article's linear value, so connections far below the strongest (a key 50 steps back) show.",
+        HelpName = "D",
+    };
 
     private readonly Option<string?> _json = new("--json")
     {
@@ -86,7 +93,7 @@ internal sealed class ConnectivityCommand
         Command = new Command("connectivity", "Show how strongly each earlier character of a text is connected to a model's prediction: " +
             "the squared norm of the gradient of the prediction with respect to each one-hot input, as coloured text.")
         {
-            _models, _text, _input, _lengths, _position, _task, _distance, _cells, _hidden, _taskSteps, _seeds, _samples, _measure, _wrap, _out, _svg, _json,
+            _models, _text, _input, _lengths, _position, _task, _distance, _cells, _hidden, _taskSteps, _seeds, _samples, _measure, _logScale, _wrap, _out, _svg, _json,
         };
         _task.AcceptOnlyFromAmong("key-recall", "brackets");
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
@@ -100,6 +107,11 @@ internal sealed class ConnectivityCommand
     private int Run(ParseResult parse)
     {
         ConnectivityMeasure measure = parse.GetValue(_measure) == "logit" ? ConnectivityMeasure.TargetLogit : ConnectivityMeasure.Loss;
+        if (parse.GetValue(_logScale) is { } decades && !(decades > 0 && double.IsFinite(decades)))
+        {
+            throw new UsageException("--log-scale: give a positive number of decades, for example 20.");
+        }
+
         List<Entry> entries = parse.GetValue(_task) is { } taskName ? RunTask(parse, taskName, measure) : RunText(parse, measure);
         foreach (Entry entry in entries)
         {
@@ -120,7 +132,8 @@ internal sealed class ConnectivityCommand
         }
 
         var sections = entries.GroupBy(entry => entry.View)
-            .Select(view => new ConnectivitySection(view.Key, [.. view.Select(entry => new ConnectivityRow(entry.Label, entry.Map, entry.Vocabulary))]))
+            .Select(view => new ConnectivitySection(view.Key + (parse.GetValue(_logScale) is { } decades ? string.Create(CultureInfo.InvariantCulture, $" (log scale, {decades:0.##} decades)") : ""),
+                [.. view.Select(entry => new ConnectivityRow(entry.Label, entry.Map, entry.Vocabulary))]) { LogDecades = parse.GetValue(_logScale) })
             .ToList();
         string outPath = parse.GetValue(_out)!;
         int wrap = parse.GetValue(_wrap);

@@ -138,6 +138,21 @@ public sealed partial class ReportTests : IDisposable
     }
 
     [Fact]
+    public void ConnectivityRender_LogScale_ShadesByDecades()
+    {
+        Vocabulary vocabulary = Vocabulary.FromText("ab");
+        var map = new ConnectivityMap([0, 1, 0], 1, ConnectivityMeasure.Loss, [1e-30, 1e-5, 1.0], 0.5);
+        var section = new ConnectivitySection("log", [new("LSTM", map, vocabulary)]) { LogDecades = 10 };
+
+        string svg = ConnectivityReport.RenderSvg(section);
+
+        Assert.Contains($"fill=\"{ReportColors.Connectivity(0.5)}\"", svg, StringComparison.Ordinal);   // 1e-5 over 10 decades: halfway
+        Assert.Contains($"fill=\"{ReportColors.Connectivity(0)}\"", svg, StringComparison.Ordinal);     // below 1e-10: the bottom
+        Assert.Contains($"fill=\"{ReportColors.Connectivity(1e-5)}\"", ConnectivityReport.RenderSvg(section with { LogDecades = null }), StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => section with { LogDecades = 0 });
+    }
+
+    [Fact]
     public void ConnectivityWrite_TwoRows_ColoursFollowTheArticleScale()
     {
         Vocabulary vocabulary = Vocabulary.FromText("ab <&\n");
