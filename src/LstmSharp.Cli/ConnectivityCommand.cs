@@ -233,7 +233,7 @@ internal sealed class ConnectivityCommand
                 for (int index = 0; index < samples.Length; index++)
                 {
                     ConnectivityMap map = Connectivity.Compute(model, samples[index].Inputs, samples[index].TargetId, measure);
-                    string label = string.Create(CultureInfo.InvariantCulture, $"{cell.ToString().ToUpperInvariant()} seed {seed}, sample {index + 1}");
+                    string label = string.Create(CultureInfo.InvariantCulture, $"{cell.ToString().ToUpperInvariant()} seed {seed} #{index + 1}");
                     entries.Add(new Entry(view, evaluation.InputLength, label, cell, null, seed, samples[index].QueryPosition, map, evaluation.Vocabulary));
                 }
             }

@@ -146,6 +146,12 @@ internal sealed class GradFlowCommand
             {
                 LayerGradientFlow layer = snapshot.Layers[0];
                 int step = snapshot.SequenceLength - 1 - RatioDistance;
+                if (step >= 0 && snapshot.LossMode == LossMode.LastStep && layer.Cell is null)
+                {
+                    _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{run.Label} epoch {snapshot.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "-"}: ‖dL/dh‖ at distance {RatioDistance} = {layer.Hidden.Norms[step]:G3}"));
+                }
+
                 if (layer.Cell is not null && step >= 0 && snapshot.LossMode == LossMode.LastStep)
                 {
                     _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
