@@ -14,8 +14,9 @@ namespace LstmSharp.Cli;
 /// </summary>
 /// <remarks>
 /// The trainer calls <see cref="Report"/> on its own thread, synchronously, after every step; the evaluation
-/// callback runs there too, between two steps, so it may save checkpoints and sample from the model. Everything this
-/// class writes comes from that one thread, so nothing else draws over the live row.
+/// callback runs there too, between two steps, so it may sample from the model (checkpoints are saved before it, by
+/// <see cref="Trainer.Evaluated"/>). Everything this class writes comes from that one thread, so nothing else draws
+/// over the live row.
 /// </remarks>
 internal sealed class TrainingDisplay : IProgress<TrainingProgress>
 {

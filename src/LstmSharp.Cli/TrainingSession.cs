@@ -31,6 +31,7 @@ internal sealed class TrainingSession
     private readonly CorpusFingerprint? _validationFingerprint;
     private double _bestSaved;
     private bool _bestWritten;
+    private bool _newBest;    // the last evaluation saved a new best checkpoint
     private TrainingDisplay? _display;
 
     /// <param name="console">Where to write.</param>
@@ -76,6 +77,8 @@ internal sealed class TrainingSession
         {
             using MetricsLog? metrics = MetricsPath is null ? null : new MetricsLog(MetricsPath, _display);
             IProgress<TrainingProgress> progress = metrics ?? (IProgress<TrainingProgress>)_display;
+            // Checkpoints are saved by the trainer's evaluation callback; the progress reports only show.
+            _trainer.Evaluated += SaveCheckpoints;
             result = _display.Run(() => _trainer.Train(_training, _validation, progress, _console.Cancellation));
         }
         catch (OperationCanceledException) when (_console.Cancellation.IsCancellationRequested)
@@ -96,6 +99,10 @@ internal sealed class TrainingSession
             // The reader of the log has gone (| head): stop as a Unix tool does, but keep the work.
             Save(_latestPath);
             return ExitCodes.Success;
+        }
+        finally
+        {
+            _trainer.Evaluated -= SaveCheckpoints;
         }
 
         Save(_latestPath);
@@ -125,20 +132,31 @@ internal sealed class TrainingSession
     private void OnEpochEnd(TrainingProgress progress) =>
         _display!.WriteNote(Invariant($"epoch {progress.Epoch - 1}: mean training loss {progress.EpochTrainingLoss:F4} nats/prediction ({progress.Step:N0} steps)"));
 
-    private void OnEvaluation(TrainingProgress progress)
+    /// <summary>At every evaluation, before it is shown: the latest checkpoint, and the best one when validation improved.</summary>
+    private void SaveCheckpoints(object? sender, TrainingProgress progress)
     {
         Save(_latestPath);
+        _newBest = false;
         if (!_hasValidation)
         {
             // Nothing to compare: the latest model is the best one.
             Save(_bestPath);
             _bestWritten = true;
         }
-        if (double.IsFinite(progress.ValidationLoss) && progress.ValidationLoss < _bestSaved)
+        else if (double.IsFinite(progress.ValidationLoss) && progress.ValidationLoss < _bestSaved)
         {
             Save(_bestPath);
             _bestSaved = progress.ValidationLoss;
             _bestWritten = true;
+            _newBest = true;
+        }
+    }
+
+    /// <summary>After each evaluation's report: what was saved, and a sample.</summary>
+    private void OnEvaluation(TrainingProgress progress)
+    {
+        if (_newBest)
+        {
             _display!.WriteNote(Invariant($"saved {_bestPath} (best validation {progress.ValidationLoss:F4} nats/char)"), NoteKind.Saved);
         }
 

@@ -57,6 +57,14 @@ public sealed partial class Trainer
         State = new ModelState<float>(model, options.BatchSize);
     }
 
+    /// <summary>
+    /// Raised on the training thread at every evaluation point (every <see cref="TrainingOptions.EvaluateEvery"/> steps
+    /// and at the end), after the validation pass and before the step's progress report, with that report's values.
+    /// The model then holds the parameters just evaluated and the trainer's state is consistent: this is the place to
+    /// save checkpoints. An exception thrown by a handler ends <c>Train</c> with it.
+    /// </summary>
+    public event EventHandler<TrainingProgress>? Evaluated;
+
     /// <summary>The model being trained.</summary>
     public CharModel<float> Model => _model;
 
@@ -228,12 +236,18 @@ public sealed partial class Trainer
                 LogEvaluation(_logger, Step, Epoch, trainingLoss, validationLoss, charactersPerSecond);
             }
 
-            progress?.Report(new TrainingProgress(Step, Epoch, (double)WindowInEpoch / windowsPerEpoch, trainingLoss, validationLoss,
+            var report = new TrainingProgress(Step, Epoch, (double)WindowInEpoch / windowsPerEpoch, trainingLoss, validationLoss,
                 charactersPerSecond, gradientNorm, learningRate, evaluate, clock.Elapsed)
             {
                 IsEpochEnd = !double.IsNaN(epochMeanLoss),
                 EpochTrainingLoss = epochMeanLoss,
-            });
+            };
+            if (evaluate)
+            {
+                Evaluated?.Invoke(this, report);
+            }
+
+            progress?.Report(report);
         }
 
         if (_gradientFlow is not null && WindowInEpoch == 0)
