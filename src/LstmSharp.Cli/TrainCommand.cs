@@ -65,12 +65,43 @@ internal sealed partial class TrainCommand
 
     private readonly CliConsole _console;
 
-    private readonly Option<string?> _input = new("--input", "-i")
+    private readonly Option<string[]> _input = new("--input", "-i")
     {
-        Description = "The UTF-8 text file to learn. Default: the built-in corpus (LstmSharp's own README, docs and source).",
+        Description = "The UTF-8 text to learn: files and folders (read recursively, files matching --glob), in the order given, " +
+                      "each folder's files in ordinal order of their relative paths, concatenated. " +
+                      "Default: the built-in corpus (LstmSharp's own README, docs and source), or when resuming the checkpoint's text.",
+        HelpName = "FILE|FOLDER",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<string> _glob = new("--glob")
+    {
+        Description = "The file-name pattern (* and ?) of the files read from --input folders.",
+        HelpName = "PATTERN",
+        DefaultValueFactory = _ => "*.txt",
+    };
+
+    private readonly Option<string?> _validationFile = new("--val-file")
+    {
+        Description = "Validate on this UTF-8 file instead of holding out the end of --input (all of --input then trains).",
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> _initFrom = new("--init-from")
+    {
+        Description = "Fine-tune: start from this checkpoint's weights (its cell and sizes) with a fresh optimizer and the options given here.",
+        HelpName = "CKPT",
+    };
+
+    private readonly Option<bool> _extendVocabulary = new("--extend-vocabulary")
+    {
+        Description = "With --init-from: add the text's characters that the checkpoint lacks (known characters keep their weights).",
+    };
+
+    private readonly Option<bool> _force = new("--force")
+    {
+        Description = "With --resume: continue on a text other than the one the checkpoint recorded.",
+    };
     private readonly Option<string?> _preset = new("--preset")
     {
         Description = "Start from a named configuration; any option given beside it overrides it. 'article': the article's run " +
@@ -193,8 +224,8 @@ internal sealed partial class TrainCommand
 
     private readonly Option<string?> _resume = new("--resume")
     {
-        Description = "Continue training a checkpoint (its model, optimizer and position; its options, except any limit given here). " +
-                      "Give the same --input it was trained on.",
+        Description = "Continue training a checkpoint (its model, optimizer and position; its options, except any limit given here) " +
+                      "on the text it recorded; a different --input is refused unless --force.",
         HelpName = "FILE",
     };
 
@@ -206,7 +237,7 @@ internal sealed partial class TrainCommand
         Command = new Command("train", "Train a character-level model and save the best checkpoint by validation loss. " +
             "Ctrl+C stops, saves a resumable checkpoint and prints the command that resumes it.")
         {
-            _input, _preset, _take, _cell, _hidden, _layers, _sequenceLength, _batch, _loss, _epochWindows, _optimizer, _learningRate,
+            _input, _glob, _validationFile, _initFrom, _extendVocabulary, _force, _preset, _take, _cell, _hidden, _layers, _sequenceLength, _batch, _loss, _epochWindows, _optimizer, _learningRate,
             _momentum, _dampening, _nesterov, _betas, _epsilon, _epsilonPlacement, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
             _schedule, _learningRateDecay, _learningRateDecayEvery, _learningRateDecayAfter, _learningRateGamma, _learningRateMin, _cosineSteps,
             _warmup, _patience, _plateau, _plateauPatience,
@@ -233,15 +264,34 @@ internal sealed partial class TrainCommand
 
     private int Run(ParseResult parse)
     {
-        string? input = parse.GetValue(_input);
+        string[] inputs = parse.GetValue(_input) ?? [];
         string? resumePath = parse.GetValue(_resume);
+        string? initPath = parse.GetValue(_initFrom);
+        if (resumePath is not null && initPath is not null)
+        {
+            throw new UsageException("Give --resume (continue a run exactly) or --init-from (start a new run from its weights), not both.");
+        }
+
+        if (IsGiven(parse, _extendVocabulary) && initPath is null)
+        {
+            throw new UsageException("--extend-vocabulary needs --init-from CKPT.");
+        }
+
+        if (IsGiven(parse, _force) && resumePath is null)
+        {
+            throw new UsageException("--force needs --resume CKPT.");
+        }
+
+        if (IsGiven(parse, _validationFile) && IsGiven(parse, _validationFraction))
+        {
+            throw new UsageException("Give --val-file (validate on another text) or --val-fraction (hold out the end of --input), not both.");
+        }
 
         using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
         LoadedCheckpoint? checkpoint = resumePath is null ? null : CheckpointFiles.Load(_console, resumePath);
+        LoadedCheckpoint? initial = initPath is null ? null : CheckpointFiles.Load(_console, initPath);
         Configuration? configuration = checkpoint is null ? Configure(parse) : null;
         TrainingOptions options = configuration?.Options ?? ResumedOptions(parse, checkpoint!);
-        options.Validate();
-        WarnIneffective(options);
         int sampleLength = configuration?.SampleLength ?? parse.GetValue(_sampleLength);
         ArgumentOutOfRangeException.ThrowIfNegative(sampleLength);
         int? take = configuration is null ? parse.GetValue(_take) : configuration.Take;
@@ -250,16 +300,50 @@ internal sealed partial class TrainCommand
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count, "take");
         }
 
-        Corpus corpus = LoadCorpus(input, checkpoint?.Vocabulary, take);
-        CharModel<float> model;
-        if (configuration is not null)
+        // The text: --input, else the one the resumed checkpoint recorded, else the built-in corpus.
+        CorpusFingerprint? recorded = checkpoint is null ? null : Checkpoint.ReadCorpusFingerprint(checkpoint);
+        IReadOnlyList<string> files = inputs.Length > 0 ? Corpus.FindFiles(inputs, parse.GetValue(_glob)!) : recorded?.Paths ?? [];
+        string? validationPath = parse.GetValue(_validationFile)
+            ?? (checkpoint is null || inputs.Length > 0 ? null : Checkpoint.ReadValidationFingerprint(checkpoint)?.Paths[0]);
+        if (validationPath is not null)
         {
-            model = new CharModel<float>(configuration.Cell, corpus.Vocabulary.Count, configuration.HiddenSize, configuration.LayerCount);
-            model.Initialize(configuration.Initialization, parse.GetValue(_seed));
+            options = options with { ValidationFraction = 0 };
+        }
+
+        options.Validate();
+        if (validationPath is null && options.ValidationFraction == 0 && (options.Patience is not null || options.LearningRatePlateauFactor is not null))
+        {
+            throw new UsageException($"{(options.Patience is not null ? "--patience" : "--lr-plateau")} needs a validation text to watch, and there is none: " +
+                "give --val-file FILE or a --val-fraction above 0.");
+        }
+
+        WarnIneffective(options);
+        Corpus corpus = LoadCorpus(files, checkpoint?.Vocabulary, take);
+        if (checkpoint is not null)
+        {
+            CheckSameText(recorded, corpus, files, resumePath!, parse.GetValue(_force));
+        }
+
+        CharModel<float> model;
+        if (checkpoint is not null)
+        {
+            model = checkpoint.Model;
+        }
+        else if (initial is not null)
+        {
+            NoteIgnored(parse, "the model comes from --init-from", _cell, _hidden, _layers);
+            (model, corpus) = FineTune(initial, initPath!, corpus, parse.GetValue(_extendVocabulary), configuration!.Initialization, parse.GetValue(_seed));
         }
         else
         {
-            model = checkpoint!.Model;
+            model = new CharModel<float>(configuration!.Cell, corpus.Vocabulary.Count, configuration.HiddenSize, configuration.LayerCount);
+            model.Initialize(configuration.Initialization, parse.GetValue(_seed));
+        }
+
+        Corpus? validation = validationPath is null ? null : LoadValidation(validationPath, corpus.Vocabulary);
+        if (checkpoint is not null && validation is not null)
+        {
+            CheckSameText(Checkpoint.ReadValidationFingerprint(checkpoint), validation, [validationPath!], resumePath!, parse.GetValue(_force));
         }
 
         var trainer = new Trainer(model, options);
@@ -271,13 +355,81 @@ internal sealed partial class TrainCommand
 
         string bestPath = parse.GetValue(_out) ?? (resumePath is null ? DefaultOut : BestPathOf(resumePath));
         string latestPath = LatestPathOf(bestPath);
-        WriteHeader(trainer, corpus, input, take, checkpoint is not null, bestPath, latestPath);
+        WriteHeader(trainer, corpus, files, take, validation is null ? null : validationPath, checkpoint is not null, initPath, bestPath, latestPath);
 
-        // A resume finds the best path from the latest one unless --out named it otherwise.
-        string resumeArguments = (input is null ? "" : " --input " + TrainingSession.Quote(input)) +
-            (take is { } taken ? FormattableString.Invariant($" --take {taken}") : "") +
+        (ReadOnlyMemory<int> training, ReadOnlyMemory<int> validationIds) = validation is null
+            ? corpus.Split(options.ValidationFraction)
+            : (corpus.Ids, validation.Ids);
+        var data = new TrainingData(training, validationIds, CorpusFingerprint.Of(corpus, files),
+            validation is null ? null : CorpusFingerprint.Of(validation, [validationPath!]));
+
+        // The checkpoint records its text, so a resume needs no --input; only --take and a --out that the latest path does not imply.
+        string resumeArguments = (take is { } taken ? FormattableString.Invariant($" --take {taken}") : "") +
             (BestPathOf(latestPath) == bestPath ? "" : " --out " + TrainingSession.Quote(bestPath));
-        return new TrainingSession(_console, trainer, corpus, bestPath, latestPath, sampleLength, resumeArguments, checkpoint is not null).Run();
+        return new TrainingSession(_console, trainer, corpus, bestPath, latestPath, sampleLength, resumeArguments, checkpoint is not null, data).Run();
+    }
+
+    /// <summary>Refuses to resume on a text other than the recorded one, unless forced.</summary>
+    private void CheckSameText(CorpusFingerprint? recorded, Corpus corpus, IReadOnlyList<string> files, string checkpointPath, bool force)
+    {
+        if (recorded is null || recorded.Matches(corpus))
+        {
+            return;
+        }
+
+        string given = files.Count == 0 ? "the built-in corpus" : files.Count == 1 ? $"'{files[0]}'" : $"the {files.Count} files given";
+        string trained = recorded.Paths.Count == 0 ? "the built-in corpus of the build that trained it" : string.Join(", ", recorded.Paths.Select(path => $"'{path}'"));
+        string message = FormattableString.Invariant(
+            $"{given} is not the text '{checkpointPath}' was trained on: it has {corpus.Length:N0} characters and SHA-256 {corpus.Sha256[..12]}…, ") +
+            FormattableString.Invariant($"the checkpoint's text ({trained}) has {recorded.Length:N0} and {recorded.Sha256[..12]}…");
+        if (!force)
+        {
+            throw new InvalidDataException($"{message}. Resume on that text, or add --force to continue on this one.");
+        }
+
+        _console.Error.WriteLine($"lstmsharp: warning: {message}; continuing on it because of --force.");
+    }
+
+    /// <summary>--init-from: the checkpoint's model on the text's characters, extended by the new ones when asked.</summary>
+    private (CharModel<float> Model, Corpus Corpus) FineTune(LoadedCheckpoint initial, string initPath, Corpus corpus, bool extend, Initialization scheme, ulong seed)
+    {
+        Vocabulary known = initial.Vocabulary;
+        System.Text.Rune[] missing = [.. corpus.Vocabulary.Characters.Where(character => !known.Contains(character))];
+        if (missing.Length == 0 || (!extend && known.UnknownId is not null))
+        {
+            if (extend)
+            {
+                _console.Error.WriteLine($"lstmsharp: note: --extend-vocabulary: '{initPath}' already knows every character of the text.");
+            }
+
+            return (initial.Model, corpus.WithVocabulary(known));
+        }
+
+        string list = string.Join(", ", missing.Select(Vocabulary.Describe));
+        if (!extend)
+        {
+            throw new InvalidDataException(
+                $"The text has {missing.Length} character(s) that '{initPath}' does not know: {list}. Add --extend-vocabulary to learn them (every known character keeps its weights).");
+        }
+
+        Vocabulary extended = Vocabulary.FromCharacters(known.Characters.Concat(missing), known.UnknownCharacter);
+        _console.Error.WriteLine(FormattableString.Invariant($"lstmsharp: note: vocabulary extended from {known.Count} to {extended.Count} characters: {list}."));
+        return (ModelVocabulary.Extend(initial.Model, known, extended, scheme, seed), corpus.WithVocabulary(extended));
+    }
+
+    private void NoteIgnored(ParseResult parse, string reason, params Option[] options)
+    {
+        string[] given = [.. options.Where(option => IsGiven(parse, option)).Select(option => option.Name)];
+        if (given.Length > 0)
+        {
+            _console.Error.WriteLine($"lstmsharp: note: {string.Join(", ", given)} ignored: {reason}.");
+        }
+    }
+
+    private static Corpus LoadValidation(string path, Vocabulary vocabulary)
+    {
+        Corpus validation = Corpus.FromFile(path, vocabulary);
+        return validation.Length >= 2 ? validation : throw new InvalidDataException($"The validation file '{path}' holds one character; validation needs at least two.");
     }
 
     /// <summary>"model.safetensors" → "model.last.safetensors".</summary>
@@ -471,9 +623,9 @@ internal sealed partial class TrainCommand
         }
     }
 
-    private static Corpus LoadCorpus(string? input, Vocabulary? vocabulary, int? take)
+    private static Corpus LoadCorpus(IReadOnlyList<string> files, Vocabulary? vocabulary, int? take)
     {
-        Corpus corpus = LoadCorpus(input, vocabulary);
+        Corpus corpus = LoadCorpus(files, vocabulary);
         if (take is not { } count || count >= corpus.Length)
         {
             return corpus;
@@ -483,11 +635,11 @@ internal sealed partial class TrainCommand
         return Corpus.FromText(corpus.Vocabulary.Decode(corpus.Ids.AsSpan(0, count)), vocabulary);
     }
 
-    private static Corpus LoadCorpus(string? input, Vocabulary? vocabulary)
+    private static Corpus LoadCorpus(IReadOnlyList<string> files, Vocabulary? vocabulary)
     {
-        if (input is not null)
+        if (files.Count > 0)
         {
-            return Corpus.FromFile(input, vocabulary);
+            return Corpus.FromFiles(files, vocabulary);
         }
 
         string text = BuiltInCorpus.Load();
@@ -502,12 +654,18 @@ internal sealed partial class TrainCommand
         }
     }
 
-    private void WriteHeader(Trainer trainer, Corpus corpus, string? input, int? take, bool resumed, string bestPath, string latestPath)
+    private void WriteHeader(Trainer trainer, Corpus corpus, IReadOnlyList<string> files, int? take, string? validationPath, bool resumed, string? initPath,
+        string bestPath, string latestPath)
     {
         TrainingOptions options = trainer.Options;
         CharModel<float> model = trainer.Model;
         int validation = (int)(corpus.Length * options.ValidationFraction);
-        string source = (input is null ? BuiltInCorpus.Description : $"'{input}'") +
+        string source = files.Count switch
+        {
+            0 => BuiltInCorpus.Description,
+            1 => $"'{files[0]}'",
+            _ => $"{files.Count} files ('{files[0]}' … '{files[^1]}')",
+        } +
             (take is { } count && count == corpus.Length ? FormattableString.Invariant($" (its first {count:N0} characters)") : "");
         string limit = string.Join(" or ", new[]
         {
@@ -517,16 +675,17 @@ internal sealed partial class TrainCommand
         }.OfType<string>());
         TextWriter output = _console.Out;
         output.WriteLine(FormattableString.Invariant(
-            $"{(resumed ? "Resuming at step " + trainer.Step.ToString("N0", CultureInfo.InvariantCulture) + ": a" : "Training a")} {model.Layers.Count}-layer {model.CellType.ToString().ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
+            $"{(resumed ? "Resuming at step " + trainer.Step.ToString("N0", CultureInfo.InvariantCulture) + ": a" : initPath is null ? "Training a" : $"Fine-tuning '{initPath}': a")} {model.Layers.Count}-layer {model.CellType.ToString().ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
         output.WriteLine(FormattableString.Invariant(
             $"on {source}: {corpus.Length:N0} characters, {corpus.Vocabulary.Count} distinct; {corpus.Length - validation:N0} for training ") +
             FormattableString.Invariant($"({trainer.WindowsPerEpoch(corpus.Length - validation):N0} windows per epoch), ") +
-            (validation == 0 ? "no validation" : FormattableString.Invariant($"{validation:N0} for validation")));
+            (validationPath is not null ? $"validation on '{validationPath}'"
+                : validation == 0 ? "no validation" : FormattableString.Invariant($"{validation:N0} for validation")));
         output.WriteLine(FormattableString.Invariant(
             $"{options.Optimizer} lr {options.LearningRate}{(options.Schedule is null ? "" : " (scheduled)")}{(options.EpsilonPlacement == EpsilonPlacement.InsideRoot ? " (ε inside the root)" : "")}, ") + FormattableString.Invariant(
             $"clip {(options.ClipNorm is { } clip ? clip : "off")}, windows of {options.SequenceLength} chars x {options.BatchSize} streams, ") + FormattableString.Invariant(
             $"loss on {(options.LossMode == LossMode.LastStep ? "the last step" : "every step")}, dropout {options.Dropout}; stop after {limit}; ") + FormattableString.Invariant(
-            $"{(validation == 0 ? "save" : "evaluate")} every {options.EvaluateEvery} steps"));
+            $"{(validation == 0 && validationPath is null ? "save" : "evaluate")} every {options.EvaluateEvery} steps"));
         output.WriteLine($"Best checkpoint: {bestPath}; latest: {latestPath}. Ctrl+C stops and saves.");
         output.Flush();
     }

@@ -25,6 +25,10 @@ internal sealed class TrainingSession
     private readonly string _prime;
     private readonly bool _resumed;
     private readonly bool _hasValidation;
+    private readonly ReadOnlyMemory<int> _training;
+    private readonly ReadOnlyMemory<int> _validation;
+    private readonly CorpusFingerprint? _fingerprint;
+    private readonly CorpusFingerprint? _validationFingerprint;
     private double _bestSaved;
     private bool _bestWritten;
     private TrainingDisplay? _display;
@@ -37,9 +41,14 @@ internal sealed class TrainingSession
     /// <param name="sampleLength">Characters sampled at each evaluation (0 for none).</param>
     /// <param name="resumeArguments">The arguments besides --resume that a resume needs (for example --input FILE).</param>
     /// <param name="resumed">Whether the trainer continues a checkpoint (whose best model may already be on disk).</param>
+    /// <param name="data">The training and validation ids, and the fingerprints every checkpoint records.</param>
     public TrainingSession(CliConsole console, Trainer trainer, Corpus corpus, string bestPath, string latestPath, int sampleLength,
-        string resumeArguments, bool resumed)
+        string resumeArguments, bool resumed, TrainingData data)
     {
+        _training = data.Training;
+        _validation = data.Validation;
+        _fingerprint = data.Fingerprint;
+        _validationFingerprint = data.ValidationFingerprint;
         _resumed = resumed;
         _console = console;
         _trainer = trainer;
@@ -49,7 +58,7 @@ internal sealed class TrainingSession
         _sampleLength = sampleLength;
         _resumeArguments = resumeArguments;
         _bestSaved = trainer.BestValidationLoss;
-        _hasValidation = trainer.Options.ValidationFraction > 0;
+        _hasValidation = !data.Validation.IsEmpty;
         // Prime samples with a newline, the start of a line in every text, or else the corpus's first character.
         _prime = corpus.Vocabulary.Contains(new System.Text.Rune('\n')) ? "\n" : corpus.Vocabulary[corpus.Ids[0]].ToString();
     }
@@ -62,7 +71,7 @@ internal sealed class TrainingSession
         TrainingResult result;
         try
         {
-            result = _display.Run(() => _trainer.Train(_corpus, _display, _console.Cancellation));
+            result = _display.Run(() => _trainer.Train(_training, _validation, _display, _console.Cancellation));
         }
         catch (OperationCanceledException) when (_console.Cancellation.IsCancellationRequested)
         {
@@ -83,6 +92,12 @@ internal sealed class TrainingSession
         {
             // No validation part, or no evaluation beat the resumed checkpoint's best and its file is gone: keep the model anyway.
             Save(_bestPath);
+        }
+
+        if (result.StoppedEarly)
+        {
+            _console.Out.WriteLine(Invariant(
+                $"Stopped early: {_trainer.Options.Patience} evaluations in a row without a new best validation loss (best {result.BestValidationLoss:F4} nats/char)."));
         }
 
         _console.Out.WriteLine(Invariant(
@@ -125,9 +140,12 @@ internal sealed class TrainingSession
         }
     }
 
-    private void Save(string path) => Checkpoint.Save(path, _trainer.Model, _corpus.Vocabulary, _trainer);
+    private void Save(string path) => Checkpoint.Save(path, _trainer.Model, _corpus.Vocabulary, _trainer, _fingerprint, _validationFingerprint);
 
     internal static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
+
+/// <summary>What a session trains and validates on, and the fingerprints of those texts for its checkpoints.</summary>
+internal sealed record TrainingData(ReadOnlyMemory<int> Training, ReadOnlyMemory<int> Validation, CorpusFingerprint? Fingerprint, CorpusFingerprint? ValidationFingerprint);

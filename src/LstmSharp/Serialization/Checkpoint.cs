@@ -39,7 +39,23 @@ public static class Checkpoint
     /// <param name="trainer">A trainer whose state to include for resuming; <see langword="null"/> for the model alone.</param>
     /// <exception cref="ArgumentException">The vocabulary does not match the model, or the trainer trains another model.</exception>
     /// <exception cref="IOException">The file could not be written; any previous file is untouched.</exception>
-    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer = null)
+    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer = null) =>
+        Save(path, model, vocabulary, trainer, corpus: null);
+
+    /// <summary>
+    /// Writes a checkpoint atomically, recording the training text (<paramref name="corpus"/>) and any separate
+    /// validation text (<paramref name="validation"/>) so that a resume can find and check them.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="vocabulary">The model's vocabulary.</param>
+    /// <param name="trainer">A trainer whose state to include for resuming; <see langword="null"/> for the model alone.</param>
+    /// <param name="corpus">The training text's fingerprint; <see langword="null"/> to record none.</param>
+    /// <param name="validation">A separate validation text's fingerprint; <see langword="null"/> when validation is held out of the corpus.</param>
+    /// <exception cref="ArgumentException">The vocabulary does not match the model, or the trainer trains another model.</exception>
+    /// <exception cref="IOException">The file could not be written; any previous file is untouched.</exception>
+    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer, CorpusFingerprint? corpus,
+        CorpusFingerprint? validation = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -63,6 +79,8 @@ public static class Checkpoint
             ["model.num_layers"] = Format(model.Layers.Count),
             ["model.vocabulary"] = vocabulary.ToJson(),
         };
+        WriteFingerprint(metadata, "corpus", corpus);
+        WriteFingerprint(metadata, "validation", validation);
         var tensors = new List<SafeTensor>();
         foreach (ModelTensor<float> tensor in model.Tensors)
         {
@@ -102,7 +120,7 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, metadata);
     }
 
-    /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
+    /// <summary>Reads a checkpoint written by <c>Save</c>.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The model, its vocabulary and anything saved for resuming.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -261,6 +279,70 @@ public static class Checkpoint
         return checkpoint.Document.Metadata.TryGetValue("training.options", out string? json) ? TrainingOptionsJson.Read(json) : null;
     }
 
+    /// <summary>The training text a checkpoint records, or <see langword="null"/> when it records none.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The fingerprint.</returns>
+    /// <exception cref="InvalidDataException">The recorded fingerprint is malformed.</exception>
+    public static CorpusFingerprint? ReadCorpusFingerprint(LoadedCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return ReadFingerprint(checkpoint.Document.Metadata, "corpus");
+    }
+
+    /// <summary>The separate validation text a checkpoint records, or <see langword="null"/> when validation was held out of the corpus.</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <returns>The fingerprint.</returns>
+    /// <exception cref="InvalidDataException">The recorded fingerprint is malformed.</exception>
+    public static CorpusFingerprint? ReadValidationFingerprint(LoadedCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return ReadFingerprint(checkpoint.Document.Metadata, "validation");
+    }
+
+    private static void WriteFingerprint(Dictionary<string, string> metadata, string prefix, CorpusFingerprint? fingerprint)
+    {
+        if (fingerprint is null)
+        {
+            return;
+        }
+
+        metadata[prefix + ".length"] = Format(fingerprint.Length);
+        metadata[prefix + ".sha256"] = fingerprint.Sha256;
+        metadata[prefix + ".paths"] = System.Text.Json.JsonSerializer.Serialize(fingerprint.Paths, CheckpointJsonContext.Default.IReadOnlyListString);
+    }
+
+    private static CorpusFingerprint? ReadFingerprint(IReadOnlyDictionary<string, string> metadata, string prefix)
+    {
+        if (!metadata.ContainsKey(prefix + ".sha256"))
+        {
+            return null;
+        }
+
+        long length = ParseLong(metadata, prefix + ".length");
+        string sha256 = Required(metadata, prefix + ".sha256");
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+        {
+            throw new InvalidDataException($"The checkpoint's metadata '{prefix}.sha256' is not a SHA-256 in lowercase hex.");
+        }
+
+        IReadOnlyList<string>? paths;
+        try
+        {
+            paths = System.Text.Json.JsonSerializer.Deserialize(Required(metadata, prefix + ".paths"), CheckpointJsonContext.Default.IReadOnlyListString);
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            throw new InvalidDataException($"The checkpoint's metadata '{prefix}.paths' is not a JSON list of paths: {exception.Message}", exception);
+        }
+
+        if (paths is null || paths.Any(string.IsNullOrEmpty))
+        {
+            throw new InvalidDataException($"The checkpoint's metadata '{prefix}.paths' is not a JSON list of paths.");
+        }
+
+        return new CorpusFingerprint(length, sha256, paths);
+    }
+
     private static void ReadTensor(SafeTensorsDocument document, string name, IReadOnlyList<int> shape, Span<float> destination)
     {
         if (!document.TryGetTensor(name, out SafeTensor? tensor))
@@ -312,3 +394,7 @@ public static class Checkpoint
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
+
+/// <summary>Source-generated JSON for the checkpoint's metadata lists (trimming- and AOT-safe).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class CheckpointJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace LstmSharp.Text;
@@ -13,11 +14,18 @@ public sealed class Corpus
     private const int ChunkSize = 1 << 16;
     private const int ScalarCount = 0x110000;
 
-    private Corpus(Vocabulary vocabulary, int[] ids)
+    private Corpus(Vocabulary vocabulary, int[] ids, string sha256)
     {
         Vocabulary = vocabulary;
         Ids = ids;
+        Sha256 = sha256;
     }
+
+    /// <summary>
+    /// The SHA-256 of the text as read, in lowercase hex: of the files' bytes concatenated (what <c>cat FILES | sha256sum</c>
+    /// prints), or of a string's UTF-8 encoding. A checkpoint records it to recognise its corpus.
+    /// </summary>
+    public string Sha256 { get; }
 
     /// <summary>The characters of the corpus.</summary>
     public Vocabulary Vocabulary { get; }
@@ -37,7 +45,7 @@ public sealed class Corpus
     {
         ArgumentNullException.ThrowIfNull(text);
         vocabulary ??= Vocabulary.FromText(text);
-        return new Corpus(vocabulary, vocabulary.Encode(text));
+        return new Corpus(vocabulary, vocabulary.Encode(text), Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))));
     }
 
     /// <summary>
@@ -59,27 +67,63 @@ public sealed class Corpus
     public static Corpus FromFile(string path, Vocabulary? vocabulary = null, bool replaceInvalidUtf8 = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
+        return FromFiles([path], vocabulary, replaceInvalidUtf8);
+    }
+
+    /// <summary>
+    /// Reads several UTF-8 text files as one text, their characters in the order given and nothing between them (the
+    /// corpus equals the files' concatenation, except that each file's own byte-order mark is skipped).
+    /// </summary>
+    /// <param name="paths">The files, in order (see <see cref="FindFiles"/> to expand folders).</param>
+    /// <param name="vocabulary">An existing vocabulary (a model's), or <see langword="null"/> to build one from the files.</param>
+    /// <param name="replaceInvalidUtf8">Decode each invalid UTF-8 sequence as U+FFFD instead of rejecting the file.</param>
+    /// <returns>The corpus; <see cref="Sha256"/> is the hash of the files' bytes concatenated.</returns>
+    /// <exception cref="ArgumentException"><paramref name="paths"/> is empty.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The files hold no character, a file is not UTF-8 text (reported with its byte offset), or holds a character the
+    /// given vocabulary lacks.
+    /// </exception>
+    public static Corpus FromFiles(IReadOnlyList<string> paths, Vocabulary? vocabulary = null, bool replaceInvalidUtf8 = false)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
         {
-            throw new FileNotFoundException($"The corpus file '{path}' does not exist.", path);
+            throw new ArgumentException("No corpus file was given.", nameof(paths));
         }
 
-        // Pass 1: validate, count characters and collect the distinct ones.
+        foreach (string path in paths)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path, nameof(paths));
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"The corpus file '{path}' does not exist.", path);
+            }
+        }
+
+        string name = paths.Count == 1 ? $"The corpus file '{paths[0]}'" : $"The {paths.Count} corpus files";
+
+        // Pass 1: validate, count characters, collect the distinct ones and hash the bytes.
         var seen = new bool[ScalarCount];
         long count = 0;
-        ReadScalars(path, replaceInvalidUtf8, value =>
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (string path in paths)
         {
-            seen[value] = true;
-            count++;
-        });
+            ReadScalars(path, replaceInvalidUtf8, value =>
+            {
+                seen[value] = true;
+                count++;
+            }, hash);
+        }
+
         if (count == 0)
         {
-            throw new InvalidDataException($"The corpus file '{path}' is empty.");
+            throw new InvalidDataException($"{name} {(paths.Count == 1 ? "is" : "are")} empty.");
         }
 
         if (count > Array.MaxLength)
         {
-            throw new InvalidDataException($"The corpus file '{path}' holds {count} characters; at most {Array.MaxLength} fit in one corpus.");
+            throw new InvalidDataException($"{name} hold {count} characters; at most {Array.MaxLength} fit in one corpus.");
         }
 
         if (vocabulary is null)
@@ -106,18 +150,112 @@ public sealed class Corpus
 
         var ids = new int[count];
         int position = 0;
-        ReadScalars(path, replaceInvalidUtf8, value =>
+        foreach (string path in paths)
         {
-            int id = idOf[value];
-            if (id < 0)
+            int start = position;
+            ReadScalars(path, replaceInvalidUtf8, value =>
             {
-                throw new InvalidDataException(
-                    $"The character {Vocabulary.Describe(value)} at character {position} of '{path}' is not in the model's vocabulary.");
+                int id = idOf[value];
+                if (id < 0)
+                {
+                    throw new InvalidDataException(
+                        $"The character {Vocabulary.Describe(value)} at character {position - start} of '{path}' is not in the model's vocabulary.");
+                }
+
+                ids[position++] = id;
+            }, null);
+        }
+
+        return new Corpus(vocabulary, ids, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    /// <summary>
+    /// Expands files and folders into the list of files to read, in a stable order: the arguments in the order given;
+    /// a folder as every file under it (recursively) whose name matches <paramref name="searchPattern"/>, sorted by
+    /// its path relative to the folder in ordinal (byte) order, the same on every machine. Hidden files and folders
+    /// (a name starting with '.') are skipped.
+    /// </summary>
+    /// <param name="inputs">Files and folders.</param>
+    /// <param name="searchPattern">A file-name pattern with <c>*</c> and <c>?</c>, for folders only. Default <c>*.txt</c>.</param>
+    /// <returns>The files.</returns>
+    /// <exception cref="FileNotFoundException">An input is neither a file nor a folder.</exception>
+    /// <exception cref="InvalidDataException">A folder holds no matching file.</exception>
+    public static IReadOnlyList<string> FindFiles(IEnumerable<string> inputs, string searchPattern = "*.txt")
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentException.ThrowIfNullOrEmpty(searchPattern);
+        var files = new List<string>();
+        foreach (string input in inputs)
+        {
+            if (File.Exists(input))
+            {
+                files.Add(input);
+                continue;
             }
 
-            ids[position++] = id;
-        });
-        return new Corpus(vocabulary, ids);
+            if (!Directory.Exists(input))
+            {
+                throw new FileNotFoundException($"The corpus input '{input}' does not exist (as a file or a folder).", input);
+            }
+
+            var options = new EnumerationOptions { RecurseSubdirectories = true, MatchCasing = MatchCasing.CaseSensitive, IgnoreInaccessible = false };
+            string[] found =
+            [
+                .. Directory.EnumerateFiles(input, searchPattern, options)
+                    .Where(file => !Path.GetRelativePath(input, file).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
+                    .OrderBy(file => Path.GetRelativePath(input, file).Replace(Path.DirectorySeparatorChar, '/'), StringComparer.Ordinal),
+            ];
+            if (found.Length == 0)
+            {
+                throw new InvalidDataException($"The folder '{input}' holds no file matching '{searchPattern}'.");
+            }
+
+            files.AddRange(found);
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// The same text encoded with another vocabulary, for training a model whose vocabulary is given (a checkpoint's,
+    /// or one extended for fine-tuning). Characters that <paramref name="vocabulary"/> lacks map to its unknown
+    /// character when it has one.
+    /// </summary>
+    /// <param name="vocabulary">The vocabulary to encode with.</param>
+    /// <returns>A new corpus over <paramref name="vocabulary"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="vocabulary"/> lacks characters of the text and has no unknown character; all of them are named.</exception>
+    public Corpus WithVocabulary(Vocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var map = new int[Vocabulary.Count];
+        var lacking = new List<string>();
+        for (int id = 0; id < map.Length; id++)
+        {
+            if (!vocabulary.TryGetId(Vocabulary[id], out map[id]))
+            {
+                if (vocabulary.UnknownId is { } unknown)
+                {
+                    map[id] = unknown;
+                }
+                else
+                {
+                    lacking.Add(Text.Vocabulary.Describe(Vocabulary[id].Value));
+                }
+            }
+        }
+
+        if (lacking.Count > 0)
+        {
+            throw new ArgumentException($"The vocabulary lacks {lacking.Count} character(s) of the text: {string.Join(", ", lacking)}.", nameof(vocabulary));
+        }
+
+        var ids = new int[Length];
+        for (int position = 0; position < ids.Length; position++)
+        {
+            ids[position] = map[Ids[position]];
+        }
+
+        return new Corpus(vocabulary, ids, Sha256);
     }
 
     /// <summary>
@@ -138,7 +276,7 @@ public sealed class Corpus
         return (Ids.AsMemory(0, trainingLength), Ids.AsMemory(trainingLength));
     }
 
-    private static void ReadScalars(string path, bool replaceInvalid, Action<int> onScalar)
+    private static void ReadScalars(string path, bool replaceInvalid, Action<int> onScalar, IncrementalHash? hash)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
@@ -150,6 +288,7 @@ public sealed class Corpus
             while (true)
             {
                 int read = stream.Read(buffer, pending, ChunkSize - pending);
+                hash?.AppendData(buffer, pending, read);
                 int available = pending + read;
                 bool atEnd = read == 0;
                 int offset = 0;

@@ -484,6 +484,11 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
         : string.Create(CultureInfo.InvariantCulture, $"Vocabulary(Count = {Count}, UnknownId = {_unknownId})");
 
     /// <summary>Describes a character for messages: <c>'é' (U+00E9)</c>, <c>'\n' (U+000A)</c>, or <c>U+200D</c> when invisible.</summary>
+    /// <param name="character">The character.</param>
+    /// <returns>The description.</returns>
+    public static string Describe(Rune character) => Describe(character.Value);
+
+    /// <summary>Describes a character for messages: <c>'é' (U+00E9)</c>, <c>'\n' (U+000A)</c>, or <c>U+200D</c> when invisible.</summary>
     internal static string Describe(int value)
     {
         string code = string.Create(CultureInfo.InvariantCulture, $"U+{value:X4}");
