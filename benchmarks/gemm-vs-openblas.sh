@@ -2,7 +2,7 @@
 # LstmSharp's GEMM against NumPy's OpenBLAS SGEMM on the products one LSTM training step runs (float, 2 threads), in
 # one run, alternating (OpenBLAS, LstmSharp) for ROUNDS rounds; prints each side's median GFLOP/s and the median of the
 # per-round ratios. OpenBLAS uses the kernel ../shared/anchors/sgemm-peak.sh finds fastest on this CPU (printed first).
-#   benchmarks/gemm-vs-openblas.sh [ROUNDS=3]          (THREADS=2; CONFIGS="M L XL")
+#   benchmarks/gemm-vs-openblas.sh [ROUNDS=3]    (THREADS=2; CONFIGS="M L XL"; SGEMM_PEAK=path/to/sgemm-peak.sh)
 # With ISA=1 it times LstmSharp alone at each vector width instead: AVX-512, AVX2 (DOTNET_EnableAVX512=0),
 # Vector128 with FMA (DOTNET_PreferredVectorBitWidth=128, as on ARM64) and Vector128 without FMA (DOTNET_EnableAVX2=0,
 # as on x64 before AVX2), alternating, on the same shapes.
@@ -62,7 +62,7 @@ if [ "${ISA:-0}" = 1 ]; then
   exit 0
 fi
 
-peak=$(../shared/anchors/sgemm-peak.sh 2048)
+peak=$("${SGEMM_PEAK:-../shared/anchors/sgemm-peak.sh}" 2048)
 echo "$peak"
 core=$(sed -n "s/.*threads=$threads: .*(kernel \(.*\))/\1/p" <<<"$peak")
 echo "OpenBLAS kernel: ${core:-autodetected}"

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace LstmSharp.Kernels;
 
@@ -8,7 +9,9 @@ internal static unsafe partial class Gemm
 {
     /// <summary>
     /// The blocked GEMM over the output slice [rowStart, rowEnd) × [columnStart, columnEnd): for each (KC, NC) block of B,
-    /// packed once, every (MC, KC) block of A is packed and swept by the micro-kernel, one (MR, NR) tile of C at a time.
+    /// packed once, every (MC, KC) block of A is swept by the micro-kernel, one (MR, NR) tile of C at a time. A is packed
+    /// too, unless its rows are contiguous along k and the slice is narrow (the head's V = 65 columns): then each A element
+    /// serves only a few panels, and packing it would cost more than reading its rows in place, as the prepacked path does.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExecutePacked<T, TVector, TSimd>(Operands operands, int rowStart, int rowEnd, int columnStart, int columnEnd)
@@ -18,7 +21,9 @@ internal static unsafe partial class Gemm
     {
         int k = operands.K, n = operands.N;
         int nr = 2 * TSimd.Count;
-        T* c = (T*)operands.C;
+        T* a = (T*)operands.A, c = (T*)operands.C;
+        nint ars = operands.ARowStride;
+        bool inPlaceA = operands.AColumnStride == 1 && columnEnd - columnStart <= InPlaceMaxPanels * nr;
         T* packedA = PackBuffers<T>.A;   // (MC / MR) panels of (KC, MR)
         T* packedB = PackBuffers<T>.B;   // (NC / NR) panels of (KC, NR)
         T* edge = stackalloc T[MicroRows * 2 * 64 / sizeof(T)];   // (MR, NR) scratch tile for ragged edges
@@ -33,7 +38,10 @@ internal static unsafe partial class Gemm
                 for (int ic = rowStart; ic < rowEnd; ic += BlockRows)
                 {
                     int mc = Math.Min(BlockRows, rowEnd - ic);
-                    PackA(operands, ic, mc, pc, kc, packedA);
+
+                    // Rows [0, inPlaceRows) of the block are read in place; the rest are packed (zero-padded to MR).
+                    int inPlaceRows = inPlaceA ? mc / MicroRows * MicroRows : 0;
+                    PackA(operands, ic + inPlaceRows, mc - inPlaceRows, pc, kc, packedA + (nint)inPlaceRows * kc);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int columns = Math.Min(nr, nc - jr);
@@ -41,23 +49,72 @@ internal static unsafe partial class Gemm
                         for (int ir = 0; ir < mc; ir += MicroRows)
                         {
                             int rows = Math.Min(MicroRows, mc - ir);
-                            T* aPanel = packedA + (nint)ir * kc;
+                            bool inPlace = ir < inPlaceRows;
+
+                            // A's element (r, p) of this tile lies at aTile[r·aRowStride + p·aDepthStride].
+                            T* aTile = inPlace ? a + (ic + ir) * ars + pc : packedA + (nint)ir * kc;
+                            nint aRowStride = inPlace ? ars : 1, aDepthStride = inPlace ? 1 : MicroRows;
                             T* cTile = c + (nint)(ic + ir) * n + jc + jr;
                             if (rows == MicroRows && columns == nr)
                             {
-                                MicroKernel<T, TVector, TSimd>(kc, aPanel, bPanel, cTile, n);
+                                Tile<T, TVector, TSimd>(kc, aTile, aRowStride, aDepthStride, bPanel, cTile, n);
                             }
                             else
                             {
-                                // Same kernel on a copy, so ragged tiles round exactly like full ones.
+                                // The same chains on a copy, so ragged tiles round exactly like full ones.
                                 CopyTile(cTile, n, edge, nr, rows, columns);
-                                MicroKernel<T, TVector, TSimd>(kc, aPanel, bPanel, edge, nr);
+                                EdgeTile<T, TVector, TSimd>(columns, kc, aTile, aRowStride, aDepthStride, bPanel, edge);
                                 CopyTile(edge, nr, cTile, n, rows, columns);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>A full (MR, NR) tile, with A packed (aDepthStride = MR) or read in place (aDepthStride = 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<T, TVector, TSimd>(int kc, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, nint ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
+    {
+        if (aDepthStride == 1)
+        {
+            MicroKernelRows<T, TVector, TSimd>(kc, a, aRowStride, b, c, ldc);
+        }
+        else
+        {
+            MicroKernel<T, TVector, TSimd>(kc, a, b, c, ldc);
+        }
+    }
+
+    /// <summary>
+    /// A tile of a ragged last panel (columns &lt; NR) into the scratch tile (MR, NR): on the narrowest vector that covers
+    /// its columns, so the head's 65th column costs one 128-bit vector rather than a whole 2·512-bit panel.
+    /// </summary>
+    private static void EdgeTile<T, TVector, TSimd>(int columns, int kc, T* a, nint aRowStride, nint aDepthStride, T* b, T* edge)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
+    {
+        int nr = 2 * TSimd.Count;
+        if (columns <= Vector128<T>.Count && Vector128<T>.Count < TSimd.Count)
+        {
+            NarrowKernel<T, Vector128<T>, Simd128<T>>(kc, a, aRowStride, aDepthStride, b, nr, edge, nr);
+        }
+        else if (columns <= Vector256<T>.Count && Vector256<T>.Count < TSimd.Count)
+        {
+            NarrowKernel<T, Vector256<T>, Simd256<T>>(kc, a, aRowStride, aDepthStride, b, nr, edge, nr);
+        }
+        else if (columns <= TSimd.Count)
+        {
+            NarrowKernel<T, TVector, TSimd>(kc, a, aRowStride, aDepthStride, b, nr, edge, nr);
+        }
+        else
+        {
+            Tile<T, TVector, TSimd>(kc, a, aRowStride, aDepthStride, b, edge, nr);
         }
     }
 

@@ -111,6 +111,40 @@ internal static unsafe partial class Gemm
         TSimd.Store(r70, c7); TSimd.Store(r71, c7 + w);
     }
 
+    /// <summary>
+    /// C (MR, one vector) at stride ldc = fma chain over kc steps of A (element (r, p) at a[r·aRowStride + p·aDepthStride])
+    /// and the first vector of each row of a B panel (row stride bStride): the ragged last columns of a GEMM.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowKernel<T, TVector, TSimd>(int kc, T* a, nint aRowStride, nint aDepthStride, T* b, nint bStride, T* c, nint ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
+    {
+        nint l1 = aRowStride, l2 = 2 * aRowStride, l3 = 3 * aRowStride, l4 = 4 * aRowStride;
+        nint l5 = 5 * aRowStride, l6 = 6 * aRowStride, l7 = 7 * aRowStride;
+        T* c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+        TVector r0 = TSimd.Load(c), r1 = TSimd.Load(c1), r2 = TSimd.Load(c2), r3 = TSimd.Load(c3);
+        TVector r4 = TSimd.Load(c4), r5 = TSimd.Load(c5), r6 = TSimd.Load(c6), r7 = TSimd.Load(c7);
+        for (int p = 0; p < kc; p++)
+        {
+            TVector y = TSimd.Load(b);
+            r0 = TSimd.MultiplyAdd(TSimd.Create(a[0]), y, r0);
+            r1 = TSimd.MultiplyAdd(TSimd.Create(a[l1]), y, r1);
+            r2 = TSimd.MultiplyAdd(TSimd.Create(a[l2]), y, r2);
+            r3 = TSimd.MultiplyAdd(TSimd.Create(a[l3]), y, r3);
+            r4 = TSimd.MultiplyAdd(TSimd.Create(a[l4]), y, r4);
+            r5 = TSimd.MultiplyAdd(TSimd.Create(a[l5]), y, r5);
+            r6 = TSimd.MultiplyAdd(TSimd.Create(a[l6]), y, r6);
+            r7 = TSimd.MultiplyAdd(TSimd.Create(a[l7]), y, r7);
+            a += aDepthStride;
+            b += bStride;
+        }
+
+        TSimd.Store(r0, c); TSimd.Store(r1, c1); TSimd.Store(r2, c2); TSimd.Store(r3, c3);
+        TSimd.Store(r4, c4); TSimd.Store(r5, c5); TSimd.Store(r6, c6); TSimd.Store(r7, c7);
+    }
+
     /// <summary>One row of C (1, 2·NR) = fma chain over kc steps of a row of A (at stride aStride) and two packed B panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowKernel<T, TVector, TSimd>(int kc, T* a, nint aStride, T* b0, T* b1, T* c)

@@ -15,6 +15,10 @@ internal static unsafe partial class Gemm
     private const int BlockDepth = 256;
     private const int BlockColumns = 1024;
 
+    // The packed path reads A in place, rather than packing it, when a slice has at most this many panels of columns:
+    // on Zen 5 the head's (6400, 512)·(512, 65) ran ~1.5× faster so, and wide slices gained nothing measurable.
+    private const int InPlaceMaxPanels = 4;
+
     // Shape thresholds for the small-row paths, measured on Zen 4 (see GemmBenchmarks).
     private const int AxpyMaxRows = 4;
     private const int DotMaxRows = 256;
