@@ -229,6 +229,13 @@ internal sealed partial class TrainCommand
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> _metrics = new("--metrics")
+    {
+        Description = "Append one JSON object per line to FILE at every evaluation and epoch end: step, epoch, train_loss (mean since the last record), " +
+                      "val_loss (with validation), lr, grad_norm, chars_per_sec and more (docs/getting-started.md).",
+        HelpName = "FILE",
+    };
+
     private readonly Option<int> _sampleLength = Value("--sample-length", "Characters sampled at each evaluation (0 for none).", 200);
 
     public TrainCommand(CliConsole console)
@@ -241,7 +248,7 @@ internal sealed partial class TrainCommand
             _momentum, _dampening, _nesterov, _betas, _epsilon, _epsilonPlacement, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
             _schedule, _learningRateDecay, _learningRateDecayEvery, _learningRateDecayAfter, _learningRateGamma, _learningRateMin, _cosineSteps,
             _warmup, _patience, _plateau, _plateauPatience,
-            _clip, _clipValue, _dropout, _initialization, _validationFraction, _steps, _epochs, _time, _evaluateEvery, _out, _seed, _resume, _sampleLength, _threads,
+            _clip, _clipValue, _dropout, _initialization, _validationFraction, _steps, _epochs, _time, _evaluateEvery, _out, _seed, _resume, _sampleLength, _metrics, _threads,
         };
         _preset.AcceptOnlyFromAmong(ArticlePreset);
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
@@ -366,7 +373,10 @@ internal sealed partial class TrainCommand
         // The checkpoint records its text, so a resume needs no --input; only --take and a --out that the latest path does not imply.
         string resumeArguments = (take is { } taken ? FormattableString.Invariant($" --take {taken}") : "") +
             (BestPathOf(latestPath) == bestPath ? "" : " --out " + TrainingSession.Quote(bestPath));
-        return new TrainingSession(_console, trainer, corpus, bestPath, latestPath, sampleLength, resumeArguments, checkpoint is not null, data).Run();
+        return new TrainingSession(_console, trainer, corpus, bestPath, latestPath, sampleLength, resumeArguments, checkpoint is not null, data)
+        {
+            MetricsPath = parse.GetValue(_metrics),
+        }.Run();
     }
 
     /// <summary>Refuses to resume on a text other than the recorded one, unless forced.</summary>

@@ -63,6 +63,9 @@ internal sealed class TrainingSession
         _prime = corpus.Vocabulary.Contains(new System.Text.Rune('\n')) ? "\n" : corpus.Vocabulary[corpus.Ids[0]].ToString();
     }
 
+    /// <summary>Where <c>--metrics</c> appends its JSON Lines; <see langword="null"/> for none.</summary>
+    public string? MetricsPath { get; init; }
+
     /// <summary>Trains to the options' limit, Ctrl+C or divergence.</summary>
     /// <returns>The exit code.</returns>
     public int Run()
@@ -71,7 +74,9 @@ internal sealed class TrainingSession
         TrainingResult result;
         try
         {
-            result = _display.Run(() => _trainer.Train(_training, _validation, _display, _console.Cancellation));
+            using MetricsLog? metrics = MetricsPath is null ? null : new MetricsLog(MetricsPath, _display);
+            IProgress<TrainingProgress> progress = metrics ?? (IProgress<TrainingProgress>)_display;
+            result = _display.Run(() => _trainer.Train(_training, _validation, progress, _console.Cancellation));
         }
         catch (OperationCanceledException) when (_console.Cancellation.IsCancellationRequested)
         {

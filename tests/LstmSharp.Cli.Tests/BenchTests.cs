@@ -3,6 +3,7 @@ using Xunit;
 
 namespace LstmSharp.Cli.Tests;
 
+[Collection(ProcessWideThreads.Name)]
 public sealed partial class BenchTests
 {
     [GeneratedRegex(@"^lstmsharp step gru V=11 H=8 T=5 B=2: \d+ chars/s  [\d.]+ ms/step  [\d.]+ GFLOP/s\(dense-equiv\)  0 B/step allocated  threads=1\r?\n$")]
