@@ -39,6 +39,9 @@ internal static class LstmSharpCli
             new GradFlowCommand(console).Command,
             new ConnectivityCommand(console).Command,
             new BenchCommand(console).Command,
+            new InfoCommand(console).Command,
+            new ExportCommand(console).Command,
+            new ImportCommand(console).Command,
         };
         root.SetAction(parse =>
         {
