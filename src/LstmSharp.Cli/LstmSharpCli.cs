@@ -26,7 +26,7 @@ internal static class LstmSharpCli
         return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, ProcessTerminationTimeout = null });
     }
 
-    /// <summary>The root command with <c>train</c>, <c>sample</c>, <c>score</c>, <c>gradflow</c>, <c>connectivity</c> and <c>bench</c>.</summary>
+    /// <summary>The root command with <c>train</c>, <c>sample</c>, <c>score</c>, <c>gradflow</c>, <c>connectivity</c>, <c>explain</c> and <c>bench</c>.</summary>
     public static RootCommand Create(CliConsole console)
     {
         var root = new RootCommand(
@@ -38,6 +38,7 @@ internal static class LstmSharpCli
             new ScoreCommand(console).Command,
             new GradFlowCommand(console).Command,
             new ConnectivityCommand(console).Command,
+            new ExplainCommand(console).Command,
             new BenchCommand(console).Command,
             new InfoCommand(console).Command,
             new ExportCommand(console).Command,

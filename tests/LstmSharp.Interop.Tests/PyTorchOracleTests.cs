@@ -5,7 +5,7 @@ using LstmSharp.Interop;
 using LstmSharp.Layers;
 using LstmSharp.Model;
 using LstmSharp.Serialization;
-using LstmSharp.Tests.Shared;
+using LstmSharp.Tests;
 using LstmSharp.Text;
 using Xunit.Abstractions;
 

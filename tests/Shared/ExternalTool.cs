@@ -1,31 +1,59 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace LstmSharp.Tests.Shared;
+namespace LstmSharp.Tests;
 
 /// <summary>
-/// Tests that need a program outside .NET (Debian's python3-torch, chromium, tmux, …): on a developer's machine they
-/// skip with a message saying what is missing and how to install it; under CI (<c>CI=true</c>), where
-/// <c>.ci/run</c> installs the tool, a missing tool fails the test instead, so CI can never pass by skipping.
+/// The one place that decides what a test does when it needs a program outside .NET (Debian's python3-torch,
+/// chromium, tmux, …): on a developer's machine it skips with a message naming the tool and how to install it; under
+/// CI (<c>CI=true</c>, set by <c>.ci/run</c>, which installs the tools) a missing tool fails the test, so CI can
+/// never pass by skipping. Linked into every test project from tests/Shared.
 /// </summary>
 /// <remarks>
-/// Use it from a <c>[SkippableFact]</c> or <c>[SkippableTheory]</c> (Xunit.SkippableFact):
-/// <code>string chromium = ExternalTool.Require("chromium", ExternalTool.FindOnPath("chromium"), "apt-get install chromium");</code>
-/// Linked into each test project from tests/Shared.
+/// Two ways in. A tool found on PATH: <c>[RequiresToolFact("chromium", "chromium")]</c>, then
+/// <c>ExternalTool.Require("chromium", "chromium")</c> in the body. A tool that needs a probe (a Python module, say):
+/// a <c>[SkippableFact]</c> (Xunit.SkippableFact) whose body calls
+/// <c>ExternalTool.Require("python3-torch", ExternalTool.FindWorking(["/usr/bin/python3"], "-c \"import torch\""), "apt-get install python3-torch")</c>.
 /// </remarks>
 internal static class ExternalTool
 {
-    /// <summary>Whether the tests run under CI, where every external tool must be present.</summary>
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether this run is CI's, which must run every test.</summary>
+    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The full path of the first of <paramref name="names"/> found on PATH, or <see langword="null"/>.</summary>
+    public static string? Find(params string[] names)
+    {
+        string[] directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        foreach (string name in names)
+        {
+            foreach (string directory in directories)
+            {
+                string candidate = Path.Combine(directory, name);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Why a test that needs <paramref name="names"/> skips here, or <see langword="null"/> when it runs (the tool is there, or this is CI).</summary>
+    public static string? SkipReason(string package, params string[] names) =>
+        UnderCi || Find(names) is not null
+            ? null
+            : $"needs {names[0]}, which is not installed (Debian: apt-get install {package}); under CI=true this test runs and fails without it";
+
+    /// <summary>The tool's path; fails the test with the install hint when it is absent (under CI).</summary>
+    public static string Require(string package, params string[] names) =>
+        Find(names) ?? throw new Xunit.Sdk.XunitException($"{names[0]} is not installed (Debian: apt-get install {package}); .ci/run installs it under CI.");
 
     /// <summary>
-    /// Returns <paramref name="found"/> when it is not <see langword="null"/>; otherwise skips the test (developer
-    /// machine) or fails it (CI), naming <paramref name="tool"/> and <paramref name="install"/>.
+    /// For a <c>[SkippableFact]</c>: returns <paramref name="found"/> when it is not <see langword="null"/>; otherwise
+    /// skips the test (developer machine) or fails it (CI), naming <paramref name="tool"/> and <paramref name="install"/>.
     /// </summary>
-    /// <param name="tool">What is needed, as the user would install it (e.g. "python3-torch").</param>
-    /// <param name="found">The tool's path, or <see langword="null"/> when it is absent.</param>
-    /// <param name="install">How to get it (e.g. "apt-get install python3-torch").</param>
-    public static string Require(string tool, string? found, string install) => Require(tool, found, install, IsCi);
+    public static string Require(string tool, string? found, string install) => Require(tool, found, install, UnderCi);
 
     /// <summary><see cref="Require(string, string?, string)"/> with the CI flag given (for testing this helper).</summary>
     internal static string Require(string tool, string? found, string install, bool isCi)
@@ -45,31 +73,15 @@ internal static class ExternalTool
         return null!;   // not reached: Skip.If throws
     }
 
-    /// <summary>The full path of <paramref name="program"/> on PATH, or <see langword="null"/>.</summary>
-    public static string? FindOnPath(string program)
-    {
-        foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(directory, program);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>
     /// The first of <paramref name="candidates"/> (full paths, or names looked up on PATH) for which
     /// <c>candidate <paramref name="probeArguments"/></c> exits 0 within 60 s, or <see langword="null"/>.
     /// </summary>
-    /// <example><c>ExternalTool.FindWorking(["/usr/bin/python3", "python3"], "-c \"import torch\"")</c></example>
     public static string? FindWorking(IEnumerable<string> candidates, string probeArguments)
     {
         foreach (string candidate in candidates)
         {
-            string? path = Path.IsPathRooted(candidate) ? (File.Exists(candidate) ? candidate : null) : FindOnPath(candidate);
+            string? path = Path.IsPathRooted(candidate) ? (File.Exists(candidate) ? candidate : null) : Find(candidate);
             if (path is not null && Exits0(path, probeArguments))
             {
                 return path;
@@ -102,6 +114,21 @@ internal static class ExternalTool
         catch (System.ComponentModel.Win32Exception)
         {
             return false;
+        }
+    }
+}
+
+/// <summary>A fact that needs a tool on PATH: skipped with a clear message when the tool is absent, except under CI.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class RequiresToolFactAttribute : FactAttribute
+{
+    /// <param name="package">The Debian package that installs the tool.</param>
+    /// <param name="names">The executable's names, any of which will do.</param>
+    public RequiresToolFactAttribute(string package, params string[] names)
+    {
+        if (ExternalTool.SkipReason(package, names) is { } reason)
+        {
+            Skip = reason;
         }
     }
 }

@@ -85,6 +85,12 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
         }
     }
 
+    private protected override ReadOnlySpan<T> CellStateAfter(int step)
+    {
+        int width = BatchSize * HiddenSize;
+        return _cellStates.AsSpan((step + 1) * width, width);
+    }
+
     private protected override void WriteFinalCellState(CellState<T> final)
     {
         int width = BatchSize * HiddenSize;

@@ -86,6 +86,9 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Receives the state gradients of every backward step; <see langword="null"/> (the default) for none.</summary>
     public IBackwardObserver<T>? BackwardObserver { get; set; }
 
+    /// <summary>Receives the activations of every forward step once a window has run; <see langword="null"/> (the default) for none.</summary>
+    public IForwardObserver<T>? ForwardObserver { get; set; }
+
     /// <summary>T of the last forward pass.</summary>
     public int SequenceLength { get; private set; }
 
@@ -382,6 +385,19 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
     }
 
+    /// <summary>c_t, shape (B, H), of step index <paramref name="step"/> for a cell that keeps one (the LSTM); empty otherwise.</summary>
+    private protected virtual ReadOnlySpan<T> CellStateAfter(int step) => [];
+
+    /// <summary>Reports every step of the window just run, from the activations kept for the backward pass.</summary>
+    private void ObserveForward(IForwardObserver<T> observer)
+    {
+        bool hasGates = Layout.CellType != CellType.Rnn;   // the RNN's gate buffer holds h_t itself
+        for (int step = 0; step < SequenceLength; step++)
+        {
+            observer.OnForwardStep(this, step, hasGates ? StepGates(Gates, step) : [], CellStateAfter(step), NextHidden(step));
+        }
+    }
+
     private static void Transpose(ReadOnlySpan<T> source, int rows, int columns, Span<T> destination)
     {
         for (int row = 0; row < rows; row++)
@@ -411,6 +427,11 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         ForwardSteps(initial);
+        if (ForwardObserver is { } observer)
+        {
+            ObserveForward(observer);
+        }
+
         HiddenStates.AsSpan(width, SequenceLength * width).CopyTo(output);
         HiddenStates.AsSpan(SequenceLength * width, width).CopyTo(final.Hidden);
         WriteFinalCellState(final);

@@ -1,4 +1,4 @@
-using LstmSharp.Tests.Shared;
+using LstmSharp.Tests;
 using Xunit;
 using Xunit.Sdk;
 
@@ -33,11 +33,26 @@ public sealed class ExternalToolTests
     }
 
     [Fact]
+    public void SkipReason_ToolOnPath_RunsAndMissingTool_NamesThePackage()
+    {
+        Assert.Null(ExternalTool.SkipReason("coreutils", "sh"));
+        string? reason = ExternalTool.SkipReason("no-such-package", "no-such-program-on-path");
+        if (!ExternalTool.UnderCi)
+        {
+            Assert.Contains("apt-get install no-such-package", reason, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Null(reason);   // under CI nothing is skipped: the test runs and fails without its tool
+        }
+    }
+
+    [Fact]
     public void FindWorking_ProbesEachCandidateAndReturnsTheFirstThatWorks()
     {
         Assert.Null(ExternalTool.FindWorking(["/nonexistent/tool", "no-such-program-on-path"], "--version"));
         Assert.Equal("/bin/sh", ExternalTool.FindWorking(["/bin/sh"], "-c true"));
         Assert.Null(ExternalTool.FindWorking(["/bin/sh"], "-c false"));
-        Assert.EndsWith("/sh", ExternalTool.FindOnPath("sh"), StringComparison.Ordinal);
+        Assert.EndsWith("/sh", ExternalTool.Find("sh"), StringComparison.Ordinal);
     }
 }
