@@ -36,6 +36,7 @@ internal sealed class ExplainCommand
     };
 
     private readonly Option<string?> _json = new("--json") { Description = "Also write the numbers behind every view as JSON.", HelpName = "FILE" };
+    private readonly Option<string?> _saturationSvg = new("--saturation-svg") { Description = "Also write the saturation plots (one per layer) as a standalone SVG.", HelpName = "FILE" };
     private readonly Option<int> _show = new("--show") { Description = "How many characters from the start the coloured texts show (the statistics use all).", HelpName = "N", DefaultValueFactory = _ => 2000 };
     private readonly Option<int?> _characters = new("--chars") { Description = "Read only the first N characters of the text. Default: all.", HelpName = "N" };
 
@@ -45,7 +46,7 @@ internal sealed class ExplainCommand
         Command = new Command("explain", "Look inside a model on a text: gate saturation, the units that track quotes, brackets, " +
             "line position and indentation (the text coloured by each), and the text coloured by surprise, in one HTML report.")
         {
-            _model, _input, _out, _units, _json, _show, _characters,
+            _model, _input, _out, _units, _json, _saturationSvg, _show, _characters,
         };
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
@@ -89,6 +90,12 @@ internal sealed class ExplainCommand
             }
         }
 
+        string? saturationPath = parse.GetValue(_saturationSvg);
+        if (saturationPath is not null && checkpoint.Model.CellType == Layers.CellType.Rnn)
+        {
+            throw new UsageException("--saturation-svg: a vanilla RNN has no gates, so there is no saturation to plot.");
+        }
+
         Explanation explanation = WithProgress(ids.ToArray(), ids.Length, (array, progress) => ModelExplainer.Explain(checkpoint.Model, checkpoint.Vocabulary, array, options, progress));
         string outPath = parse.GetValue(_out)!;
         ExplainReport.Write(outPath, explanation);
@@ -97,8 +104,14 @@ internal sealed class ExplainCommand
             ExplainReport.WriteJson(jsonPath, explanation);
         }
 
+        if (saturationPath is not null)
+        {
+            ExplainReport.WriteSaturationSvg(saturationPath, explanation);
+        }
+
         Summarize(explanation);
-        _console.Out.WriteLine($"Wrote {outPath}" + (parse.GetValue(_json) is { } written ? $" and {written}" : ""));
+        string[] written = [outPath, .. new[] { parse.GetValue(_json), saturationPath }.OfType<string>()];
+        _console.Out.WriteLine("Wrote " + string.Join(", ", written));
         return ExitCodes.Success;
     }
 

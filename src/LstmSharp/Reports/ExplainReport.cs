@@ -58,7 +58,7 @@ public static class ExplainReport
     {
         ArgumentNullException.ThrowIfNull(gates);
         ArgumentNullException.ThrowIfNull(caption);
-        const int size = 300, left = 52, top = 28, legendWidth = 110, bottom = 44;
+        const int size = 300, left = 52, top = 28, legendWidth = 140, bottom = 44;
         int width = left + size + legendWidth, height = top + size + bottom;
         double X(double fraction) => left + fraction * size;
         double Y(double fraction) => top + (1 - fraction) * size;
@@ -94,6 +94,38 @@ public static class ExplainReport
         }
 
         return svg.Append("</svg>\n").ToString();
+    }
+
+    /// <summary>Writes the saturation plots of every layer, side by side, as one standalone SVG file, atomically.</summary>
+    /// <param name="path">The SVG file.</param>
+    /// <param name="explanation">What <see cref="ModelExplainer"/> found.</param>
+    /// <exception cref="ArgumentException">The model has no gates (a vanilla RNN).</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void WriteSaturationSvg(string path, Explanation explanation)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(explanation);
+        if (explanation.Saturation.Count == 0)
+        {
+            throw new ArgumentException("A vanilla RNN has no gates: there is no saturation to plot.", nameof(explanation));
+        }
+
+        var body = new StringBuilder();
+        int x = 0, width = 0, height = 0;
+        foreach (IGrouping<int, GateSaturation> layer in explanation.Saturation.GroupBy(gate => gate.Layer))
+        {
+            string svg = HtmlPage.Inline(RenderSaturationSvg([.. layer], Svg.Format($"Layer {layer.Key}")));
+            (int partWidth, int partHeight) = (SizeOf(svg, "width"), SizeOf(svg, "height"));
+            // A nested <svg> keeps each plot's own coordinate system; x places it.
+            body.Append(svg.Replace("<svg ", Svg.Format($"<svg x=\"{x}\" y=\"0\" "), StringComparison.Ordinal));
+            x += partWidth + 16;
+            width = x - 16;
+            height = Math.Max(height, partHeight);
+        }
+
+        HtmlPage.WriteAtomically(path, new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+            .Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"))
+            .Append(body).Append("</svg>\n").ToString());
     }
 
     /// <summary>Writes every number behind the report as JSON, atomically: saturation, the full unit ranking, the shown traces and the per-character losses.</summary>
@@ -397,6 +429,12 @@ public static class ExplainReport
         }
 
         return css.ToString();
+    }
+
+    private static int SizeOf(string svg, string attribute)
+    {
+        int start = svg.IndexOf(attribute + "=\"", StringComparison.Ordinal) + attribute.Length + 2;
+        return int.Parse(svg.AsSpan(start, svg.IndexOf('"', start) - start), CultureInfo.InvariantCulture);
     }
 
     private static string GateLabel(string gate) => gate switch
