@@ -43,6 +43,15 @@ public sealed class ExplainCommandTests(TrainedModelFixture model) : IClassFixtu
     }
 
     [Fact]
+    public void Explain_FromPastTheEnd_UsageError()
+    {
+        CliResult result = CliRunner.Run("explain", "--model", model.ModelPath, "--input", model.CorpusPath, "--from", "100000");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--from 100000 is past the end", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Explain_ShowZero_UsageErrorNamingTheFlag()
     {
         CliResult result = CliRunner.Run("explain", "--model", model.ModelPath, "--input", model.CorpusPath, "--show", "0");

@@ -30,9 +30,9 @@ public static class ExplainReport
         StringBuilder html = HtmlPage.Begin(title, Style());
         SurpriseAnalysis surprise = explanation.Surprise;
         html.Append("<table class=\"meta\" id=\"summary\"><tr><th>cell</th><th>layers</th><th>H</th><th>characters read</th><th>shown</th><th>nats/char</th><th>bits/char</th></tr>\n")
-            .Append(Svg.Format($"<tr><td>{explanation.CellType.ToString().ToUpperInvariant()}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.Shown.Count}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
+            .Append(Svg.Format($"<tr><td>{explanation.CellType.ToString().ToUpperInvariant()}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
             .Append("<p class=\"note\">One stream read from a zero state. Characters are shown as read; <code>↵</code> is a line break. ")
-            .Append("Statistics cover every character read; the coloured texts show the first ").Append(explanation.Shown.Count.ToString(CultureInfo.InvariantCulture)).Append(".</p>\n");
+            .Append(Svg.Format($"Statistics cover every character read; the coloured texts show {explanation.Shown.Count} of them from position {explanation.ShownStart}.</p>\n"));
         AppendSaturation(html, explanation);
         AppendUnits(html, explanation);
         AppendSurprise(html, explanation);
@@ -151,6 +151,7 @@ public static class ExplainReport
         json.WriteNumber("layers", explanation.LayerCount);
         json.WriteNumber("hidden_size", explanation.HiddenSize);
         json.WriteNumber("characters", explanation.Length);
+        json.WriteNumber("shown_start", explanation.ShownStart);
         json.WriteString("shown_text", string.Concat(explanation.Shown.Select(character => character.ToString())));
         json.WriteNumber("nats_per_char", surprise.NatsPerCharacter);
         json.WriteStartArray("saturation");
@@ -360,7 +361,7 @@ public static class ExplainReport
             .Append("Hover a character for its loss and the model's top guesses.</p>\n<div class=\"text surprise\">");
         for (int position = 0; position < explanation.Shown.Count; position++)
         {
-            double loss = surprise.Losses[position];
+            double loss = surprise.Losses[explanation.ShownStart + position];
             if (double.IsNaN(loss))
             {
                 AppendCharacter(html, explanation.Shown[position], "z", "not predicted (first character)");
