@@ -417,6 +417,7 @@ public static class ExplainReport
             .swatch { padding: 0 .3rem; font-family: ui-monospace, monospace; }
             svg.saturation { margin-right: 1rem; }
             h3 .scale { font-weight: normal; color: #444; font-size: .9rem; }
+            table.meta code { white-space: pre; }
             """);
         for (int level = 1; level <= UnitLevels; level++)
         {
