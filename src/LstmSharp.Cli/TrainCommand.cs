@@ -680,21 +680,20 @@ internal sealed partial class TrainCommand
             options.MaxEpochs is { } epochs ? $"{epochs.ToString(CultureInfo.InvariantCulture)} epochs" : null,
             options.MaxTime is { } time ? Durations.Format(time) : null,
         }.OfType<string>());
-        TextWriter output = _console.Out;
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"{(resumed ? "Resuming at step " + trainer.Step.ToString("N0", CultureInfo.InvariantCulture) + ": a" : initPath is null ? "Training a" : $"Fine-tuning '{initPath}': a")} {model.Layers.Count}-layer {model.CellType.ToString().ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"on {source}: {corpus.Length:N0} characters, {corpus.Vocabulary.Count} distinct; {corpus.Length - validation:N0} for training ") +
             FormattableString.Invariant($"({trainer.WindowsPerEpoch(corpus.Length - validation):N0} windows per epoch), ") +
             (validationPath is not null ? $"validation on '{validationPath}'"
                 : validation == 0 ? "no validation" : FormattableString.Invariant($"{validation:N0} for validation")));
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"{options.Optimizer} lr {options.LearningRate}{(options.Schedule is null ? "" : " (scheduled)")}{(options.EpsilonPlacement == EpsilonPlacement.InsideRoot ? " (ε inside the root)" : "")}, ") + FormattableString.Invariant(
             $"clip {(options.ClipNorm is { } clip ? clip : "off")}, windows of {options.SequenceLength} chars x {options.BatchSize} streams, ") + FormattableString.Invariant(
             $"loss on {(options.LossMode == LossMode.LastStep ? "the last step" : "every step")}, dropout {options.Dropout}; stop after {limit}; ") + FormattableString.Invariant(
             $"{(validation == 0 && validationPath is null ? "save" : "evaluate")} every {options.EvaluateEvery} steps"));
-        output.WriteLine($"Best checkpoint: {bestPath}; latest: {latestPath}. Ctrl+C stops and saves.");
-        output.Flush();
+        _console.WriteProse($"Best checkpoint: {bestPath}; latest: {latestPath}. Ctrl+C stops and saves.");
+        _console.Out.Flush();
     }
 
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is OptionResult { Implicit: false };
