@@ -42,53 +42,78 @@ internal sealed class BenchCommand
         Option<int> hidden = IntOption("--hidden", "H: the hidden size.", 256);
         Option<int> sequenceLength = IntOption("--seq-length", "T: steps per window.", 100);
         Option<int> batch = IntOption("--batch", "B: streams per window.", 32);
+        Option<int> layers = IntOption("--layers", "Stacked recurrent layers.", 1);
+        Option<double> dropout = new("--dropout") { Description = "Dropout between layers and before the head (as the anchor's DROPOUT).", DefaultValueFactory = _ => 0.0 };
         Option<int> steps = IntOption("--steps", "Timed steps (after 10 warm-up steps).", 20);
         Option<int> threads = IntOption("--threads", "Threads for the matrix kernels.", Environment.ProcessorCount);
-        var command = new Command("step", "One training step (forward, backward, clip 5, Adam) on random one-hot characters, loss on every step.")
+        var command = new Command("step", "One training step (forward, backward, clip 5, Adam) from a zero state on random one-hot characters, loss on every step.")
         {
-            cell, vocabulary, hidden, sequenceLength, batch, steps, threads,
+            cell, vocabulary, hidden, sequenceLength, batch, layers, dropout, steps, threads,
         };
-        var names = new Dictionary<string, string> { ["inputSize"] = "--vocab", ["hiddenSize"] = "--hidden", ["SequenceLength"] = "--seq-length", ["BatchSize"] = "--batch", ["value"] = "--threads" };
+        var names = new Dictionary<string, string>
+        {
+            ["inputSize"] = "--vocab", ["hiddenSize"] = "--hidden", ["SequenceLength"] = "--seq-length", ["BatchSize"] = "--batch",
+            ["layerCount"] = "--layers", ["Dropout"] = "--dropout", ["value"] = "--threads",
+        };
         command.SetAction(parse => ErrorReporter.Run(_console, names, () =>
         {
             Parallelism.MaxThreads = parse.GetValue(threads);
             CellType cellType = ParseCell(parse.GetValue(cell)!);
             int v = parse.GetValue(vocabulary), h = parse.GetValue(hidden), t = parse.GetValue(sequenceLength), b = parse.GetValue(batch);
-            int count = parse.GetValue(steps);
+            int layerCount = parse.GetValue(layers), count = parse.GetValue(steps);
+            double rate = parse.GetValue(dropout);
             if (count <= 0)
             {
                 throw new UsageException("--steps must be positive.");
             }
 
-            var model = new CharModel<float>(cellType, v, h);
+            var model = new CharModel<float>(cellType, v, h, layerCount);
             model.Initialize(Initialization.PyTorchUniform, 0);
-            var trainer = new Trainer(model, new TrainingOptions { SequenceLength = t, BatchSize = b, LearningRate = 1e-3 });
+            var trainer = new Trainer(model, new TrainingOptions { SequenceLength = t, BatchSize = b, LearningRate = 1e-3, Dropout = rate });
             var random = new SeededRandom(0);
             int[] inputs = [.. Enumerable.Range(0, t * b).Select(_ => random.NextInt(v))];
             int[] targets = [.. Enumerable.Range(0, t * b).Select(_ => random.NextInt(v))];
             for (int warmUp = 0; warmUp < 10; warmUp++)
             {
+                trainer.State.Clear();
                 trainer.TrainStep(inputs, targets, 1e-3);
             }
 
+            // Every step starts from a zero state, as the anchor's does. Allocations are counted on every thread.
             var clock = new Stopwatch();   // created before the allocation count is read, so it is not counted
-            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             clock.Start();
             for (int step = 0; step < count; step++)
             {
+                trainer.State.Clear();
                 trainer.TrainStep(inputs, targets, 1e-3);
             }
 
+            clock.Stop();
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             double seconds = clock.Elapsed.TotalSeconds / count;
-            long allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / count;
             int gates = cellType switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
-            double flops = 3.0 * (2.0 * gates * h * (v + h) + 2.0 * v * h) * b * t;   // the anchor's dense-equivalent count
+            double flops = StepFlops(gates, v, h, layerCount) * b * t;
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"lstmsharp step {CellTypeNames.ToName(cellType)} V={v} H={h} T={t} B={b}: {b * t / seconds:F0} chars/s  {seconds * 1e3:F2} ms/step  {flops / seconds / 1e9:F1} GFLOP/s(dense-equiv)  {allocated} B/step allocated  threads={Parallelism.MaxThreads}"));
+                $"lstmsharp step {CellTypeNames.ToName(cellType)} V={v} H={h} T={t} B={b}{LayerSuffix(layerCount, rate)}: {b * t / seconds:F0} chars/s  {seconds * 1e3:F2} ms/step  {flops / seconds / 1e9:F1} GFLOP/s(dense-equiv)  {PerItem(allocated, count)} B/step allocated  threads={Parallelism.MaxThreads}"));
             return ExitCodes.Success;
         }));
         return command;
     }
+
+    /// <summary>
+    /// The anchor's dense-equivalent multiply-adds ×2 per character of a training step (forward + 2 × backward): every layer's
+    /// G·H·(I + H) with I = V for the first and H above, and the head's V·H.
+    /// </summary>
+    private static double StepFlops(int gates, int vocabularySize, int hiddenSize, int layerCount) =>
+        3.0 * (2.0 * gates * hiddenSize * (vocabularySize + hiddenSize) + (layerCount - 1) * 2.0 * gates * hiddenSize * 2 * hiddenSize + 2.0 * vocabularySize * hiddenSize);
+
+    private static string LayerSuffix(int layerCount, double dropout) =>
+        layerCount == 1 && dropout == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" layers={layerCount} dropout={dropout}");
+
+    /// <summary>Bytes per item, exact: an integer when the total divides evenly, else with its fraction (never rounded down to 0).</summary>
+    private static string PerItem(long bytes, int count) =>
+        bytes % count == 0 ? (bytes / count).ToString(CultureInfo.InvariantCulture) : ((double)bytes / count).ToString("0.###", CultureInfo.InvariantCulture);
 
     private Command CreateSample()
     {
@@ -123,15 +148,16 @@ internal sealed class BenchCommand
             }
 
             var clock = new Stopwatch();   // created before the allocation count is read, so it is not counted
-            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             clock.Start();
             for (int index = 0; index < count; index++)
             {
                 sampler.NextId();
             }
 
+            clock.Stop();
+            string allocated = PerItem(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, count);
             double seconds = clock.Elapsed.TotalSeconds;
-            long allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / count;
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"lstmsharp sample {CellTypeNames.ToName(cellType)} V={v} H={h}: {count / seconds:F0} chars/s  {allocated} B/char allocated  threads={Parallelism.MaxThreads}"));
             return ExitCodes.Success;

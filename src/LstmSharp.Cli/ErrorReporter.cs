@@ -5,7 +5,8 @@ namespace LstmSharp.Cli;
 
 /// <summary>
 /// Turns the exceptions a command expects (bad files, out-of-range values, corrupt checkpoints) into one line on
-/// standard error and an exit code, with no stack trace. Anything else is a bug and propagates.
+/// standard error and an exit code, with no stack trace; a closed output pipe ends the command quietly with exit code 0.
+/// Anything else is a bug and propagates.
 /// </summary>
 internal static class ErrorReporter
 {
@@ -19,6 +20,11 @@ internal static class ErrorReporter
         try
         {
             return body();
+        }
+        catch (IOException exception) when (StandardOutput.IsClosedPipe(exception))
+        {
+            // The reader of standard output has gone (| head): stop quietly, as a Unix tool does.
+            return ExitCodes.Success;
         }
         catch (UsageException exception)
         {

@@ -7,6 +7,9 @@ namespace LstmSharp.Cli;
 /// <summary>The <c>lstmsharp</c> command tree, and the one-line report of parse errors.</summary>
 internal static class LstmSharpCli
 {
+    /// <summary><c>--no-color</c>, accepted by every command: plain text even on a colour terminal (as <c>NO_COLOR</c>).</summary>
+    private static readonly Option<bool> NoColor = new("--no-color") { Description = "Do not colour the output (as NO_COLOR=1 does).", Recursive = true };
+
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
     /// <param name="args">The command line, without the program name.</param>
     /// <param name="console">Where to write and the Ctrl+C token.</param>
@@ -23,10 +26,15 @@ internal static class LstmSharpCli
             return ErrorReporter.Fail(console, $"{errors} (see '{command} --help')", ExitCodes.Usage);
         }
 
+        if (parse.GetValue(NoColor))
+        {
+            console.Color = false;
+        }
+
         return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, ProcessTerminationTimeout = null });
     }
 
-    /// <summary>The root command with <c>train</c>, <c>sample</c>, <c>score</c>, <c>gradflow</c>, <c>connectivity</c> and <c>bench</c>.</summary>
+    /// <summary>The root command with every command, and <c>--no-color</c> for all of them.</summary>
     public static RootCommand Create(CliConsole console)
     {
         var root = new RootCommand(
@@ -38,7 +46,12 @@ internal static class LstmSharpCli
             new ScoreCommand(console).Command,
             new GradFlowCommand(console).Command,
             new ConnectivityCommand(console).Command,
+            new ExplainCommand(console).Command,
             new BenchCommand(console).Command,
+            new InfoCommand(console).Command,
+            new ExportCommand(console).Command,
+            new ImportCommand(console).Command,
+            NoColor,
         };
         root.SetAction(parse =>
         {

@@ -17,6 +17,9 @@ internal sealed class SampleCommand
         ["threads"] = "--threads",
     };
 
+    /// <summary>Characters held before a write when the model writes no line break (a line is written whole otherwise).</summary>
+    private const int MaxPending = 4096;
+
     private readonly CliConsole _console;
     private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint to sample from.", HelpName = "FILE", Required = true };
 
@@ -44,7 +47,7 @@ internal sealed class SampleCommand
     public SampleCommand(CliConsole console)
     {
         _console = console;
-        Command = new Command("sample", "Generate text from a trained checkpoint, streamed as it is sampled.")
+        Command = new Command("sample", "Generate text from a trained checkpoint, streamed as it is sampled (line by line on a terminal, in blocks into a pipe or file).")
         {
             _model, _prime, _primeFile, _length, _temperature, _topK, _topP, _greedy, _seed, _threads,
         };
@@ -90,26 +93,48 @@ internal sealed class SampleCommand
         }
 
         sampler.Prime(prime!);
+        // On a terminal: whole lines as they complete, with control characters (other than tabs) shown as symbols,
+        // since a model's escape sequence would otherwise act on the terminal. Redirected: the exact text, in blocks
+        // (StandardOutput); a reader that closes the pipe ends the loop with an IOException (exit 0, see ErrorReporter).
         TextWriter output = _console.Out;
+        bool terminal = _console.IsTerminal;
         if (echo)
         {
-            output.Write(prime);
+            output.Write(terminal ? VisibleText.Escape(prime!, keepTabs: true) : prime);
         }
 
+        var pending = new StringBuilder();
         foreach (string character in sampler.Generate(length))
         {
             if (_console.Cancellation.IsCancellationRequested)
             {
+                WritePending(output, pending, terminal);
                 output.WriteLine();
                 return ExitCodes.Interrupted;
             }
 
-            output.Write(character);
-            output.Flush();
+            pending.Append(character);
+            bool endOfLine = character == "\n";
+            if (endOfLine || pending.Length >= MaxPending)
+            {
+                WritePending(output, pending, terminal);
+                if (terminal && endOfLine)
+                {
+                    output.Flush();
+                }
+            }
         }
 
+        WritePending(output, pending, terminal);
         output.WriteLine();
+        output.Flush();
         return ExitCodes.Success;
+    }
+
+    private static void WritePending(TextWriter output, StringBuilder pending, bool terminal)
+    {
+        output.Write(terminal ? VisibleText.Escape(pending.ToString(), keepTabs: true) : pending.ToString());
+        pending.Clear();
     }
 
     private static string ReadPrimeFile(string path)

@@ -229,6 +229,13 @@ internal sealed partial class TrainCommand
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> _metrics = new("--metrics")
+    {
+        Description = "Append one JSON object per line to FILE at every evaluation and epoch end: step, epoch, train_loss (mean since the last record), " +
+                      "val_loss (with validation), lr, grad_norm, chars_per_sec and more (docs/getting-started.md).",
+        HelpName = "FILE",
+    };
+
     private readonly Option<int> _sampleLength = Value("--sample-length", "Characters sampled at each evaluation (0 for none).", 200);
 
     public TrainCommand(CliConsole console)
@@ -241,7 +248,7 @@ internal sealed partial class TrainCommand
             _momentum, _dampening, _nesterov, _betas, _epsilon, _epsilonPlacement, _weightDecay, _alpha, _centered, _adagradDecay, _initialAccumulator,
             _schedule, _learningRateDecay, _learningRateDecayEvery, _learningRateDecayAfter, _learningRateGamma, _learningRateMin, _cosineSteps,
             _warmup, _patience, _plateau, _plateauPatience,
-            _clip, _clipValue, _dropout, _initialization, _validationFraction, _steps, _epochs, _time, _evaluateEvery, _out, _seed, _resume, _sampleLength, _threads,
+            _clip, _clipValue, _dropout, _initialization, _validationFraction, _steps, _epochs, _time, _evaluateEvery, _out, _seed, _resume, _sampleLength, _metrics, _threads,
         };
         _preset.AcceptOnlyFromAmong(ArticlePreset);
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
@@ -366,7 +373,10 @@ internal sealed partial class TrainCommand
         // The checkpoint records its text, so a resume needs no --input; only --take and a --out that the latest path does not imply.
         string resumeArguments = (take is { } taken ? FormattableString.Invariant($" --take {taken}") : "") +
             (BestPathOf(latestPath) == bestPath ? "" : " --out " + TrainingSession.Quote(bestPath));
-        return new TrainingSession(_console, trainer, corpus, bestPath, latestPath, sampleLength, resumeArguments, checkpoint is not null, data).Run();
+        return new TrainingSession(_console, trainer, corpus, bestPath, latestPath, sampleLength, resumeArguments, checkpoint is not null, data)
+        {
+            MetricsPath = parse.GetValue(_metrics),
+        }.Run();
     }
 
     /// <summary>Refuses to resume on a text other than the recorded one, unless forced.</summary>
@@ -673,21 +683,20 @@ internal sealed partial class TrainCommand
             options.MaxEpochs is { } epochs ? $"{epochs.ToString(CultureInfo.InvariantCulture)} epochs" : null,
             options.MaxTime is { } time ? Durations.Format(time) : null,
         }.OfType<string>());
-        TextWriter output = _console.Out;
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"{(resumed ? "Resuming at step " + trainer.Step.ToString("N0", CultureInfo.InvariantCulture) + ": a" : initPath is null ? "Training a" : $"Fine-tuning '{initPath}': a")} {model.Layers.Count}-layer {model.CellType.ToString().ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"on {source}: {corpus.Length:N0} characters, {corpus.Vocabulary.Count} distinct; {corpus.Length - validation:N0} for training ") +
             FormattableString.Invariant($"({trainer.WindowsPerEpoch(corpus.Length - validation):N0} windows per epoch), ") +
             (validationPath is not null ? $"validation on '{validationPath}'"
                 : validation == 0 ? "no validation" : FormattableString.Invariant($"{validation:N0} for validation")));
-        output.WriteLine(FormattableString.Invariant(
+        _console.WriteProse(FormattableString.Invariant(
             $"{options.Optimizer} lr {options.LearningRate}{(options.Schedule is null ? "" : " (scheduled)")}{(options.EpsilonPlacement == EpsilonPlacement.InsideRoot ? " (ε inside the root)" : "")}, ") + FormattableString.Invariant(
             $"clip {(options.ClipNorm is { } clip ? clip : "off")}, windows of {options.SequenceLength} chars x {options.BatchSize} streams, ") + FormattableString.Invariant(
             $"loss on {(options.LossMode == LossMode.LastStep ? "the last step" : "every step")}, dropout {options.Dropout}; stop after {limit}; ") + FormattableString.Invariant(
             $"{(validation == 0 && validationPath is null ? "save" : "evaluate")} every {options.EvaluateEvery} steps"));
-        output.WriteLine($"Best checkpoint: {bestPath}; latest: {latestPath}. Ctrl+C stops and saves.");
-        output.Flush();
+        _console.WriteProse($"Best checkpoint: {bestPath}; latest: {latestPath}. Ctrl+C stops and saves.");
+        _console.Out.Flush();
     }
 
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is OptionResult { Implicit: false };

@@ -5,28 +5,29 @@ using Spectre.Console;
 namespace LstmSharp.Cli;
 
 /// <summary>
-/// Shows a running <see cref="Trainer"/>: a live Spectre.Console progress bar when standard output is a terminal,
-/// otherwise (CI, pipes) a plain line every <see cref="PlainInterval"/> and at every evaluation. Both show the step,
-/// the epoch, the training and validation loss in nats and bits per character, the speed and the time left
-/// toward whichever limit (steps, epochs, time) comes first.
+/// Shows a running <see cref="Trainer"/>. On a terminal (standard output and standard error both interactive): a
+/// progress bar pinned to the bottom row (a <see cref="LiveRegion"/>) that fits the width, with evaluation lines,
+/// notes and fenced samples printed whole above it. Otherwise (CI, pipes, files): a plain line every
+/// <see cref="PlainInterval"/> and at every evaluation, with no escape codes. Both show the step, the epoch, the
+/// training and validation loss in nats and bits per character, the speed and the time left toward whichever limit
+/// (steps, epochs, time) comes first.
 /// </summary>
 /// <remarks>
 /// The trainer calls <see cref="Report"/> on its own thread, synchronously, after every step; the evaluation
-/// callback runs there too, between two steps, so it may save checkpoints and sample from the model.
+/// callback runs there too, between two steps, so it may save checkpoints and sample from the model. Everything this
+/// class writes comes from that one thread, so nothing else draws over the live row.
 /// </remarks>
 internal sealed class TrainingDisplay : IProgress<TrainingProgress>
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(100);
-    private const double BarMax = 1000;
 
     private readonly CliConsole _console;
     private readonly TrainingOptions _limits;
     private readonly long _startStep;
     private readonly Action<TrainingProgress> _onEvaluation;
     private readonly Action<TrainingProgress>? _onEpochEnd;
-    private readonly IAnsiConsole? _live;
-    private ProgressTask? _bar;
+    private readonly LiveRegion? _live;
     private double _startEpochPosition = double.NaN;
     private TimeSpan? _lastShown;
 
@@ -43,13 +44,18 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         _limits = limits;
         _startStep = startStep;
         _onEvaluation = onEvaluation;
-        if (console.IsTerminal)
+        if (console.IsLive)
         {
-            _live = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Out) });
+            _live = new LiveRegion(console.Out, console.Color, console.Width);
         }
     }
 
+    /// <summary>Whether the live bar is shown (else plain lines).</summary>
+    public bool IsLive => _live is not null;
+
     /// <summary>Runs <paramref name="train"/> under the live progress bar (on a terminal) or as is.</summary>
+    /// <remarks>However <paramref name="train"/> ends (done, Ctrl+C, divergence, an error), the bar's last state stays
+    /// as an ordinary line and the cursor moves below it, so the lines printed next are never overwritten.</remarks>
     public TResult Run<TResult>(Func<TResult> train)
     {
         if (_live is null)
@@ -57,35 +63,63 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
             return train();
         }
 
-        return _live.Progress()
-            .AutoClear(false)
-            .Columns(new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
-            .Start(context =>
-            {
-                _bar = context.AddTask("starting…", autoStart: true, maxValue: BarMax);
-                try
-                {
-                    return train();
-                }
-                finally
-                {
-                    context.Refresh();
-                }
-            });
+        _live.Start();
+        try
+        {
+            return train();
+        }
+        finally
+        {
+            _live.Stop();
+        }
     }
 
-    /// <summary>Writes a line of text: above the live bar on a terminal, plainly otherwise.</summary>
-    public void WriteLine(string text)
+    /// <summary>
+    /// Writes a note (a saved checkpoint, the summary): above the live bar while it runs, below its last state after;
+    /// on a terminal wrapped at spaces to its width, except a <see cref="NoteKind.Command"/>, kept whole to copy.
+    /// </summary>
+    public void WriteNote(string text, NoteKind kind = NoteKind.Plain)
     {
-        if (_live is not null)
+        if (_live is null)
         {
-            _live.WriteLine(text);
+            WritePlain(VisibleText.Escape(text, keepLineFeeds: false));
+            return;
         }
-        else
+
+        Style style = kind switch
         {
-            _console.Out.WriteLine(text);
-            _console.Out.Flush();
+            NoteKind.Saved => new Style(Color.Green),
+            NoteKind.Command => new Style(decoration: Decoration.Bold),
+            _ => Style.Plain,
+        };
+        string visible = VisibleText.Escape(text, _live.Unicode, keepLineFeeds: false);
+        List<string> rows = kind == NoteKind.Command ? [visible] : VisibleText.Wrap(visible, _live.Width);
+        _live.WriteAbove(rows.Select(row => (row, style)));
+    }
+
+    /// <summary>Writes text a model generated between fences, whole, with its control characters shown as symbols.</summary>
+    public void WriteSample(string header, string sample)
+    {
+        if (_live is null)
+        {
+            WritePlain("--- " + header + " ---");
+            WritePlain(VisibleText.Escape(sample));
+            WritePlain("---");
+            return;
         }
+
+        int width = _live.Width;
+        var fence = new Style(decoration: Decoration.Dim);
+        string visible = VisibleText.Escape(sample, _live.Unicode);
+        var rows = new List<(string, Style)>();
+        rows.AddRange(VisibleText.Wrap("--- " + header + " ---", width).Select(row => (row, fence)));
+        foreach (string line in visible.Split('\n'))
+        {
+            rows.AddRange(VisibleText.Fold(line, width).Select(row => (row, Style.Plain)));
+        }
+
+        rows.Add(("---", fence));
+        _live.WriteAbove(rows);
     }
 
     public void Report(TrainingProgress value)
@@ -105,16 +139,19 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         if (value.IsEvaluation || due)
         {
             _lastShown = value.Elapsed;
-            double fraction = Fraction(value);
-            string status = Describe(value, fraction, compact: _bar is not null);
-            if (_bar is not null)
+            var status = new Status(value, _limits, Fraction(value));
+            if (_live is null)
             {
-                _bar.Description = Markup.Escape(status);
-                _bar.Value = fraction * BarMax;
+                WritePlain(status.Line());
             }
-            else if (_live is null)
+            else
             {
-                WriteLine(status);
+                if (value.IsEvaluation)
+                {
+                    _live.WriteAbove(status.Rows(_live.Width).Select(row => (row, new Style(decoration: Decoration.Bold))));
+                }
+
+                _live.Update(status.Fraction, status.Fit);
             }
         }
 
@@ -122,6 +159,12 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         {
             _onEvaluation(value);
         }
+    }
+
+    private void WritePlain(string line)
+    {
+        _console.Out.WriteLine(line);
+        _console.Out.Flush();
     }
 
     /// <summary>How far toward the nearest limit, in [0, 1].</summary>
@@ -146,32 +189,97 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         return Math.Clamp(fraction, 0, 1);
     }
 
-    /// <summary>The status line; <paramref name="compact"/> drops units to fit beside the bar on an 80-column terminal.</summary>
-    private string Describe(TrainingProgress value, double fraction, bool compact)
+    /// <summary>One report, formatted: the full line for logs and evaluation lines, shorter forms for the live bar.</summary>
+    internal readonly struct Status
     {
-        CultureInfo invariant = CultureInfo.InvariantCulture;
-        string steps = _limits.MaxSteps is { } maxSteps
-            ? string.Create(invariant, $"{value.Step:N0}/{maxSteps:N0}")
-            : value.Step.ToString("N0", invariant);
-        string validation = double.IsNaN(value.ValidationLoss)
-            ? "val -"
-            : string.Create(invariant, $"val {value.ValidationLoss:F3} nats/char ({value.ValidationBitsPerCharacter:F3} bits/char)");
-        string eta = fraction > 0 ? Durations.Format(value.Elapsed * ((1 - fraction) / fraction)) : "?";
-        if (compact)
+        private readonly string _steps, _epoch, _train, _trainBits, _validation, _validationBits, _speed, _eta;
+
+        public Status(TrainingProgress value, TrainingOptions limits, double fraction)
         {
-            string shortValidation = double.IsNaN(value.ValidationLoss)
-                ? "-"
-                : string.Create(invariant, $"{value.ValidationLoss:F3}/{value.ValidationBitsPerCharacter:F2}");
-            return string.Create(invariant,
-                $"step {steps} ep {value.Epoch + value.EpochFraction:F2} train {value.TrainingLoss:F3}/{value.TrainingBitsPerCharacter:F2} val {shortValidation} nats/bits per char {Speed(value.CharactersPerSecond)} ch/s ETA {eta}");
+            CultureInfo invariant = CultureInfo.InvariantCulture;
+            Fraction = fraction;
+            _steps = limits.MaxSteps is { } maxSteps ? string.Create(invariant, $"{value.Step:N0}/{maxSteps:N0}") : value.Step.ToString("N0", invariant);
+            _epoch = (value.Epoch + value.EpochFraction).ToString("F2", invariant);
+            _train = value.TrainingLoss.ToString("F3", invariant);
+            _trainBits = value.TrainingBitsPerCharacter.ToString("F3", invariant);
+            bool validated = !double.IsNaN(value.ValidationLoss);
+            _validation = validated ? value.ValidationLoss.ToString("F3", invariant) : "-";
+            _validationBits = validated ? value.ValidationBitsPerCharacter.ToString("F3", invariant) : "-";
+            _speed = value.CharactersPerSecond >= 1e4
+                ? string.Create(invariant, $"{value.CharactersPerSecond / 1e3:F1}k")
+                : value.CharactersPerSecond.ToString("F0", invariant);
+            _eta = fraction > 0 ? Durations.Format(value.Elapsed * ((1 - fraction) / fraction)) : "?";
         }
 
-        return string.Create(invariant,
-            $"step {steps} | epoch {value.Epoch + value.EpochFraction:F2} | train {value.TrainingLoss:F3} nats/char ({value.TrainingBitsPerCharacter:F3} bits/char) | {validation} | {Speed(value.CharactersPerSecond)} chars/s | ETA {eta}");
-    }
+        public double Fraction { get; }
 
-    private static string Speed(double charactersPerSecond) =>
-        charactersPerSecond >= 1e4
-            ? string.Create(CultureInfo.InvariantCulture, $"{charactersPerSecond / 1e3:F1}k")
-            : string.Create(CultureInfo.InvariantCulture, $"{charactersPerSecond:F0}");
+        /// <summary>The plain log line, as CI and redirected runs print it.</summary>
+        public string Line() => string.Join(" | ", Fields());
+
+        /// <summary>The full line's fields in rows of at most <paramref name="width"/> cells, broken between fields.</summary>
+        public List<string> Rows(int width)
+        {
+            var rows = new List<string>();
+            string row = "";
+            foreach (string field in Fields())
+            {
+                string joined = row.Length == 0 ? field : row + " | " + field;
+                if (row.Length > 0 && VisibleText.Cells(joined) > width)
+                {
+                    rows.Add(row);
+                    joined = field;
+                }
+
+                row = joined;
+            }
+
+            rows.Add(row);
+            return [.. rows.SelectMany(line => VisibleText.Wrap(line, width))];
+        }
+
+        /// <summary>The most informative form that fits <paramref name="room"/> cells; whole numbers only, never cut.</summary>
+        public string Fit(int room)
+        {
+            string[] forms =
+            [
+                $"step {_steps}  epoch {_epoch}  train {_train}  val {_validation} nats/char ({_trainBits}/{_validationBits} bits)  {_speed} chars/s  ETA {_eta}",
+                $"step {_steps}  ep {_epoch}  train {_train}  val {_validation} nats/char  {_speed} ch/s  ETA {_eta}",
+                $"step {_steps}  train {_train}  val {_validation}  ETA {_eta}",
+                $"{_steps}  {_train}/{_validation}  ETA {_eta}",
+                $"{_steps}  ETA {_eta}",
+                _steps,
+            ];
+            foreach (string form in forms)
+            {
+                if (VisibleText.Cells(form) <= room)
+                {
+                    return form;
+                }
+            }
+
+            return "";
+        }
+
+        private string[] Fields() =>
+        [
+            $"step {_steps}",
+            $"epoch {_epoch}",
+            $"train {_train} nats/char ({_trainBits} bits/char)",
+            _validation == "-" ? "val -" : $"val {_validation} nats/char ({_validationBits} bits/char)",
+            $"{_speed} chars/s",
+            $"ETA {_eta}",
+        ];
+    }
+}
+
+/// <summary>How a note above the live bar is styled.</summary>
+internal enum NoteKind
+{
+    Plain,
+
+    /// <summary>What was saved where: green.</summary>
+    Saved,
+
+    /// <summary>A command to copy: never broken across rows (the terminal wraps it softly if it must).</summary>
+    Command,
 }

@@ -63,6 +63,9 @@ internal sealed class TrainingSession
         _prime = corpus.Vocabulary.Contains(new System.Text.Rune('\n')) ? "\n" : corpus.Vocabulary[corpus.Ids[0]].ToString();
     }
 
+    /// <summary>Where <c>--metrics</c> appends its JSON Lines; <see langword="null"/> for none.</summary>
+    public string? MetricsPath { get; init; }
+
     /// <summary>Trains to the options' limit, Ctrl+C or divergence.</summary>
     /// <returns>The exit code.</returns>
     public int Run()
@@ -71,13 +74,15 @@ internal sealed class TrainingSession
         TrainingResult result;
         try
         {
-            result = _display.Run(() => _trainer.Train(_training, _validation, _display, _console.Cancellation));
+            using MetricsLog? metrics = MetricsPath is null ? null : new MetricsLog(MetricsPath, _display);
+            IProgress<TrainingProgress> progress = metrics ?? (IProgress<TrainingProgress>)_display;
+            result = _display.Run(() => _trainer.Train(_training, _validation, progress, _console.Cancellation));
         }
         catch (OperationCanceledException) when (_console.Cancellation.IsCancellationRequested)
         {
             Save(_latestPath);
-            _console.Out.WriteLine(Invariant(
-                $"Interrupted at step {_trainer.Step:N0}; saved {_latestPath}. Resume with: lstmsharp train --resume {Quote(_latestPath)}{_resumeArguments}"));
+            _display.WriteNote(Invariant($"Interrupted at step {_trainer.Step:N0}; saved {_latestPath}."), NoteKind.Saved);
+            _display.WriteNote($"Resume with: lstmsharp train --resume {Quote(_latestPath)}{_resumeArguments}", NoteKind.Command);
             return ExitCodes.Interrupted;
         }
         catch (TrainingDivergedException exception)
@@ -85,6 +90,12 @@ internal sealed class TrainingSession
             // The trainer has put back the parameters of the last good evaluation.
             Save(_latestPath);
             return ErrorReporter.Fail(_console, $"{exception.Message} The last good model is in {_latestPath}.", ExitCodes.Diverged);
+        }
+        catch (IOException exception) when (StandardOutput.IsClosedPipe(exception))
+        {
+            // The reader of the log has gone (| head): stop as a Unix tool does, but keep the work.
+            Save(_latestPath);
+            return ExitCodes.Success;
         }
 
         Save(_latestPath);
@@ -96,21 +107,23 @@ internal sealed class TrainingSession
 
         if (result.StoppedEarly)
         {
-            _console.Out.WriteLine(Invariant(
+            _display.WriteNote(Invariant(
                 $"Stopped early: {_trainer.Options.Patience} evaluations in a row without a new best validation loss (best {result.BestValidationLoss:F4} nats/char)."));
         }
 
-        _console.Out.WriteLine(Invariant(
-            $"Finished at step {result.Steps:N0} (epoch {result.Epoch}) in {Durations.Format(result.Elapsed)}, {result.CharactersPerSecond:N0} chars/s: ") + (_hasValidation
-            ? Invariant($"train {result.TrainingLoss:F3} nats/char, validation {result.ValidationLoss:F3} nats/char ({result.ValidationLoss / Math.Log(2):F3} bits/char), ") +
-              Invariant($"best {result.BestValidationLoss:F3} nats/char ({result.BestValidationLoss / Math.Log(2):F3} bits/char).")
-            : Invariant($"last window's loss {result.TrainingLoss:F3} nats/prediction; no validation, so the best model is the last.")));
-        _console.Out.WriteLine($"Best model: {_bestPath}; resumable: {_latestPath}. Next: lstmsharp sample --model {Quote(_bestPath)}");
+        double bits = 1 / Math.Log(2);
+        _display.WriteNote(Invariant($"Finished at step {result.Steps:N0} (epoch {result.Epoch}) in {Durations.Format(result.Elapsed)}, {result.CharactersPerSecond:N0} chars/s."));
+        _display.WriteNote(_hasValidation
+            ? Invariant($"Loss in nats/char (bits/char): train {result.TrainingLoss:F3} ({result.TrainingLoss * bits:F3}), validation {result.ValidationLoss:F3} ({result.ValidationLoss * bits:F3}), ") +
+              Invariant($"best {result.BestValidationLoss:F3} ({result.BestValidationLoss * bits:F3}).")
+            : Invariant($"Last window's loss {result.TrainingLoss:F3} nats/prediction; no validation, so the best model is the last."));
+        _display.WriteNote($"Best model: {_bestPath}; resumable: {_latestPath}.", NoteKind.Saved);
+        _display.WriteNote($"Next: lstmsharp sample --model {Quote(_bestPath)}", NoteKind.Command);
         return ExitCodes.Success;
     }
 
     private void OnEpochEnd(TrainingProgress progress) =>
-        _display!.WriteLine(Invariant($"epoch {progress.Epoch - 1}: mean training loss {progress.EpochTrainingLoss:F4} nats/prediction ({progress.Step:N0} steps)"));
+        _display!.WriteNote(Invariant($"epoch {progress.Epoch - 1}: mean training loss {progress.EpochTrainingLoss:F4} nats/prediction ({progress.Step:N0} steps)"));
 
     private void OnEvaluation(TrainingProgress progress)
     {
@@ -126,7 +139,7 @@ internal sealed class TrainingSession
             Save(_bestPath);
             _bestSaved = progress.ValidationLoss;
             _bestWritten = true;
-            _display!.WriteLine(Invariant($"saved {_bestPath} (best validation {progress.ValidationLoss:F4} nats/char)"));
+            _display!.WriteNote(Invariant($"saved {_bestPath} (best validation {progress.ValidationLoss:F4} nats/char)"), NoteKind.Saved);
         }
 
         if (_sampleLength > 0)
@@ -134,9 +147,7 @@ internal sealed class TrainingSession
             var sampler = new Sampler(_trainer.Model, _corpus.Vocabulary, new SamplingOptions { Temperature = SampleTemperature, Seed = _trainer.Options.Seed });
             sampler.Prime(_prime);
             string sample = string.Concat(sampler.Generate(_sampleLength));
-            _display!.WriteLine(Invariant($"--- sample at step {progress.Step:N0} (temperature {SampleTemperature}) ---"));
-            _display.WriteLine(sample.TrimEnd('\n'));
-            _display.WriteLine("---");
+            _display!.WriteSample(Invariant($"sample at step {progress.Step:N0} (temperature {SampleTemperature})"), sample.TrimEnd('\n'));
         }
     }
 

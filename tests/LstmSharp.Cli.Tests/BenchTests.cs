@@ -3,10 +3,14 @@ using Xunit;
 
 namespace LstmSharp.Cli.Tests;
 
+[Collection(ProcessWideThreads.Name)]
 public sealed partial class BenchTests
 {
     [GeneratedRegex(@"^lstmsharp step gru V=11 H=8 T=5 B=2: \d+ chars/s  [\d.]+ ms/step  [\d.]+ GFLOP/s\(dense-equiv\)  0 B/step allocated  threads=1\r?\n$")]
     private static partial Regex StepLine();
+
+    [GeneratedRegex(@"^lstmsharp step lstm V=7 H=32 T=4 B=3 layers=2 dropout=0.5: \d+ chars/s  [\d.]+ ms/step  [\d.]+ GFLOP/s\(dense-equiv\)  0 B/step allocated  threads=2\r?\n$")]
+    private static partial Regex TwoLayerStepLine();
 
     [GeneratedRegex(@"^lstmsharp sample lstm V=9 H=16: \d+ chars/s  0 B/char allocated  threads=2\r?\n$")]
     private static partial Regex SampleLine();
@@ -27,6 +31,15 @@ public sealed partial class BenchTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Matches(SampleLine(), result.Out);
+    }
+
+    [Fact]
+    public void BenchStep_TwoLayersWithDropout_PrintsTheAnchorShapedLineWithNoAllocation()
+    {
+        CliResult result = CliRunner.Run("bench", "step", "--vocab", "7", "--hidden", "32", "--seq-length", "4", "--batch", "3", "--layers", "2", "--dropout", "0.5", "--steps", "20", "--threads", "2");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(TwoLayerStepLine(), result.Out);
     }
 
     [Fact]

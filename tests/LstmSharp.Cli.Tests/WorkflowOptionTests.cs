@@ -4,6 +4,7 @@ using LstmSharp.Training;
 namespace LstmSharp.Cli.Tests;
 
 /// <summary>Every optimizer, schedule and stopping flag of <c>lstmsharp train</c> reaches the options a checkpoint records.</summary>
+[Collection(ProcessWideThreads.Name)]
 public sealed class WorkflowOptionTests
 {
     private static TrainingOptions TrainAndRead(TempDirectory directory, params string[] flags)

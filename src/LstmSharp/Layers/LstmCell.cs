@@ -18,11 +18,6 @@ namespace LstmSharp.Layers;
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _cellStates = [];   // (T + 1, B, H): c_0 then c_1 … c_T
-    private T[] _tanhCell = [];     // (T, B, H): tanh(c_t)
-    private T[] _dCellCarry = [];   // (B, H): dL/dc carried back through the forget gate
-    private T[] _dCellTotal = [];   // (B, H): dL/dc_t in total, computed only for a backward observer
-
     /// <summary>Creates an LSTM layer with zero parameters.</summary>
     /// <param name="inputSize">I: features per input step.</param>
     /// <param name="hiddenSize">H: the hidden size.</param>
@@ -38,139 +33,94 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
     {
     }
 
-    private protected override void ResizeCellWorkspace(int rows, int batchSize)
+    /// <summary>
+    /// One forward step for units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>) of every stream. On entry
+    /// <paramref name="gates"/> holds the pre-activations x·W_ihᵀ + h·W_hhᵀ + b; on exit it holds i, f, g, o.
+    /// </summary>
+    /// <param name="gates">(B, 4H): pre-activations in, gate activations out (own units).</param>
+    /// <param name="previousCell">(B, H): c_{t−1}.</param>
+    /// <param name="cell">(B, H): receives c_t.</param>
+    /// <param name="tanhCell">(B, H): receives tanh(c_t), kept for backward.</param>
+    /// <param name="hidden">(B, H): receives h_t.</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <param name="hiddenSize">H: the hidden size.</param>
+    /// <param name="unitStart">The first unit of this part.</param>
+    /// <param name="unitEnd">One past the last unit of this part.</param>
+    internal static void ForwardStep(Span<T> gates, ReadOnlySpan<T> previousCell, Span<T> cell, Span<T> tanhCell, Span<T> hidden,
+        int batchSize, int hiddenSize, int unitStart, int unitEnd)
     {
-        _cellStates = new T[(rows + batchSize) * HiddenSize];
-        _tanhCell = new T[rows * HiddenSize];
-        _dCellCarry = new T[batchSize * HiddenSize];
-        _dCellTotal = new T[batchSize * HiddenSize];
-    }
-
-    private protected override void ForwardSteps(CellState<T>? initial)
-    {
-        int batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize, width = batchSize * hiddenSize;
-        if (initial is null)
+        int units = unitEnd - unitStart;
+        for (int stream = 0; stream < batchSize; stream++)
         {
-            _cellStates.AsSpan(0, width).Clear();
-        }
-        else
-        {
-            initial.Cell.CopyTo(_cellStates, 0);
-        }
+            Span<T> row = gates.Slice(stream * 4 * hiddenSize, 4 * hiddenSize);
+            Span<T> input = row.Slice(unitStart, units), forget = row.Slice(hiddenSize + unitStart, units);
+            Span<T> candidate = row.Slice(2 * hiddenSize + unitStart, units), output = row.Slice(3 * hiddenSize + unitStart, units);
+            TensorPrimitives.Sigmoid(input, input);
+            TensorPrimitives.Sigmoid(forget, forget);
+            TensorPrimitives.Tanh(candidate, candidate);
+            TensorPrimitives.Sigmoid(output, output);
 
-        for (int step = 0; step < SequenceLength; step++)
-        {
-            Span<T> gates = StepGates(Gates, step);     // (B, 4H): x·W_ihᵀ + b_ih + b_hh
-            AddRecurrentProjection(step, gates);
-
-            Span<T> hidden = NextHidden(step);
-            for (int stream = 0; stream < batchSize; stream++)
-            {
-                Span<T> row = gates.Slice(stream * gateSize, gateSize);
-                Span<T> input = row[..hiddenSize], forget = row.Slice(hiddenSize, hiddenSize);
-                Span<T> candidate = row.Slice(2 * hiddenSize, hiddenSize), output = row.Slice(3 * hiddenSize, hiddenSize);
-                TensorPrimitives.Sigmoid(row[..(2 * hiddenSize)], row[..(2 * hiddenSize)]);
-                TensorPrimitives.Tanh(candidate, candidate);
-                TensorPrimitives.Sigmoid(output, output);
-
-                int offset = step * width + stream * hiddenSize;
-                ReadOnlySpan<T> previousCell = _cellStates.AsSpan(offset, hiddenSize);
-                Span<T> cell = _cellStates.AsSpan(width + offset, hiddenSize);
-                Span<T> tanhCell = _tanhCell.AsSpan(offset, hiddenSize);
-                TensorPrimitives.Multiply(forget, previousCell, cell);             // c = f ⊙ c_prev
-                TensorPrimitives.MultiplyAdd(input, candidate, cell, cell);        //   + i ⊙ g
-                TensorPrimitives.Tanh(cell, tanhCell);
-                TensorPrimitives.Multiply(output, tanhCell, hidden.Slice(stream * hiddenSize, hiddenSize));   // h = o ⊙ tanh(c)
-            }
+            int offset = stream * hiddenSize + unitStart;
+            Span<T> next = cell.Slice(offset, units), tanhNext = tanhCell.Slice(offset, units);
+            TensorPrimitives.Multiply(forget, previousCell.Slice(offset, units), next);   // c = f ⊙ c_prev
+            TensorPrimitives.MultiplyAdd(input, candidate, next, next);                   //   + i ⊙ g
+            TensorPrimitives.Tanh(next, tanhNext);
+            TensorPrimitives.Multiply(output, tanhNext, hidden.Slice(offset, units));    // h = o ⊙ tanh(c)
         }
     }
 
-    private protected override void WriteFinalCellState(CellState<T> final)
+    /// <summary>
+    /// The reverse of <see cref="ForwardStep"/> for units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>): the
+    /// gate gradients, added into <paramref name="dBias"/> as they are made. On entry <paramref name="dCell"/> holds
+    /// dL/dc_t carried from step t + 1; on exit it holds dL/dc_{t−1}, carried back through the forget gate.
+    /// </summary>
+    /// <param name="gates">(B, 4H): i, f, g, o of the step.</param>
+    /// <param name="previousCell">(B, H): c_{t−1}.</param>
+    /// <param name="tanhCell">(B, H): tanh(c_t).</param>
+    /// <param name="dHidden">(B, H): dL/dh_t in total.</param>
+    /// <param name="dCell">(B, H): the carried dL/dc, updated in place.</param>
+    /// <param name="dGates">(B, 4H): receives dL/d(pre-activation) (own units).</param>
+    /// <param name="dBias">(4H): adds the step's dGates of every stream (own units).</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <param name="hiddenSize">H: the hidden size.</param>
+    /// <param name="unitStart">The first unit of this part.</param>
+    /// <param name="unitEnd">One past the last unit of this part.</param>
+    internal static void BackwardStep(ReadOnlySpan<T> gates, ReadOnlySpan<T> previousCell, ReadOnlySpan<T> tanhCell, ReadOnlySpan<T> dHidden,
+        Span<T> dCell, Span<T> dGates, Span<T> dBias, int batchSize, int hiddenSize, int unitStart, int unitEnd)
     {
-        int width = BatchSize * HiddenSize;
-        _cellStates.AsSpan(SequenceLength * width, width).CopyTo(final.Cell);
-    }
-
-    private protected override void BackwardSteps(ReadOnlySpan<T> dOutput, CellState<T>? dFinal, CellState<T>? dInitial)
-    {
-        int batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize, width = batchSize * hiddenSize;
-        StartHiddenGradient(dFinal);
-        Span<T> dCellCarry = _dCellCarry.AsSpan(0, width);
-        if (dFinal is null)
+        for (int stream = 0; stream < batchSize; stream++)
         {
-            dCellCarry.Clear();
-        }
-        else
-        {
-            dFinal.Cell.CopyTo(dCellCarry);
-        }
-
-        for (int step = SequenceLength - 1; step >= 0; step--)
-        {
-            TotalHiddenGradient(dOutput, step);
-            Span<T> dHidden = DHiddenTotal;
-            ReadOnlySpan<T> gates = StepGates(Gates, step);
-            Span<T> dGates = StepGates(GatesGradient, step);
-            if (BackwardObserver is not null)
-            {
-                ObserveStep(step, TotalCellGradient(step, dCellCarry), dCellCarry);
-            }
-
-            for (int stream = 0; stream < batchSize; stream++)
-            {
-                int offset = stream * hiddenSize;
-                GateGradients(
-                    gates.Slice(stream * gateSize, gateSize),
-                    _cellStates.AsSpan(step * width + offset, hiddenSize),
-                    _tanhCell.AsSpan(step * width + offset, hiddenSize),
-                    dHidden.Slice(offset, hiddenSize),
-                    dCellCarry.Slice(offset, hiddenSize),
-                    dGates.Slice(stream * gateSize, gateSize));
-            }
-
-            CarryHiddenGradient(step, DHiddenCarry);
-        }
-
-        if (dInitial is not null)
-        {
-            DHiddenCarry.CopyTo(dInitial.Hidden);
-            dCellCarry.CopyTo(dInitial.Cell);
+            int rowOffset = stream * 4 * hiddenSize, offset = stream * hiddenSize;
+            GateGradients(gates.Slice(rowOffset, 4 * hiddenSize), previousCell.Slice(offset, hiddenSize), tanhCell.Slice(offset, hiddenSize),
+                dHidden.Slice(offset, hiddenSize), dCell.Slice(offset, hiddenSize), dGates.Slice(rowOffset, 4 * hiddenSize), dBias, hiddenSize,
+                unitStart, unitEnd);
         }
     }
 
     /// <summary>dL/dc_t = carried part + dh_t ⊙ o_t ⊙ (1 − tanh²(c_t)), for observers only (the hot path fuses it into <see cref="GateGradients"/>).</summary>
-    private Span<T> TotalCellGradient(int step, ReadOnlySpan<T> dCellCarry)
+    internal static void TotalCellGradient(ReadOnlySpan<T> gates, ReadOnlySpan<T> tanhCell, ReadOnlySpan<T> dHidden, ReadOnlySpan<T> dCellCarry,
+        Span<T> total, int batchSize, int hiddenSize)
     {
-        int hiddenSize = HiddenSize, gateSize = Layout.GateSize, width = BatchSize * hiddenSize;
-        Span<T> total = _dCellTotal.AsSpan(0, width);
-        ReadOnlySpan<T> gates = StepGates(Gates, step);
-        ReadOnlySpan<T> tanhCell = _tanhCell.AsSpan(step * width, width);
-        ReadOnlySpan<T> dHidden = DHiddenTotal;
-        for (int stream = 0; stream < BatchSize; stream++)
+        for (int stream = 0; stream < batchSize; stream++)
         {
             for (int unit = 0; unit < hiddenSize; unit++)
             {
                 int index = stream * hiddenSize + unit;
                 T tanhC = tanhCell[index];
-                total[index] = dCellCarry[index] + dHidden[index] * gates[stream * gateSize + 3 * hiddenSize + unit] * (T.One - tanhC * tanhC);
+                total[index] = dCellCarry[index] + dHidden[index] * gates[stream * 4 * hiddenSize + 3 * hiddenSize + unit] * (T.One - tanhC * tanhC);
             }
         }
-
-        return total;
     }
 
-    /// <summary>
-    /// One stream's gate gradients for one step. On entry <paramref name="dCell"/> holds dL/dc_t carried from step t + 1;
-    /// on exit it holds dL/dc_{t−1}, carried back through the forget gate.
-    /// </summary>
+    /// <summary>One stream's gate gradients for units [unitStart, unitEnd), with the bias-gradient sums.</summary>
     private static void GateGradients(ReadOnlySpan<T> gates, ReadOnlySpan<T> previousCell, ReadOnlySpan<T> tanhCell,
-        ReadOnlySpan<T> dHidden, Span<T> dCell, Span<T> dGates)
+        ReadOnlySpan<T> dHidden, Span<T> dCell, Span<T> dGates, Span<T> dBias, int hiddenSize, int unitStart, int unitEnd)
     {
-        int hiddenSize = dHidden.Length, unit = 0;
+        int unit = unitStart;
         if (Vector.IsHardwareAccelerated)
         {
             Vector<T> one = Vector<T>.One;
-            for (; unit <= hiddenSize - Vector<T>.Count; unit += Vector<T>.Count)
+            for (; unit <= unitEnd - Vector<T>.Count; unit += Vector<T>.Count)
             {
                 var input = new Vector<T>(gates[unit..]);
                 var forget = new Vector<T>(gates[(hiddenSize + unit)..]);
@@ -180,15 +130,23 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
                 var dh = new Vector<T>(dHidden[unit..]);
                 // dc_t gathers the carried part (through f_{t+1}) and the part through h_t = o ⊙ tanh(c_t).
                 Vector<T> dc = new Vector<T>(dCell[unit..]) + dh * output * (one - tanhC * tanhC);
+                Vector<T> dInput = dc * candidate * input * (one - input);
+                Vector<T> dForget = dc * new Vector<T>(previousCell[unit..]) * forget * (one - forget);
+                Vector<T> dCandidate = dc * input * (one - candidate * candidate);
+                Vector<T> dOutput = dh * tanhC * output * (one - output);
                 (dc * forget).CopyTo(dCell[unit..]);
-                (dc * candidate * input * (one - input)).CopyTo(dGates[unit..]);
-                (dc * new Vector<T>(previousCell[unit..]) * forget * (one - forget)).CopyTo(dGates[(hiddenSize + unit)..]);
-                (dc * input * (one - candidate * candidate)).CopyTo(dGates[(2 * hiddenSize + unit)..]);
-                (dh * tanhC * output * (one - output)).CopyTo(dGates[(3 * hiddenSize + unit)..]);
+                dInput.CopyTo(dGates[unit..]);
+                dForget.CopyTo(dGates[(hiddenSize + unit)..]);
+                dCandidate.CopyTo(dGates[(2 * hiddenSize + unit)..]);
+                dOutput.CopyTo(dGates[(3 * hiddenSize + unit)..]);
+                (new Vector<T>(dBias[unit..]) + dInput).CopyTo(dBias[unit..]);
+                (new Vector<T>(dBias[(hiddenSize + unit)..]) + dForget).CopyTo(dBias[(hiddenSize + unit)..]);
+                (new Vector<T>(dBias[(2 * hiddenSize + unit)..]) + dCandidate).CopyTo(dBias[(2 * hiddenSize + unit)..]);
+                (new Vector<T>(dBias[(3 * hiddenSize + unit)..]) + dOutput).CopyTo(dBias[(3 * hiddenSize + unit)..]);
             }
         }
 
-        for (; unit < hiddenSize; unit++)
+        for (; unit < unitEnd; unit++)
         {
             T input = gates[unit], forget = gates[hiddenSize + unit], candidate = gates[2 * hiddenSize + unit], output = gates[3 * hiddenSize + unit];
             T tanhC = tanhCell[unit], dh = dHidden[unit];
@@ -198,6 +156,10 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
             dGates[hiddenSize + unit] = dc * previousCell[unit] * forget * (T.One - forget);
             dGates[2 * hiddenSize + unit] = dc * input * (T.One - candidate * candidate);
             dGates[3 * hiddenSize + unit] = dh * tanhC * output * (T.One - output);
+            dBias[unit] += dGates[unit];
+            dBias[hiddenSize + unit] += dGates[hiddenSize + unit];
+            dBias[2 * hiddenSize + unit] += dGates[2 * hiddenSize + unit];
+            dBias[3 * hiddenSize + unit] += dGates[3 * hiddenSize + unit];
         }
     }
 }

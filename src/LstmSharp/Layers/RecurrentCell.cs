@@ -1,34 +1,62 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using LstmSharp.Diagnostics;
 using LstmSharp.Kernels;
 
 namespace LstmSharp.Layers;
 
 /// <summary>
 /// One recurrent layer that runs a whole window of T steps for B streams, time-major, and its exact backward pass.
-/// The work shared by the three cells lives here: the input projection for all T·B rows at once (a gather for
-/// one-hot input), the state bookkeeping, and the weight gradients as one GEMM per window. Each cell supplies
-/// its own per-step gate arithmetic.
+/// This class is the window engine shared by the three cells: the input projection for all T·B rows at once (a gather
+/// for one-hot input), the unit-partitioned recurrence, the state bookkeeping and the weight gradients as one GEMM per
+/// window. Each cell brings a static forward/backward pair for one step of its own gate arithmetic
+/// (<see cref="LstmCell{T}"/>, <see cref="GruCell{T}"/>, <see cref="RnnCell{T}"/>).
 /// </summary>
 /// <typeparam name="T">The element type: <see cref="float"/> for speed, <see cref="double"/> for gradient checks.</typeparam>
 /// <remarks>
+/// <para>
 /// Parameters live in one flat buffer (<see cref="Parameters"/>) laid out by <see cref="Layout"/>; gradients live in
 /// <see cref="Gradients"/> with the same layout. <see cref="Backward"/> adds into <see cref="Gradients"/>.
 /// An instance keeps the activations of its last forward pass, so it is not safe to share between threads
 /// while training.
+/// </para>
+/// <para>
+/// The recurrence is split by hidden units: each part (one per thread) owns units [start, end) and every gate of them.
+/// In a forward step a part computes its own columns of h_{t−1}·W_hhᵀ and then the gate arithmetic of its own units;
+/// the parts meet at one barrier per step, because the next step needs the whole h_t. In a backward step a part computes
+/// the gate gradients (and the bias-gradient sums) of its own units, meets the others, then its own units of the carry
+/// dGates·W_hh. Outputs are split, never a reduction, so every thread count gives the same bits.
+/// </para>
 /// </remarks>
-public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
+public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private int[] _inputIds = [];      // (T, B) when the input was character ids
-    private T[] _input = [];           // (T, B, I) when the input was dense
+    private int[] _inputIds = [];          // (T, B) when the input was character ids
+    private ReadOnlyMemory<T> _input;      // (T, B, I) when the input was dense: read in place, the layer below owns it
+    private T[] _inputCopy = [];           // (T, B, I): the public dense overload's own copy of its input
     private bool _inputWasIds;
-    private T[] _dHiddenCarry = [];    // (B, H): dL/dh_{t-1} carried back through W_hh
-    private T[] _dHiddenTotal = [];    // (B, H): dL/dh_t, the output gradient plus the carried part
+    private T[] _ownHidden = [];           // (T + 1, B, H) for the public overloads, which write h into a caller's span
+    private T[] _hidden = [];              // (T + 1, B, H): h_0, then h_1 … h_T; the model's activation block or _ownHidden
+    private T[] _gates = [];               // (T, B, G·H): pre-activations, then the gate activations the step kernels keep
+    private T[] _dGates = [];              // (T, B, G·H): dL/d(pre-activation) of the input projection
+    private T[] _cells = [];               // (T + 1, B, H), LSTM: c_0, then c_1 … c_T
+    private T[] _tanhCells = [];           // (T, B, H), LSTM: tanh(c_t)
+    private T[] _hiddenGates = [];         // (T, B, 3H), GRU: h_{t−1}·W_hhᵀ + b_hh (r multiplies its n block)
+    private T[] _dHiddenGates = [];        // (T, B, 3H), GRU: dL/d(h_{t−1}·W_hhᵀ + b_hh)
+    private T[] _dHiddenCarry = [];        // (B, H): dL/dh_{t−1} carried back through W_hh (and z for the GRU)
+    private T[] _dHiddenTotal = [];        // (B, H): dL/dh_t, the output gradient plus the carried part
+    private T[] _dCellCarry = [];          // (B, H), LSTM: dL/dc carried back through the forget gate
+    private T[] _dCellTotal = [];          // (B, H), LSTM: dL/dc_t in total, only for a backward observer
+    private readonly T[] _dBias;           // (G·H): the window's sum of dGates over T·B rows
+    private readonly T[] _dHiddenBias;     // (G·H), GRU: the window's sum of dHiddenGates
     // Only a layer fed character ids uses these two, so they are allocated by its first such window.
     private T[] _weightIhTransposed = [];       // (I, G·H): W_ihᵀ, so a one-hot gather reads one contiguous row
     private T[] _dWeightIhTransposed = [];      // (I, G·H): the scatter target of dW_ih for id input
     private readonly T[] _inputBias;            // (G·H): b_ih, plus b_hh for cells that fold it in
-    private readonly PackedMatrix<T> _packedWeightHh = new();   // W_hhᵀ (H, G·H) during Forward, W_hh (G·H, H) during Backward
+    private UnitSlicedWeights<T>? _slices;      // W_hh cut into the parts' units, for the current B and thread count
+    private int _slicesBatchSize;
+    private T* _dOutput;                        // (T, B, H): dL/dh_t from above, pinned for the duration of Backward
+    private readonly ForwardWindow _forwardWindow;
+    private readonly BackwardWindow _backwardWindow;
 
     /// <summary>Creates a layer with zero parameters.</summary>
     /// <param name="layout">The layer's type and sizes.</param>
@@ -43,6 +71,10 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         Parameters = sharedParameters ?? new T[layout.Count];
         Gradients = sharedParameters is null ? new T[layout.Count] : [];
         _inputBias = new T[layout.GateSize];
+        _dBias = new T[layout.GateSize];
+        _dHiddenBias = layout.CellType == CellType.Gru ? new T[layout.GateSize] : [];
+        _forwardWindow = new ForwardWindow(this);
+        _backwardWindow = new BackwardWindow(this);
     }
 
     /// <summary>The layer's type, sizes and the offsets of its tensors in <see cref="Parameters"/>.</summary>
@@ -86,23 +118,14 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Receives the state gradients of every backward step; <see langword="null"/> (the default) for none.</summary>
     public IBackwardObserver<T>? BackwardObserver { get; set; }
 
+    /// <summary>Receives the activations of every forward step once a window has run; <see langword="null"/> (the default) for none.</summary>
+    public IForwardObserver<T>? ForwardObserver { get; set; }
+
     /// <summary>T of the last forward pass.</summary>
     public int SequenceLength { get; private set; }
 
     /// <summary>B of the last forward pass.</summary>
     public int BatchSize { get; private set; }
-
-    /// <summary>(T + 1, B, H): h_0 (the initial state) followed by h_1 … h_T of the last forward pass.</summary>
-    private protected T[] HiddenStates { get; private set; } = [];
-
-    /// <summary>(T, B, G·H): the input projection x·W_ihᵀ + b_ih (+ b_hh, see <see cref="FoldsHiddenBias"/>), then whatever the cell keeps per gate.</summary>
-    private protected T[] Gates { get; private set; } = [];
-
-    /// <summary>(T, B, G·H): dL/d(pre-activation) of the input projection, filled by <see cref="BackwardSteps"/>.</summary>
-    private protected T[] GatesGradient { get; private set; } = [];
-
-    /// <summary>(T, B, G·H): dL/d(h·W_hhᵀ + b_hh); the same array as <see cref="GatesGradient"/> except for the GRU.</summary>
-    private protected T[] HiddenGatesGradient { get; set; } = [];
 
     /// <summary>Runs the layer over a window of one-hot input given as character ids.</summary>
     /// <param name="inputIds">(T, B): character ids in [0, I), time-major.</param>
@@ -114,51 +137,9 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     /// <exception cref="ArgumentException">A length or shape does not match, or an id is out of range.</exception>
     public void Forward(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, CellState<T>? initial, Span<T> output, CellState<T> final)
     {
-        CheckWindow(sequenceLength, batchSize, inputIds.Length, nameof(inputIds), initial, output, final);
-        for (int index = 0; index < inputIds.Length; index++)
-        {
-            if ((uint)inputIds[index] >= (uint)InputSize)
-            {
-                throw new ArgumentException($"Input id {inputIds[index]} at position {index} is outside [0, {InputSize}).", nameof(inputIds));
-            }
-        }
-
-        Resize(sequenceLength, batchSize);
-        _inputWasIds = true;
-        inputIds.CopyTo(_inputIds);
-
-        // Gather: row r of x·W_ihᵀ for a one-hot x is column id of W_ih, which is row id of W_ihᵀ. Transposing costs
-        // G·H·I, so a window with fewer rows than I (sampling: one row) reads the columns in place instead.
-        int gateSize = Layout.GateSize;
-        PrepareInputBias();
-        if (inputIds.Length < InputSize)
-        {
-            ReadOnlySpan<T> weightIh = WeightIh;
-            for (int row = 0; row < inputIds.Length; row++)
-            {
-                Span<T> gates = Gates.AsSpan(row * gateSize, gateSize);
-                int id = inputIds[row];
-                for (int gate = 0; gate < gateSize; gate++)
-                {
-                    gates[gate] = weightIh[gate * InputSize + id] + _inputBias[gate];
-                }
-            }
-        }
-        else
-        {
-            if (_weightIhTransposed.Length == 0)
-            {
-                _weightIhTransposed = new T[gateSize * InputSize];
-            }
-
-            Transpose(WeightIh, gateSize, InputSize, _weightIhTransposed);
-            for (int row = 0; row < inputIds.Length; row++)
-            {
-                TensorPrimitives.Add(_weightIhTransposed.AsSpan(inputIds[row] * gateSize, gateSize), _inputBias, Gates.AsSpan(row * gateSize, gateSize));
-            }
-        }
-
-        RunForward(initial, output, final);
+        ThrowHelper.CheckLength(output.Length, sequenceLength * batchSize * HiddenSize, nameof(output));
+        ForwardInto(inputIds, sequenceLength, batchSize, initial, OwnHidden(sequenceLength, batchSize), final);
+        _hidden.AsSpan(batchSize * HiddenSize, output.Length).CopyTo(output);
     }
 
     /// <summary>Runs the layer over a window of dense input.</summary>
@@ -171,22 +152,87 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
     /// <exception cref="ArgumentException">A length or shape does not match.</exception>
     public void Forward(ReadOnlySpan<T> input, int sequenceLength, int batchSize, CellState<T>? initial, Span<T> output, CellState<T> final)
     {
-        CheckWindow(sequenceLength, batchSize, input.Length, nameof(input), initial, output, final, InputSize);
-        Resize(sequenceLength, batchSize);
+        ThrowHelper.CheckLength(output.Length, sequenceLength * batchSize * HiddenSize, nameof(output));
+        ThrowHelper.CheckLength(input.Length, sequenceLength * batchSize * InputSize, nameof(input));
+        if (_inputCopy.Length < input.Length)
+        {
+            _inputCopy = new T[input.Length];
+        }
+
+        input.CopyTo(_inputCopy);
+        ForwardInto(_inputCopy.AsMemory(0, input.Length), sequenceLength, batchSize, initial, OwnHidden(sequenceLength, batchSize), final);
+        _hidden.AsSpan(batchSize * HiddenSize, output.Length).CopyTo(output);
+    }
+
+    /// <summary>
+    /// The window over character ids, writing h_0 … h_T into <paramref name="hidden"/>, which the cell keeps for its backward
+    /// pass and the caller reads in place (the next layer's input, the head's input): the model's activation block.
+    /// </summary>
+    /// <param name="hidden">(≥ T + 1, B, H): receives h_0 (the initial state) and h_1 … h_T.</param>
+    /// <param name="inputIds">(T, B): character ids in [0, I), time-major.</param>
+    /// <param name="sequenceLength">T: the number of steps.</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <param name="initial">h_0 (and c_0) for each stream; <see langword="null"/> means zeros.</param>
+    /// <param name="final">Receives h_T (and c_T).</param>
+    internal void ForwardInto(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
+    {
+        CheckWindow(sequenceLength, batchSize, inputIds.Length, nameof(inputIds), initial, hidden, final);
+        for (int index = 0; index < inputIds.Length; index++)
+        {
+            if ((uint)inputIds[index] >= (uint)InputSize)
+            {
+                throw new ArgumentException($"Input id {inputIds[index]} at position {index} is outside [0, {InputSize}).", nameof(inputIds));
+            }
+        }
+
+        long started = StepProfiler.Start();
+        Resize(sequenceLength, batchSize, hidden);
+        _inputWasIds = true;
+        inputIds.CopyTo(_inputIds);
+        PrepareInputBias();
+        if (inputIds.Length >= InputSize)
+        {
+            // Transposing costs G·H·I, so only a window with at least I rows gathers from W_ihᵀ; shorter windows
+            // (sampling: one row) read the columns of W_ih in place.
+            if (_weightIhTransposed.Length == 0)
+            {
+                _weightIhTransposed = new T[Layout.GateSize * InputSize];
+            }
+
+            Transpose(WeightIh, Layout.GateSize, InputSize, _weightIhTransposed);
+        }
+
+        StepProfiler.Stop(StepPhase.InputProjection, started);
+        RunForward(initial, final);
+    }
+
+    /// <summary>The window over dense input read in place (the layer below's activations); see the id overload.</summary>
+    /// <param name="input">(T, B, I): kept, not copied, until the next window.</param>
+    /// <param name="sequenceLength">T: the number of steps.</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <param name="initial">h_0 (and c_0) for each stream; <see langword="null"/> means zeros.</param>
+    /// <param name="hidden">(≥ T + 1, B, H): receives h_0 (the initial state) and h_1 … h_T.</param>
+    /// <param name="final">Receives h_T (and c_T).</param>
+    internal void ForwardInto(ReadOnlyMemory<T> input, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
+    {
+        CheckWindow(sequenceLength, batchSize, input.Length, nameof(input), initial, hidden, final, InputSize);
+        long started = StepProfiler.Start();
+        Resize(sequenceLength, batchSize, hidden);
         _inputWasIds = false;
-        input.CopyTo(_input);
+        _input = input;
 
         int rows = sequenceLength * batchSize;
         int gateSize = Layout.GateSize;
-        Span<T> gates = Gates.AsSpan(0, rows * gateSize);
+        Span<T> gates = _gates.AsSpan(0, rows * gateSize);
         PrepareInputBias();
         for (int row = 0; row < rows; row++)
         {
             _inputBias.CopyTo(gates.Slice(row * gateSize, gateSize));
         }
 
-        Gemm.MultiplyTransposedBAdd<T>(input, WeightIh, rows, InputSize, gateSize, gates);
-        RunForward(initial, output, final);
+        Gemm.MultiplyTransposedBAdd<T>(input.Span, WeightIh, rows, InputSize, gateSize, gates);
+        StepProfiler.Stop(StepPhase.InputProjection, started);
+        RunForward(initial, final);
     }
 
     /// <summary>
@@ -212,7 +258,7 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
 
         int sequenceLength = SequenceLength, batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize;
-        int rows = sequenceLength * batchSize;
+        int rows = sequenceLength * batchSize, width = batchSize * hiddenSize;
         ThrowHelper.CheckLength(dOutput.Length, rows * hiddenSize, nameof(dOutput));
         CheckState(dFinal, batchSize, nameof(dFinal));
         CheckState(dInitial, batchSize, nameof(dInitial));
@@ -221,16 +267,22 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
             ThrowHelper.CheckLength(dInput.Length, rows * InputSize, nameof(dInput));
         }
 
-        // W_hh is constant through the window: pack it once for every step's carry.
-        _packedWeightHh.Pack(WeightHh, gateSize, hiddenSize);
-        BackwardSteps(dOutput, dFinal, dInitial);
+        long started = StepProfiler.Start();
+        if (dFinal is null)
+        {
+            _dHiddenCarry.AsSpan(0, width).Clear();
+            _dCellCarry.AsSpan(0, Layout.HasCellState ? width : 0).Clear();
+        }
+        else
+        {
+            dFinal.Hidden.CopyTo(_dHiddenCarry, 0);
+            dFinal.Cell.CopyTo(_dCellCarry, 0);
+        }
 
-        ReadOnlySpan<T> dGates = GatesGradient.AsSpan(0, rows * gateSize);
-        ReadOnlySpan<T> dHiddenGates = HiddenGatesGradient.AsSpan(0, rows * gateSize);
-        Span<T> dWeightIh = Gradients.AsSpan(Layout.WeightIhOffset, gateSize * InputSize);
+        Array.Clear(_dBias);
+        Array.Clear(_dHiddenBias);
         if (_inputWasIds)
         {
-            // Scatter: only column id of dW_ih (row id of its transpose) receives row r of dGates.
             if (_dWeightIhTransposed.Length == 0)
             {
                 _dWeightIhTransposed = new T[gateSize * InputSize];
@@ -239,13 +291,37 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
             {
                 Array.Clear(_dWeightIhTransposed);
             }
+        }
 
-            for (int row = 0; row < rows; row++)
+        fixed (T* pinned = dOutput)
+        {
+            _dOutput = pinned;
+            if (BackwardObserver is null)
             {
-                Span<T> target = _dWeightIhTransposed.AsSpan(_inputIds[row] * gateSize, gateSize);
-                TensorPrimitives.Add(target, dGates.Slice(row * gateSize, gateSize), target);
+                RecurrenceWorkers.Run(_backwardWindow, Gemm.MaxThreads);
+            }
+            else
+            {
+                _backwardWindow.RunObserved();
             }
 
+            _dOutput = null;
+        }
+
+        if (dInitial is not null)
+        {
+            _dHiddenCarry.AsSpan(0, width).CopyTo(dInitial.Hidden);
+            _dCellCarry.AsSpan(0, dInitial.Cell.Length).CopyTo(dInitial.Cell);
+        }
+
+        StepProfiler.Stop(StepPhase.RecurrentBackward, started);
+        started = StepProfiler.Start();
+        ReadOnlySpan<T> dGates = _dGates.AsSpan(0, rows * gateSize);
+        ReadOnlySpan<T> dHiddenGates = Layout.CellType == CellType.Gru ? _dHiddenGates.AsSpan(0, rows * gateSize) : dGates;
+        Span<T> dWeightIh = Gradients.AsSpan(Layout.WeightIhOffset, gateSize * InputSize);
+        if (_inputWasIds)
+        {
+            // The backward steps scattered row r of dGates into row id of dW_ihᵀ (column id of dW_ih).
             for (int gate = 0; gate < gateSize; gate++)
             {
                 for (int input = 0; input < InputSize; input++)
@@ -256,129 +332,275 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
         else
         {
-            Gemm.MultiplyTransposedAAdd<T>(dGates, _input.AsSpan(0, rows * InputSize), gateSize, rows, InputSize, dWeightIh);
+            Gemm.MultiplyTransposedAAdd<T>(dGates, _input.Span, gateSize, rows, InputSize, dWeightIh);
         }
 
-        // h_{t-1} for every step is rows [0, T) of HiddenStates: one GEMM for the whole window.
-        Gemm.MultiplyTransposedAAdd<T>(dHiddenGates, HiddenStates.AsSpan(0, rows * hiddenSize), gateSize, rows, hiddenSize,
+        // h_{t-1} for every step is rows [0, T) of the hidden block: one GEMM for the whole window.
+        Gemm.MultiplyTransposedAAdd<T>(dHiddenGates, _hidden.AsSpan(0, rows * hiddenSize), gateSize, rows, hiddenSize,
             Gradients.AsSpan(Layout.WeightHhOffset, gateSize * hiddenSize));
-        AddColumnSums(dGates, rows, Gradients.AsSpan(Layout.BiasIhOffset, gateSize));
-        AddColumnSums(dHiddenGates, rows, Gradients.AsSpan(Layout.BiasHhOffset, gateSize));
+        Span<T> dBiasIh = Gradients.AsSpan(Layout.BiasIhOffset, gateSize), dBiasHh = Gradients.AsSpan(Layout.BiasHhOffset, gateSize);
+        TensorPrimitives.Add(dBiasIh, _dBias, dBiasIh);
+        TensorPrimitives.Add(dBiasHh, Layout.CellType == CellType.Gru ? _dHiddenBias : _dBias, dBiasHh);
 
         if (!dInput.IsEmpty)
         {
             dInput.Clear();
             Gemm.MultiplyAdd<T>(dGates, WeightIh, rows, gateSize, InputSize, dInput);
         }
+
+        StepProfiler.Stop(StepPhase.WeightGradients, started);
     }
 
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => Array.Clear(Gradients);
 
-    /// <summary>
-    /// Steps t = 1 … T. On entry <see cref="Gates"/> holds x·W_ihᵀ + b_ih for every step and row 0 of
-    /// <see cref="HiddenStates"/> (and the cell's own c_0) holds the initial state.
-    /// </summary>
-    private protected abstract void ForwardSteps(CellState<T>? initial);
-
-    /// <summary>Writes the cell's own final state (c_T for the LSTM) into <paramref name="final"/>.</summary>
-    private protected virtual void WriteFinalCellState(CellState<T> final)
+    private void RunForward(CellState<T>? initial, CellState<T> final)
     {
-    }
-
-    /// <summary>
-    /// Steps t = T … 1 in reverse: fills <see cref="GatesGradient"/> and <see cref="HiddenGatesGradient"/>, and
-    /// writes dL/dh_0 (and dL/dc_0) into <paramref name="dInitial"/> when given.
-    /// </summary>
-    private protected abstract void BackwardSteps(ReadOnlySpan<T> dOutput, CellState<T>? dFinal, CellState<T>? dInitial);
-
-    /// <summary>Sizes the cell's own workspaces for up to <paramref name="rows"/> = T·B rows and <paramref name="batchSize"/> streams.</summary>
-    private protected abstract void ResizeCellWorkspace(int rows, int batchSize);
-
-    /// <summary>
-    /// The recurrent half of one backward step shared by all cells: once the cell has filled its gate gradients for
-    /// <paramref name="step"/>, this carries dL/dh_{t-1} = dHiddenGates_t · W_hh back into <paramref name="dHiddenCarry"/> (overwritten).
-    /// </summary>
-    private protected void CarryHiddenGradient(int step, Span<T> dHiddenCarry)
-    {
-        int batchSize = BatchSize, gateSize = Layout.GateSize;
-        dHiddenCarry.Clear();
-        Gemm.MultiplyAdd<T>(HiddenGatesGradient.AsSpan(step * batchSize * gateSize, batchSize * gateSize), _packedWeightHh, batchSize, dHiddenCarry);
-    }
-
-    /// <summary>
-    /// The recurrent projection of one forward step: <paramref name="gates"/> (B, G·H) += h_{t-1} · W_hhᵀ for step index
-    /// <paramref name="step"/>, against W_hh packed once per window. A single stream reads W_hh in place instead: the
-    /// result must not depend on the window length, so that sampling one character at a time (where packing would cost
-    /// as much as the product) gives the same bits as a pass over the whole text.
-    /// </summary>
-    private protected void AddRecurrentProjection(int step, Span<T> gates)
-    {
-        if (BatchSize > 1)
+        long started = StepProfiler.Start();
+        int width = BatchSize * HiddenSize;
+        if (initial is null)
         {
-            Gemm.MultiplyAdd<T>(PreviousHidden(step), _packedWeightHh, BatchSize, gates);
+            _hidden.AsSpan(0, width).Clear();
+            _cells.AsSpan(0, Layout.HasCellState ? width : 0).Clear();
         }
         else
         {
-            Gemm.MultiplyTransposedBAdd<T>(PreviousHidden(step), WeightHh, 1, HiddenSize, Layout.GateSize, gates);
+            initial.Hidden.CopyTo(_hidden, 0);
+            initial.Cell.CopyTo(_cells, 0);
         }
+
+        RecurrenceWorkers.Run(_forwardWindow, Gemm.MaxThreads);
+        if (ForwardObserver is { } observer)
+        {
+            ObserveForward(observer);
+        }
+
+        _hidden.AsSpan(SequenceLength * width, width).CopyTo(final.Hidden);
+        if (Layout.HasCellState)
+        {
+            _cells.AsSpan(SequenceLength * width, width).CopyTo(final.Cell);
+        }
+        StepProfiler.Stop(StepPhase.RecurrentForward, started);
     }
 
-    /// <summary>(B, H) scratch for dL/dh_{t-1} carried back through W_hh.</summary>
-    private protected Span<T> DHiddenCarry => _dHiddenCarry.AsSpan(0, BatchSize * HiddenSize);
-
-    /// <summary>(B, H) scratch for dL/dh_t = dOutput_t + carried part.</summary>
-    private protected Span<T> DHiddenTotal => _dHiddenTotal.AsSpan(0, BatchSize * HiddenSize);
-
-    /// <summary>Starts the backward recursion: dL/dh_T from beyond the window, or zero.</summary>
-    private protected void StartHiddenGradient(CellState<T>? dFinal)
+    /// <summary>
+    /// Forward step <paramref name="step"/> for the units of <paramref name="part"/>: the input projection of those
+    /// units (for id input), their columns of h_{t−1}·W_hhᵀ, then the cell's gate arithmetic.
+    /// </summary>
+    private void ForwardStep(int part, int step)
     {
-        if (dFinal is null)
+        int batchSize = BatchSize, hiddenSize = HiddenSize, gateCount = Layout.GateCount, gateSize = Layout.GateSize;
+        int unitStart = _slices!.Boundaries[part], unitEnd = _slices.Boundaries[part + 1], units = unitEnd - unitStart;
+        int width = batchSize * hiddenSize, gateWidth = batchSize * gateSize;
+        Span<T> gates = _gates.AsSpan(step * gateWidth, gateWidth);             // (B, G·H)
+        if (_inputWasIds)
         {
-            DHiddenCarry.Clear();
+            GatherInput(step, unitStart, unitEnd, gates);
         }
-        else
+
+        bool gru = Layout.CellType == CellType.Gru;
+        Span<T> recurrent = gru ? _hiddenGates.AsSpan(step * gateWidth, gateWidth) : gates;   // receives h_{t−1}·W_hhᵀ
+        if (gru)
         {
-            dFinal.Hidden.CopyTo(DHiddenCarry);
+            for (int stream = 0; stream < batchSize; stream++)
+            {
+                for (int gate = 0; gate < gateCount; gate++)
+                {
+                    BiasHh.Slice(gate * hiddenSize + unitStart, units).CopyTo(recurrent.Slice(stream * gateSize + gate * hiddenSize + unitStart, units));
+                }
+            }
+        }
+
+        fixed (T* weightHh = WeightHh, previous = _hidden.AsSpan(step * width, width), target = recurrent)
+        {
+            if (batchSize == 1)
+            {
+                UnitSlicedWeights<T>.ForwardSingle(weightHh, previous, target, gateCount, hiddenSize, unitStart, unitEnd);
+            }
+            else
+            {
+                _slices.Forward(previous, batchSize, target, part);
+            }
+        }
+
+        ReadOnlySpan<T> previousHidden = _hidden.AsSpan(step * width, width);
+        Span<T> hidden = _hidden.AsSpan((step + 1) * width, width);
+        switch (Layout.CellType)
+        {
+            case CellType.Lstm:
+                LstmCell<T>.ForwardStep(gates, _cells.AsSpan(step * width, width), _cells.AsSpan((step + 1) * width, width),
+                    _tanhCells.AsSpan(step * width, width), hidden, batchSize, hiddenSize, unitStart, unitEnd);
+                break;
+            case CellType.Gru:
+                GruCell<T>.ForwardStep(gates, recurrent, previousHidden, hidden, batchSize, hiddenSize, unitStart, unitEnd);
+                break;
+            default:
+                RnnCell<T>.ForwardStep(gates, hidden, batchSize, hiddenSize, unitStart, unitEnd);
+                break;
+        }
+
+        // Here h_t, the gate activations (and c_t) of this part's units for every stream of step t exist.
+    }
+
+    /// <summary>Backward step <paramref name="step"/>, first half for <paramref name="part"/>'s units: dL/dh_t in total.</summary>
+    private void TotalHiddenGradient(int part, int step)
+    {
+        int batchSize = BatchSize, hiddenSize = HiddenSize;
+        int unitStart = _slices!.Boundaries[part], units = _slices.Boundaries[part + 1] - unitStart;
+        var dOutput = new ReadOnlySpan<T>(_dOutput + (nint)step * batchSize * hiddenSize, batchSize * hiddenSize);
+        for (int stream = 0; stream < batchSize; stream++)
+        {
+            int offset = stream * hiddenSize + unitStart;
+            TensorPrimitives.Add(dOutput.Slice(offset, units), _dHiddenCarry.AsSpan(offset, units), _dHiddenTotal.AsSpan(offset, units));
         }
     }
 
-    /// <summary>dL/dh_t = dOutput_t + the part carried back from step t + 1, into <see cref="DHiddenTotal"/>.</summary>
-    private protected void TotalHiddenGradient(ReadOnlySpan<T> dOutput, int step)
+    /// <summary>
+    /// Backward step <paramref name="step"/>, first half for <paramref name="part"/>'s units after <see cref="TotalHiddenGradient"/>:
+    /// the cell's gate gradients with the bias-gradient sums, and for id input the scatter into dW_ihᵀ.
+    /// </summary>
+    private void GateGradientStep(int part, int step)
+    {
+        int batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize;
+        int unitStart = _slices!.Boundaries[part], unitEnd = _slices.Boundaries[part + 1];
+        int width = batchSize * hiddenSize, gateWidth = batchSize * gateSize;
+        ReadOnlySpan<T> gates = _gates.AsSpan(step * gateWidth, gateWidth);
+        Span<T> dGates = _dGates.AsSpan(step * gateWidth, gateWidth);
+        ReadOnlySpan<T> dHidden = _dHiddenTotal.AsSpan(0, width);
+        switch (Layout.CellType)
+        {
+            case CellType.Lstm:
+                LstmCell<T>.BackwardStep(gates, _cells.AsSpan(step * width, width), _tanhCells.AsSpan(step * width, width), dHidden,
+                    _dCellCarry.AsSpan(0, width), dGates, _dBias, batchSize, hiddenSize, unitStart, unitEnd);
+                break;
+            case CellType.Gru:
+                GruCell<T>.BackwardStep(gates, _hiddenGates.AsSpan(step * gateWidth, gateWidth), _hidden.AsSpan(step * width, width), dHidden,
+                    dGates, _dHiddenGates.AsSpan(step * gateWidth, gateWidth), _dBias, _dHiddenBias, batchSize, hiddenSize, unitStart, unitEnd);
+                break;
+            default:
+                RnnCell<T>.BackwardStep(_hidden.AsSpan((step + 1) * width, width), dHidden, dGates, _dBias, batchSize, hiddenSize, unitStart, unitEnd);
+                break;
+        }
+
+        if (_inputWasIds)
+        {
+            // Scatter: only column id of dW_ih (row id of its transpose) receives row r of dGates; own columns only.
+            int units = unitEnd - unitStart;
+            for (int stream = 0; stream < batchSize; stream++)
+            {
+                int id = _inputIds[step * batchSize + stream];
+                for (int gate = 0; gate < Layout.GateCount; gate++)
+                {
+                    int column = gate * hiddenSize + unitStart;
+                    Span<T> target = _dWeightIhTransposed.AsSpan(id * gateSize + column, units);
+                    TensorPrimitives.Add(target, dGates.Slice(stream * gateSize + column, units), target);
+                }
+            }
+        }
+    }
+
+    /// <summary>Backward step <paramref name="step"/>, second half for <paramref name="part"/>'s units: the carry dL/dh_{t−1}.</summary>
+    private void CarryStep(int part, int step)
+    {
+        int batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize;
+        int unitStart = _slices!.Boundaries[part], unitEnd = _slices.Boundaries[part + 1], units = unitEnd - unitStart;
+        int gateWidth = batchSize * gateSize;
+        bool gru = Layout.CellType == CellType.Gru;
+        ReadOnlySpan<T> dRecurrent = (gru ? _dHiddenGates : _dGates).AsSpan(step * gateWidth, gateWidth);
+        for (int stream = 0; stream < batchSize; stream++)
+        {
+            _dHiddenCarry.AsSpan(stream * hiddenSize + unitStart, units).Clear();
+        }
+
+        fixed (T* weightHh = WeightHh, dGates = dRecurrent, carry = _dHiddenCarry)
+        {
+            if (batchSize == 1)
+            {
+                UnitSlicedWeights<T>.BackwardSingle(weightHh, dGates, carry, gateSize, hiddenSize, unitStart, unitEnd);
+            }
+            else
+            {
+                _slices.Backward(dGates, batchSize, carry, part);
+            }
+        }
+
+        if (gru)
+        {
+            GruCell<T>.CarryThroughUpdate(_gates.AsSpan(step * gateWidth, gateWidth), _dHiddenTotal, _dHiddenCarry, batchSize, hiddenSize, unitStart, unitEnd);
+        }
+    }
+
+    /// <summary>Gates (B, G·H) of step <paramref name="step"/>, own columns: x·W_ihᵀ + b for one-hot x is row id of W_ihᵀ plus the bias.</summary>
+    private void GatherInput(int step, int unitStart, int unitEnd, Span<T> gates)
+    {
+        int batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize, units = unitEnd - unitStart;
+        bool transposed = SequenceLength * batchSize >= InputSize;
+        ReadOnlySpan<T> weightIh = WeightIh;
+        for (int stream = 0; stream < batchSize; stream++)
+        {
+            int id = _inputIds[step * batchSize + stream];
+            for (int gate = 0; gate < Layout.GateCount; gate++)
+            {
+                int column = gate * hiddenSize + unitStart;
+                Span<T> target = gates.Slice(stream * gateSize + column, units);
+                if (transposed)
+                {
+                    TensorPrimitives.Add(_weightIhTransposed.AsSpan(id * gateSize + column, units), _inputBias.AsSpan(column, units), target);
+                }
+                else
+                {
+                    for (int unit = 0; unit < units; unit++)
+                    {
+                        target[unit] = weightIh[(column + unit) * InputSize + id] + _inputBias[column + unit];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Reports every step of the window just run, from the activations kept for the backward pass.</summary>
+    private void ObserveForward(IForwardObserver<T> observer)
+    {
+        int width = BatchSize * HiddenSize, gateWidth = BatchSize * Layout.GateSize;
+        bool hasGates = Layout.CellType != CellType.Rnn;   // the RNN's gate buffer holds its pre-activation; h_t is the output
+        for (int step = 0; step < SequenceLength; step++)
+        {
+            observer.OnForwardStep(this, step, hasGates ? _gates.AsSpan(step * gateWidth, gateWidth) : [],
+                Layout.HasCellState ? _cells.AsSpan((step + 1) * width, width) : [], _hidden.AsSpan((step + 1) * width, width));
+        }
+    }
+
+    /// <summary>Reports step <paramref name="step"/>'s state gradients to the observer: only on the one-thread path.</summary>
+    private void ObserveStep(int step)
     {
         int width = BatchSize * HiddenSize;
-        TensorPrimitives.Add(dOutput.Slice(step * width, width), DHiddenCarry, DHiddenTotal);
+        ReadOnlySpan<T> dHidden = _dHiddenTotal.AsSpan(0, width), dCarried = _dHiddenCarry.AsSpan(0, width);
+        if (Layout.HasCellState)
+        {
+            Span<T> dCell = _dCellTotal.AsSpan(0, width);
+            LstmCell<T>.TotalCellGradient(_gates.AsSpan(step * BatchSize * Layout.GateSize, BatchSize * Layout.GateSize),
+                _tanhCells.AsSpan(step * width, width), dHidden, _dCellCarry.AsSpan(0, width), dCell, BatchSize, HiddenSize);
+            BackwardObserver!.OnBackwardStep(this, step, dHidden, dCarried, dCell, _dCellCarry.AsSpan(0, width));
+        }
+        else
+        {
+            BackwardObserver!.OnBackwardStep(this, step, dHidden, dCarried, [], []);
+        }
     }
-
-    /// <summary>Reports step <paramref name="step"/>'s state gradients to the observer; call after <see cref="TotalHiddenGradient"/>.</summary>
-    private protected void ObserveStep(int step, ReadOnlySpan<T> dCell, ReadOnlySpan<T> dCellCarried) =>
-        BackwardObserver?.OnBackwardStep(this, step, DHiddenTotal, DHiddenCarry, dCell, dCellCarried);
-
-    /// <summary>h_{t-1}, shape (B, H), for step index <paramref name="step"/> in [0, T).</summary>
-    private protected Span<T> PreviousHidden(int step) => HiddenStates.AsSpan(step * BatchSize * HiddenSize, BatchSize * HiddenSize);
-
-    /// <summary>h_t, shape (B, H), written by step index <paramref name="step"/> in [0, T).</summary>
-    private protected Span<T> NextHidden(int step) => HiddenStates.AsSpan((step + 1) * BatchSize * HiddenSize, BatchSize * HiddenSize);
-
-    /// <summary>Row block of a (T, B, G·H) buffer for step index <paramref name="step"/>.</summary>
-    private protected Span<T> StepGates(T[] buffer, int step) =>
-        buffer.AsSpan(step * BatchSize * Layout.GateSize, BatchSize * Layout.GateSize);
 
     /// <summary>
     /// Whether the cell adds b_hh together with b_ih in the input projection (LSTM, RNN: both biases simply add); the
     /// GRU keeps b_hh with the recurrent part because r multiplies it.
     /// </summary>
-    private protected virtual bool FoldsHiddenBias => true;
-
     private void PrepareInputBias()
     {
-        if (FoldsHiddenBias)
+        if (Layout.CellType == CellType.Gru)
         {
-            TensorPrimitives.Add(BiasIh, BiasHh, _inputBias);
+            BiasIh.CopyTo(_inputBias);
         }
         else
         {
-            BiasIh.CopyTo(_inputBias);
+            TensorPrimitives.Add(BiasIh, BiasHh, _inputBias);
         }
     }
 
@@ -393,63 +615,67 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
     }
 
-    private void RunForward(CellState<T>? initial, Span<T> output, CellState<T> final)
+    private T[] OwnHidden(int sequenceLength, int batchSize)
     {
-        int width = BatchSize * HiddenSize;
-        if (initial is null)
+        int length = (sequenceLength + 1) * batchSize * HiddenSize;
+        if (_ownHidden.Length < length)
         {
-            HiddenStates.AsSpan(0, width).Clear();
-        }
-        else
-        {
-            initial.Hidden.CopyTo(HiddenStates, 0);
+            _ownHidden = new T[length];
         }
 
-        if (BatchSize > 1)
-        {
-            _packedWeightHh.PackTransposed(WeightHh, HiddenSize, Layout.GateSize);
-        }
-
-        ForwardSteps(initial);
-        HiddenStates.AsSpan(width, SequenceLength * width).CopyTo(output);
-        HiddenStates.AsSpan(SequenceLength * width, width).CopyTo(final.Hidden);
-        WriteFinalCellState(final);
+        return _ownHidden;
     }
 
-    private void Resize(int sequenceLength, int batchSize)
+    private void Resize(int sequenceLength, int batchSize, T[] hidden)
     {
         int rows = sequenceLength * batchSize;
         int gateSize = Layout.GateSize;
-        int rowCapacity = Gates.Length / gateSize;
+        int rowCapacity = _gates.Length / gateSize;
         int batchCapacity = _dHiddenTotal.Length / HiddenSize;
         if (rowCapacity < rows || batchCapacity < batchSize)
         {
             // Workspaces grow only when a window needs more rows or streams than any before; the hot loop never allocates.
             rowCapacity = Math.Max(rows, rowCapacity);
             batchCapacity = Math.Max(batchSize, batchCapacity);
-            Gates = new T[rowCapacity * gateSize];
-            GatesGradient = new T[rowCapacity * gateSize];
-            HiddenGatesGradient = GatesGradient;
-            HiddenStates = new T[(rowCapacity + batchCapacity) * HiddenSize];
+            int rowWidth = rowCapacity * HiddenSize, stateWidth = batchCapacity * HiddenSize;
+            bool lstm = Layout.CellType == CellType.Lstm, gru = Layout.CellType == CellType.Gru;
+            _gates = new T[rowCapacity * gateSize];
+            _dGates = new T[rowCapacity * gateSize];
             _inputIds = new int[rowCapacity];
-            _input = new T[rowCapacity * InputSize];
-            _dHiddenCarry = new T[batchCapacity * HiddenSize];
-            _dHiddenTotal = new T[batchCapacity * HiddenSize];
-            ResizeCellWorkspace(rowCapacity, batchCapacity);
+            _dHiddenCarry = new T[stateWidth];
+            _dHiddenTotal = new T[stateWidth];
+            _cells = lstm ? new T[rowWidth + stateWidth] : [];
+            _tanhCells = lstm ? new T[rowWidth] : [];
+            _dCellCarry = lstm ? new T[stateWidth] : [];
+            _dCellTotal = lstm ? new T[stateWidth] : [];
+            _hiddenGates = gru ? new T[rowCapacity * gateSize] : [];
+            _dHiddenGates = gru ? new T[rowCapacity * gateSize] : [];
         }
 
+        if (_slices is null || _slicesBatchSize != batchSize)
+        {
+            // Re-cut only when B changes (packing itself happens every window, chunk by chunk, on the workers).
+            _slices = new UnitSlicedWeights<T>(Layout.GateCount, HiddenSize, UnitSlicedWeights<T>.Partition(batchSize, Layout.GateCount, HiddenSize));
+            _slicesBatchSize = batchSize;
+        }
+
+        _hidden = hidden;
         SequenceLength = sequenceLength;
         BatchSize = batchSize;
     }
 
     private void CheckWindow(int sequenceLength, int batchSize, int inputLength, string inputName, CellState<T>? initial,
-        Span<T> output, CellState<T> final, int inputWidth = 1)
+        T[] hidden, CellState<T> final, int inputWidth = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentNullException.ThrowIfNull(final);
         ThrowHelper.CheckLength(inputLength, sequenceLength * batchSize * inputWidth, inputName);
-        ThrowHelper.CheckLength(output.Length, sequenceLength * batchSize * HiddenSize, nameof(output));
+        if (hidden.Length < (sequenceLength + 1) * batchSize * HiddenSize)
+        {
+            ThrowHelper.ThrowLengthMismatch(nameof(hidden), (sequenceLength + 1) * batchSize * HiddenSize, hidden.Length);
+        }
+
         CheckState(initial, batchSize, nameof(initial));
         CheckState(final, batchSize, nameof(final));
     }
@@ -463,12 +689,99 @@ public abstract class RecurrentCell<T> where T : unmanaged, IFloatingPointIeee75
         }
     }
 
-    private static void AddColumnSums(ReadOnlySpan<T> matrix, int rows, Span<T> destination)
+    /// <summary>The forward pass of one window in stages: packing W_hh by units, then steps t = 1 … T, each cut into the same unit chunks.</summary>
+    private sealed class ForwardWindow(RecurrentCell<T> cell) : IStagedWindow
     {
-        int columns = destination.Length;
-        for (int row = 0; row < rows; row++)
+        public int StageCount => cell.SequenceLength + 1;
+
+        public int ChunkCount => cell._slices!.PartCount;
+
+        public void RunChunk(int stage, int chunk)
         {
-            TensorPrimitives.Add(destination, matrix.Slice(row * columns, columns), destination);
+            if (stage == 0)
+            {
+                cell.PackForward(chunk);
+            }
+            else
+            {
+                cell.ForwardStep(chunk, stage - 1);   // step t reads all of h_{t−1}: the stage before
+            }
+        }
+    }
+
+    /// <summary>
+    /// The backward pass of one window in stages: packing, then for t = T … 1 the gate gradients of every unit (which
+    /// the carry of every unit reads), then the carry.
+    /// </summary>
+    private sealed class BackwardWindow(RecurrentCell<T> cell) : IStagedWindow
+    {
+        public int StageCount => 2 * cell.SequenceLength + 1;
+
+        public int ChunkCount => cell._slices!.PartCount;
+
+        public void RunChunk(int stage, int chunk)
+        {
+            if (stage == 0)
+            {
+                cell.PackBackward(chunk);
+                return;
+            }
+
+            int step = cell.SequenceLength - 1 - (stage - 1) / 2;
+            if (stage % 2 == 1)
+            {
+                cell.TotalHiddenGradient(chunk, step);
+                cell.GateGradientStep(chunk, step);
+            }
+            else
+            {
+                cell.CarryStep(chunk, step);
+            }
+        }
+
+        /// <summary>With an observer: one thread, which sees every step's whole state gradients before the gate kernels change the carried dc.</summary>
+        public void RunObserved()
+        {
+            int chunks = ChunkCount;
+            for (int chunk = 0; chunk < chunks; chunk++)
+            {
+                cell.PackBackward(chunk);
+            }
+
+            for (int step = cell.SequenceLength - 1; step >= 0; step--)
+            {
+                for (int chunk = 0; chunk < chunks; chunk++)
+                {
+                    cell.TotalHiddenGradient(chunk, step);
+                }
+
+                cell.ObserveStep(step);
+                for (int chunk = 0; chunk < chunks; chunk++)
+                {
+                    cell.GateGradientStep(chunk, step);
+                }
+
+                for (int chunk = 0; chunk < chunks; chunk++)
+                {
+                    cell.CarryStep(chunk, step);
+                }
+            }
+        }
+    }
+
+    private void PackForward(int part)
+    {
+        if (BatchSize > 1)
+        {
+            _slices!.PackForward(WeightHh, part);
+        }
+    }
+
+    private void PackBackward(int part)
+    {
+        if (BatchSize > 1)
+        {
+            _slices!.PackBackward(WeightHh, part);
         }
     }
 }

@@ -27,42 +27,48 @@ public sealed class RnnCell<T> : RecurrentCell<T> where T : unmanaged, IFloating
     {
     }
 
-    private protected override void ResizeCellWorkspace(int rows, int batchSize)
+    /// <summary>
+    /// One forward step for units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>) of every stream:
+    /// h_t = tanh(a), with a = x·W_ihᵀ + h·W_hhᵀ + b in <paramref name="preActivation"/>, written straight into the hidden block.
+    /// </summary>
+    /// <param name="preActivation">(B, H): a.</param>
+    /// <param name="hidden">(B, H): receives h_t.</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <param name="hiddenSize">H: the hidden size.</param>
+    /// <param name="unitStart">The first unit of this part.</param>
+    /// <param name="unitEnd">One past the last unit of this part.</param>
+    internal static void ForwardStep(ReadOnlySpan<T> preActivation, Span<T> hidden, int batchSize, int hiddenSize, int unitStart, int unitEnd)
     {
-    }
-
-    private protected override void ForwardSteps(CellState<T>? initial)
-    {
-        for (int step = 0; step < SequenceLength; step++)
+        int units = unitEnd - unitStart;
+        for (int stream = 0; stream < batchSize; stream++)
         {
-            Span<T> gates = StepGates(Gates, step);     // (B, H): x·W_ihᵀ + b_ih + b_hh
-            AddRecurrentProjection(step, gates);
-            TensorPrimitives.Tanh(gates, gates);
-            gates.CopyTo(NextHidden(step));
+            int offset = stream * hiddenSize + unitStart;
+            TensorPrimitives.Tanh(preActivation.Slice(offset, units), hidden.Slice(offset, units));
         }
     }
 
-    private protected override void BackwardSteps(ReadOnlySpan<T> dOutput, CellState<T>? dFinal, CellState<T>? dInitial)
+    /// <summary>The reverse of <see cref="ForwardStep"/>: dL/da = dh ⊙ (1 − h²), added into <paramref name="dBias"/> as it is made.</summary>
+    /// <param name="hidden">(B, H): h_t.</param>
+    /// <param name="dHidden">(B, H): dL/dh_t in total.</param>
+    /// <param name="dGates">(B, H): receives dL/da (own units).</param>
+    /// <param name="dBias">(H): adds dL/da (own units).</param>
+    /// <param name="batchSize">B: the number of streams.</param>
+    /// <param name="hiddenSize">H: the hidden size.</param>
+    /// <param name="unitStart">The first unit of this part.</param>
+    /// <param name="unitEnd">One past the last unit of this part.</param>
+    internal static void BackwardStep(ReadOnlySpan<T> hidden, ReadOnlySpan<T> dHidden, Span<T> dGates, Span<T> dBias, int batchSize, int hiddenSize,
+        int unitStart, int unitEnd)
     {
-        StartHiddenGradient(dFinal);
-        for (int step = SequenceLength - 1; step >= 0; step--)
+        for (int stream = 0; stream < batchSize; stream++)
         {
-            TotalHiddenGradient(dOutput, step);
-            ObserveStep(step, [], []);
-            ReadOnlySpan<T> dHidden = DHiddenTotal;
-            ReadOnlySpan<T> hidden = StepGates(Gates, step);  // h_t, kept in the gate buffer
-            Span<T> dGates = StepGates(GatesGradient, step);
-            // dL/da = dh ⊙ (1 − h²)
-            TensorPrimitives.Multiply(hidden, hidden, dGates);
-            TensorPrimitives.Subtract(T.One, dGates, dGates);
-            TensorPrimitives.Multiply(dGates, dHidden, dGates);
-
-            CarryHiddenGradient(step, DHiddenCarry);
-        }
-
-        if (dInitial is not null)
-        {
-            DHiddenCarry.CopyTo(dInitial.Hidden);
+            int offset = stream * hiddenSize;
+            for (int unit = unitStart; unit < unitEnd; unit++)
+            {
+                T h = hidden[offset + unit];
+                T dActivation = dHidden[offset + unit] * (T.One - h * h);
+                dGates[offset + unit] = dActivation;
+                dBias[unit] += dActivation;
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 
 namespace LstmSharp.Model;
@@ -17,16 +18,18 @@ namespace LstmSharp.Model;
 public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly RecurrentCell<T>[] _layers;
-    private T[][] _layerOutputs = [];   // per layer (T, B, H)
-    private T[][] _dLayerOutputs = [];  // per layer (T, B, H)
+    // One activation block per layer, (T + 1, B, H): h_0, then h_1 … h_T, written by the layer's steps and read in place
+    // by the layer above and the head (rows 1 … T), and by the layer's own backward pass (rows 0 … T − 1).
+    private T[][] _hidden = [];
+    private T[][] _dLayerOutputs = [];  // per layer (T, B, H): dL/dh_t from above
     private T[][] _dropoutMasks = [];   // per layer output (T, B, H), the top one before the head: 0 or 1/(1 − p)
+    private T[][] _dropped = [];        // per layer output (T, B, H): mask ⊙ h, the next layer's (or the head's) input when dropout is on
+    private T[] _denseInput = [];       // (T, B, V): the dense overload's input, read in place by layer 0
     private bool _dropoutActive;
     private readonly SeededRandom _dropoutRandom = new(0);
-    private T[] _headInput = [];        // (N, H): the rows that carry loss
     private T[] _probabilities = [];    // (N, V), then dL/dlogits in place
-    private T[] _dHeadInput = [];       // (N, H)
     private int[] _targets = [];        // (N)
-    private int _sequenceLength, _batchSize, _lossRows;
+    private int _sequenceLength, _batchSize, _lossRows, _batchCapacity;
     private LossMode _lossMode;
 
     /// <summary>Creates a model with zero parameters; call <see cref="Initialize"/> before training.</summary>
@@ -170,7 +173,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep, Dropout? dropout = null)
     {
         PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode, dropout);
-        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
+        _layers[0].ForwardInto(inputs, sequenceLength, batchSize, initial?.Layers[0], _hidden[0], final.Layers[0]);
         return ForwardUpperLayers(initial, final);
     }
 
@@ -191,8 +194,15 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     public T Forward(ReadOnlySpan<T> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize,
         ModelState<T>? initial, ModelState<T> final, LossMode lossMode = LossMode.EveryStep, Dropout? dropout = null)
     {
+        ThrowHelper.CheckLength(inputs.Length, sequenceLength * batchSize * VocabularySize, nameof(inputs));
         PrepareWindow(targets, sequenceLength, batchSize, initial, final, lossMode, dropout);
-        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
+        if (_denseInput.Length < inputs.Length)
+        {
+            _denseInput = new T[inputs.Length];
+        }
+
+        inputs.CopyTo(_denseInput);
+        _layers[0].ForwardInto(_denseInput.AsMemory(0, inputs.Length), sequenceLength, batchSize, initial?.Layers[0], _hidden[0], final.Layers[0]);
         return ForwardUpperLayers(initial, final);
     }
 
@@ -211,10 +221,10 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ThrowHelper.CheckLength(logits.Length, sequenceLength * batchSize * VocabularySize, nameof(logits));
         PrepareWindow(ReadOnlySpan<int>.Empty, sequenceLength, batchSize, initial, final, LossMode.EveryStep, null);
-        _layers[0].Forward(inputs, sequenceLength, batchSize, initial?.Layers[0], _layerOutputs[0].AsSpan(0, sequenceLength * batchSize * HiddenSize), final.Layers[0]);
+        _layers[0].ForwardInto(inputs, sequenceLength, batchSize, initial?.Layers[0], _hidden[0], final.Layers[0]);
         int windowWidth = sequenceLength * batchSize * HiddenSize;
         ForwardHidden(initial, final, windowWidth);
-        Head.Forward(_layerOutputs[^1].AsSpan(0, windowWidth), sequenceLength * batchSize, logits);
+        Head.Forward(_hidden[^1].AsSpan(batchSize * HiddenSize, windowWidth), sequenceLength * batchSize, logits);
     }
 
     /// <summary>
@@ -237,27 +247,25 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new InvalidOperationException("This model is an inference view and cannot be trained.");
         }
 
+        long started = StepProfiler.Start();
         int width = _batchSize * HiddenSize, rows = _lossRows;
         SoftmaxLoss.Backward<T>(_probabilities.AsSpan(0, rows * VocabularySize), _targets.AsSpan(0, rows), _probabilities.AsSpan(0, rows * VocabularySize));
-        Span<T> dHeadInput = _dHeadInput.AsSpan(0, rows * HiddenSize);
-        Head.Backward(_headInput.AsSpan(0, rows * HiddenSize), _probabilities.AsSpan(0, rows * VocabularySize), rows, dHeadInput);
-
+        // The head reads the top layer's block in place and writes dL/dh straight into the top layer's output gradient.
         int top = _layers.Length - 1;
         Span<T> dTop = _dLayerOutputs[top].AsSpan(0, _sequenceLength * width);
-        if (_lossMode == LossMode.EveryStep)
-        {
-            dHeadInput.CopyTo(dTop);
-        }
-        else
+        Span<T> dHeadInput = _lossMode == LossMode.EveryStep ? dTop : dTop[((_sequenceLength - 1) * width)..];
+        if (_lossMode != LossMode.EveryStep)
         {
             dTop.Clear();
-            dHeadInput.CopyTo(dTop[((_sequenceLength - 1) * width)..]);
         }
 
+        Head.Backward(HeadInput(), _probabilities.AsSpan(0, rows * VocabularySize), rows, dHeadInput);
         if (_dropoutActive)
         {
             TensorPrimitives.Multiply(dTop, _dropoutMasks[top].AsSpan(0, dTop.Length), dTop);
         }
+
+        StepProfiler.Stop(StepPhase.HeadBackward, started);
 
         for (int layer = top; layer >= 0; layer--)
         {
@@ -288,16 +296,17 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         CheckModelState(final, batchSize, nameof(final));
 
         int width = sequenceLength * batchSize * HiddenSize;
-        if (_layerOutputs.Length == 0 || _layerOutputs[0].Length < width || _probabilities.Length < lossRows * VocabularySize)
+        if (_hidden.Length == 0 || _dLayerOutputs[0].Length < width || _batchCapacity < batchSize || _probabilities.Length < lossRows * VocabularySize)
         {
             // Grown once per larger window shape and reused: the training loop itself never allocates.
-            int capacity = Math.Max(width, _layerOutputs.Length == 0 ? 0 : _layerOutputs[0].Length);
+            int capacity = Math.Max(width, _dLayerOutputs.Length == 0 ? 0 : _dLayerOutputs[0].Length);
             int rowCapacity = Math.Max(sequenceLength * batchSize, _targets.Length);
-            _layerOutputs = [.. _layers.Select(_ => new T[capacity])];
+            int blockCapacity = capacity + Math.Max(batchSize, _batchCapacity) * HiddenSize;   // one more row: h_0
+            _batchCapacity = Math.Max(batchSize, _batchCapacity);
+            _hidden = [.. _layers.Select(_ => new T[blockCapacity])];
             _dLayerOutputs = [.. _layers.Select(_ => new T[capacity])];
             _dropoutMasks = [.. _layers.Select(_ => new T[capacity])];
-            _headInput = new T[rowCapacity * HiddenSize];
-            _dHeadInput = new T[rowCapacity * HiddenSize];
+            _dropped = [.. _layers.Select(_ => new T[capacity])];
             _probabilities = new T[rowCapacity * VocabularySize];
             _targets = new int[rowCapacity];
         }
@@ -332,33 +341,53 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         int windowWidth = _sequenceLength * width;
         ForwardHidden(initial, final, windowWidth);
 
-        Span<T> top = _layerOutputs[^1].AsSpan(0, windowWidth);
         if (_dropoutActive)
         {
-            // char-rnn's dropout before the head; it is also the only dropout a one-layer model has.
-            TensorPrimitives.Multiply(top, _dropoutMasks[^1].AsSpan(0, windowWidth), top);
+            LayerOutput(_layers.Length - 1);   // the mask before the head, into the top layer's dropout buffer
         }
 
-        Span<T> headInput = _headInput.AsSpan(0, _lossRows * HiddenSize);
-        (_lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..]).CopyTo(headInput);
+        long started = StepProfiler.Start();
+        ReadOnlySpan<T> headInput = HeadInput();
         Span<T> logits = _probabilities.AsSpan(0, _lossRows * VocabularySize);
         Head.Forward(headInput, _lossRows, logits);
-        return SoftmaxLoss.Forward<T>(logits, _targets.AsSpan(0, _lossRows), logits);
+        T loss = SoftmaxLoss.Forward<T>(logits, _targets.AsSpan(0, _lossRows), logits);
+        StepProfiler.Stop(StepPhase.HeadForward, started);
+        return loss;
     }
 
     private void ForwardHidden(ModelState<T>? initial, ModelState<T> final, int windowWidth)
     {
         for (int layer = 1; layer < _layers.Length; layer++)
         {
-            if (_dropoutActive)
-            {
-                Span<T> below = _layerOutputs[layer - 1].AsSpan(0, windowWidth);
-                TensorPrimitives.Multiply(below, _dropoutMasks[layer - 1].AsSpan(0, windowWidth), below);
-            }
-
-            _layers[layer].Forward(_layerOutputs[layer - 1].AsSpan(0, windowWidth), _sequenceLength, _batchSize,
-                initial?.Layers[layer], _layerOutputs[layer].AsSpan(0, windowWidth), final.Layers[layer]);
+            _layers[layer].ForwardInto(LayerOutput(layer - 1), _sequenceLength, _batchSize, initial?.Layers[layer], _hidden[layer], final.Layers[layer]);
         }
+    }
+
+    /// <summary>
+    /// (T, B, H): what the layer above (or the head) reads from layer <paramref name="layer"/>: h_1 … h_T in place, or,
+    /// with dropout on, mask ⊙ h in the layer's dropout buffer (char-rnn's dropout between layers and before the head).
+    /// </summary>
+    private ReadOnlyMemory<T> LayerOutput(int layer)
+    {
+        int windowWidth = _sequenceLength * _batchSize * HiddenSize;
+        ReadOnlyMemory<T> output = _hidden[layer].AsMemory(_batchSize * HiddenSize, windowWidth);
+        if (!_dropoutActive)
+        {
+            return output;
+        }
+
+        long started = StepProfiler.Start();
+        TensorPrimitives.Multiply(output.Span, _dropoutMasks[layer].AsSpan(0, windowWidth), _dropped[layer].AsSpan(0, windowWidth));
+        StepProfiler.Stop(StepPhase.Dropout, started);
+        return _dropped[layer].AsMemory(0, windowWidth);
+    }
+
+    /// <summary>(N, H): the rows of the top layer's output that carry loss, read in place: every step, or the last only.</summary>
+    private ReadOnlySpan<T> HeadInput()
+    {
+        int width = _batchSize * HiddenSize;
+        ReadOnlySpan<T> top = _dropoutActive ? _dropped[^1].AsSpan(0, _sequenceLength * width) : _hidden[^1].AsSpan(width, _sequenceLength * width);
+        return _lossMode == LossMode.EveryStep ? top : top[((_sequenceLength - 1) * width)..];
     }
 
     private void CheckModelState(ModelState<T>? state, int batchSize, string paramName)

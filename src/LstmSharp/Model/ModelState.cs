@@ -28,9 +28,10 @@ public sealed class ModelState<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Sets every element to zero.</summary>
     public void Clear()
     {
-        foreach (CellState<T> layer in Layers)
+        // An indexed loop: foreach over the interface would box an enumerator on every call (a training loop clears per epoch).
+        for (int layer = 0; layer < Layers.Count; layer++)
         {
-            layer.Clear();
+            Layers[layer].Clear();
         }
     }
 

@@ -19,12 +19,12 @@ internal static class HtmlPage
         svg .label { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
         """;
 
-    public static StringBuilder Begin(string title)
+    public static StringBuilder Begin(string title, string extraStyle = "")
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<title>").Append(Svg.Escape(title)).Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n")
+            .Append("<title>").Append(Svg.Escape(title)).Append("</title>\n<style>\n").Append(Style).Append(extraStyle).Append("\n</style>\n</head>\n<body>\n")
             .Append("<h1>").Append(Svg.Escape(title)).Append("</h1>\n");
         return html;
     }

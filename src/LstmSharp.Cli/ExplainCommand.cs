@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using LstmSharp.Diagnostics;
+using LstmSharp.Reports;
+using LstmSharp.Serialization;
+using LstmSharp.Text;
+using Spectre.Console;
+
+namespace LstmSharp.Cli;
+
+/// <summary>
+/// <c>lstmsharp explain</c>: looks inside a checkpoint on a text and writes one self-contained HTML report: which gates
+/// saturate, which cells track quotes, brackets, the position in the line or the indentation, and where the model is
+/// surprised; <c>--json</c> writes the numbers behind every view.
+/// </summary>
+internal sealed class ExplainCommand
+{
+    public const string DefaultOut = "explain.html";
+
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ShownLength"] = "--show",
+        ["characters"] = "--chars",
+    };
+
+    private readonly CliConsole _console;
+    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _input = new("--input", "-i") { Description = "The UTF-8 text to read; every character must be in the model's vocabulary.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _out = new("--out", "-o") { Description = "The HTML report.", HelpName = "FILE", DefaultValueFactory = _ => DefaultOut };
+
+    private readonly Option<string[]> _units = new("--unit", "-u")
+    {
+        Description = "Also show this unit over the text, as layer:index (for example 0:12); repeat for several. The best unit for each feature is always shown.",
+        HelpName = "LAYER:INDEX",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private readonly Option<string?> _json = new("--json") { Description = "Also write the numbers behind every view as JSON.", HelpName = "FILE" };
+    private readonly Option<int> _show = new("--show") { Description = "How many characters from the start the coloured texts show (the statistics use all).", HelpName = "N", DefaultValueFactory = _ => 2000 };
+    private readonly Option<int?> _characters = new("--chars") { Description = "Read only the first N characters of the text. Default: all.", HelpName = "N" };
+
+    public ExplainCommand(CliConsole console)
+    {
+        _console = console;
+        Command = new Command("explain", "Look inside a model on a text: gate saturation, the units that track quotes, brackets, " +
+            "line position and indentation (the text coloured by each), and the text coloured by surprise, in one HTML report.")
+        {
+            _model, _input, _out, _units, _json, _show, _characters,
+        };
+        Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
+    }
+
+    public Command Command { get; }
+
+    private int Run(ParseResult parse)
+    {
+        UnitId[] units;
+        try
+        {
+            units = [.. (parse.GetValue(_units) ?? []).Select(UnitId.Parse)];
+        }
+        catch (FormatException exception)
+        {
+            throw new UsageException("--unit " + exception.Message);
+        }
+
+        var options = new ExplainOptions { ShownLength = parse.GetValue(_show), Units = units };
+        options.Validate();
+        int? characters = parse.GetValue(_characters);
+        if (characters is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(limit, 2, nameof(characters));
+        }
+
+        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        string input = parse.GetValue(_input)!;
+        Corpus text = Corpus.FromFile(input, checkpoint.Vocabulary);
+        ReadOnlySpan<int> ids = text.Ids.AsSpan(0, Math.Min(text.Length, characters ?? int.MaxValue));
+        if (ids.Length < 2)
+        {
+            throw new InvalidDataException($"'{input}' holds fewer than two characters; explaining needs at least two.");
+        }
+
+        foreach (UnitId unit in units)
+        {
+            if (unit.Layer >= checkpoint.Model.Layers.Count || unit.Index >= checkpoint.Model.HiddenSize)
+            {
+                throw new UsageException($"--unit {unit} is outside the model: {checkpoint.Model.Layers.Count} layer(s) (0 … {checkpoint.Model.Layers.Count - 1}) of {checkpoint.Model.HiddenSize} units (0 … {checkpoint.Model.HiddenSize - 1}).");
+            }
+        }
+
+        Explanation explanation = WithProgress(ids.ToArray(), ids.Length, (array, progress) => ModelExplainer.Explain(checkpoint.Model, checkpoint.Vocabulary, array, options, progress));
+        string outPath = parse.GetValue(_out)!;
+        ExplainReport.Write(outPath, explanation);
+        if (parse.GetValue(_json) is { } jsonPath)
+        {
+            ExplainReport.WriteJson(jsonPath, explanation);
+        }
+
+        Summarize(explanation);
+        _console.Out.WriteLine($"Wrote {outPath}" + (parse.GetValue(_json) is { } written ? $" and {written}" : ""));
+        return ExitCodes.Success;
+    }
+
+    private Explanation WithProgress(int[] ids, int total, Func<int[], IProgress<long>?, Explanation> explain)
+    {
+        if (!_console.IsTerminal)
+        {
+            return explain(ids, null);
+        }
+
+        IAnsiConsole live = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_console.Out) });
+        return live.Progress()
+            .Columns(new ProgressBarColumn { Width = 30 }, new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .Start(context =>
+            {
+                ProgressTask bar = context.AddTask("reading the text", autoStart: true, maxValue: total);
+                return explain(ids, new Progress(bar));
+            });
+    }
+
+    private void Summarize(Explanation explanation)
+    {
+        TextWriter output = _console.Out;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{explanation.CellType.ToString().ToUpperInvariant()}, {explanation.LayerCount} layer(s) of {explanation.HiddenSize}: {explanation.Length} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
+        foreach (FeatureRanking ranking in explanation.UnitSearch)
+        {
+            string best = ranking.Units.Count == 0
+                ? "constant in this text"
+                : string.Create(CultureInfo.InvariantCulture, $"unit {ranking.Units[0].Unit} {(ranking.Units[0].Signal == UnitSignal.TanhCell ? "tanh(c)" : "h")}, r = {ranking.Units[0].Correlation:+0.000;-0.000}");
+            output.WriteLine($"  {TextFeatures.Describe(ranking.Feature),-17} {best}");
+        }
+
+        foreach (GateSaturation gate in explanation.Saturation)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  layer {gate.Layer} gate {gate.Gate}: mean left-saturated {gate.LeftFraction.Average():F3}, right-saturated {gate.RightFraction.Average():F3}"));
+        }
+    }
+
+    /// <summary>Moves the bar synchronously (a <see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class Progress(ProgressTask bar) : IProgress<long>
+    {
+        public void Report(long value) => bar.Value = value;
+    }
+}
