@@ -54,6 +54,17 @@ internal sealed class GradFlowCommand
     private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the initial weights.", HelpName = "N", DefaultValueFactory = _ => 1 };
     private readonly Option<string> _out = new("--out", "-o") { Description = "The HTML report.", HelpName = "FILE", DefaultValueFactory = _ => DefaultOut };
     private readonly Option<string?> _normSvg = new("--norm-svg") { Description = "Also write the norm-against-distance plot as a standalone SVG.", HelpName = "FILE" };
+    private readonly Option<string?> _lossSvg = new("--loss-svg") { Description = "Also write the per-epoch training loss plot as a standalone SVG.", HelpName = "FILE" };
+
+    private readonly Option<string?> _preset = new("--preset")
+    {
+        Description = "'article': train as the article did (as `train --preset article`: hidden 100, windows of 25 in one stream, loss on the last step, " +
+                      "Adagrad lr 0.1 with ε inside the root, no clipping, N(0, 0.01²) weights and biases) and record epochs 0,10,…,50. Options given beside it override it.",
+        HelpName = "NAME",
+    };
+
+    private readonly Option<string?> _task = TaskTraining.CreateTaskOption();
+    private readonly Option<int> _distance = TaskTraining.CreateDistanceOption();
 
     public GradFlowCommand(CliConsole console)
     {
@@ -61,16 +72,29 @@ internal sealed class GradFlowCommand
         Command = new Command("gradflow", "Train RNN and LSTM side by side (or load checkpoints) and write an HTML report of how the gradient " +
             "flows back through time: histograms of dL/dh and dL/dc per step at chosen epochs, and the norm against the distance from the loss.")
         {
-            _input, _models, _cells, _epochs, _characters, _hidden, _sequenceLength, _batch, _learningRate, _seed, _out, _normSvg,
+            _input, _models, _preset, _task, _distance, _cells, _epochs, _characters, _hidden, _sequenceLength, _batch, _learningRate, _seed, _out,
+            _normSvg, _lossSvg,
         };
+        _preset.AcceptOnlyFromAmong(TrainCommand.ArticlePreset);
+        _task.AcceptOnlyFromAmong("key-recall", "brackets");
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
 
     public Command Command { get; }
 
+    private bool IsArticle(ParseResult parse) => parse.GetValue(_preset) == TrainCommand.ArticlePreset;
+
+    private T Pick<T>(ParseResult parse, Option<T> option, T articleValue) =>
+        IsArticle(parse) && parse.GetResult(option) is not System.CommandLine.Parsing.OptionResult { Implicit: false } ? articleValue : parse.GetValue(option)!;
+
     private int Run(ParseResult parse)
     {
-        int sequenceLength = parse.GetValue(_sequenceLength), characters = parse.GetValue(_characters);
+        if (parse.GetValue(_task) is { } taskName)
+        {
+            return RunTask(parse, taskName);
+        }
+
+        int sequenceLength = Pick(parse, _sequenceLength, TrainingOptions.Article.SequenceLength), characters = parse.GetValue(_characters);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength, "sequenceLength");
         ArgumentOutOfRangeException.ThrowIfLessThan(characters, 2, "characters");
         string? input = parse.GetValue(_input);
@@ -87,14 +111,14 @@ internal sealed class GradFlowCommand
                 GradientFlowProbe probe = GradientFlowProbe.FromText(ids, Math.Min(sequenceLength, ids.Length - 1));
                 GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(checkpoint.Model)
                     .RecordWindow(probe.Inputs, probe.Targets, probe.SequenceLength, probe.BatchSize);
-                runs.Add(new GradientFlowRun($"{checkpoint.Model.CellType.ToString().ToUpperInvariant()} ({Path.GetFileName(path)})", [snapshot]));
+                runs.Add(new GradientFlowRun($"{checkpoint.Model.CellType.ToString().ToUpperInvariant()} {Path.GetFileNameWithoutExtension(path)}", [snapshot]));
                 _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: probe loss {snapshot.Loss:F4}"));
             }
         }
         else
         {
             Corpus corpus = Corpus.FromText(text);
-            SortedSet<int> epochs = ParseList(parse.GetValue(_epochs)!, "--record-epochs");
+            SortedSet<int> epochs = ParseList(Pick(parse, _epochs, "0,10,20,30,40,50"), "--record-epochs");
             if (epochs.Min < 0)
             {
                 throw new UsageException("--record-epochs: epochs are counted from 0.");
@@ -111,6 +135,31 @@ internal sealed class GradFlowCommand
             }
         }
 
+        return WriteReport(parse, runs);
+    }
+
+    private int WriteReport(ParseResult parse, List<GradientFlowRun> runs)
+    {
+        foreach (GradientFlowRun run in runs)
+        {
+            foreach (GradientFlowSnapshot snapshot in run.Snapshots)
+            {
+                LayerGradientFlow layer = snapshot.Layers[0];
+                int step = snapshot.SequenceLength - 1 - RatioDistance;
+                if (step >= 0 && snapshot.LossMode == LossMode.LastStep && layer.Cell is null)
+                {
+                    _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{run.Label} epoch {snapshot.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "-"}: ‖dL/dh‖ at distance {RatioDistance} = {layer.Hidden.Norms[step]:G3}"));
+                }
+
+                if (layer.Cell is not null && step >= 0 && snapshot.LossMode == LossMode.LastStep)
+                {
+                    _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{run.Label} epoch {snapshot.Epoch?.ToString(CultureInfo.InvariantCulture) ?? "-"}: ‖dL/dc‖ / ‖dL/dh‖ at distance {RatioDistance} = {layer.Cell.Norms[step] / layer.Hidden.Norms[step]:G3} (‖dL/dh‖ {layer.Hidden.Norms[step]:G3}, ‖dL/dc‖ {layer.Cell.Norms[step]:G3})"));
+                }
+            }
+        }
+
         string outPath = parse.GetValue(_out)!;
         GradientFlowReport.Write(outPath, runs);
         if (parse.GetValue(_normSvg) is { } svgPath)
@@ -118,20 +167,84 @@ internal sealed class GradFlowCommand
             GradientFlowReport.WriteNormPlotSvg(svgPath, runs);
         }
 
+        if (parse.GetValue(_lossSvg) is { } lossPath)
+        {
+            GradientFlowReport.WriteEpochLossPlotSvg(lossPath, runs);
+        }
+
         _console.Out.WriteLine($"Wrote {outPath}");
         return ExitCodes.Success;
     }
 
+    // The distance at which the LSTM's two state gradients are compared (the issue's ‖dL/dc‖ / ‖dL/dh‖ at 20).
+    private const int RatioDistance = 20;
+
+    /// <summary>--task: trains each cell on the task, recording the probe batch every <see cref="TaskTraining.StepsPerEpoch"/> steps.</summary>
+    private int RunTask(ParseResult parse, string taskName)
+    {
+        (LongRangeTask training, LongRangeTask evaluation) = TaskTraining.Create(taskName, parse.GetValue(_distance));
+        SortedSet<int> epochs = ParseList(parse.GetResult(_epochs) is System.CommandLine.Parsing.OptionResult { Implicit: false } ? parse.GetValue(_epochs)! : "0,1,2,4,6", "--record-epochs");
+        if (epochs.Min < 0)
+        {
+            throw new UsageException("--record-epochs: epochs are counted from 0.");
+        }
+
+        int hidden = parse.GetValue(_hidden);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hidden, "hiddenSize");
+        ulong seed = parse.GetValue(_seed);
+        // The probe: 16 samples with the key at exactly N, the same for every cell and epoch.
+        const int probeBatch = 16;
+        var probeInputs = new int[evaluation.InputLength * probeBatch];
+        var probeTargets = new int[probeBatch];
+        evaluation.FillBatch(new SeededRandom(seed + 7), probeBatch, probeInputs, probeTargets);
+        var runs = new List<GradientFlowRun>();
+        foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!CellTypeNames.TryParse(cellName, out CellType cell))
+            {
+                throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
+            }
+
+            CharModel<float> model = TaskTraining.CreateModel(training, cell, hidden, seed);
+            var snapshots = new List<GradientFlowSnapshot>();
+            void Record(int epoch)
+            {
+                GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(model)
+                    .RecordWindow(probeInputs, probeTargets, evaluation.InputLength, probeBatch) with { Epoch = epoch, Step = (long)epoch * TaskTraining.StepsPerEpoch };
+                snapshots.Add(snapshot);
+                _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{cell.ToString().ToUpperInvariant()} epoch {epoch} (step {snapshot.Step}): probe loss {snapshot.Loss:F4}, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 256, seed + 99):F2}"));
+            }
+
+            TaskTraining.Train(model, training, epochs.Max * TaskTraining.StepsPerEpoch, seed, step =>
+            {
+                if (step % TaskTraining.StepsPerEpoch == 0 && epochs.Contains(step / TaskTraining.StepsPerEpoch))
+                {
+                    Record(step / TaskTraining.StepsPerEpoch);
+                }
+            }, _console.Cancellation);
+            if (epochs.Contains(epochs.Max) && snapshots.Count < epochs.Count)
+            {
+                Record(epochs.Max);
+            }
+
+            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), snapshots));
+        }
+
+        return WriteReport(parse, runs);
+    }
+
     private GradientFlowRun Train(ParseResult parse, Corpus corpus, CellType cell, SortedSet<int> epochs, int sequenceLength)
     {
-        var model = new CharModel<float>(cell, corpus.Vocabulary.Count, parse.GetValue(_hidden));
-        model.Initialize(Initialization.PyTorchUniform, parse.GetValue(_seed));
-        var options = new TrainingOptions
+        bool article = IsArticle(parse);
+        var model = new CharModel<float>(cell, corpus.Vocabulary.Count, Pick(parse, _hidden, 100));
+        model.Initialize(article ? Initialization.ArticleNormal : Initialization.PyTorchUniform, parse.GetValue(_seed));
+        TrainingOptions baseline = article ? TrainingOptions.Article : new TrainingOptions { ValidationFraction = 0 };
+        TrainingOptions options = baseline with
         {
             SequenceLength = sequenceLength,
-            BatchSize = parse.GetValue(_batch),
-            LearningRate = parse.GetValue(_learningRate),
-            ValidationFraction = 0,
+            BatchSize = Pick(parse, _batch, baseline.BatchSize),
+            LearningRate = Pick(parse, _learningRate, baseline.LearningRate),
             MaxEpochs = Math.Max(1, epochs.Max),
         };
         options.Validate();
@@ -139,8 +252,26 @@ internal sealed class GradFlowCommand
         GradientFlowSchedule schedule = trainer.RecordGradientFlowAt(epochs, GradientFlowProbe.FromText(corpus.Ids, sequenceLength));
         schedule.Recorded += (_, snapshot) => _console.Out.WriteLine(
             string.Create(CultureInfo.InvariantCulture, $"{cell.ToString().ToUpperInvariant()} epoch {snapshot.Epoch}: step {snapshot.Step}, probe loss {snapshot.Loss:F4}"));
-        trainer.Train(corpus.Ids, ReadOnlyMemory<int>.Empty, cancellationToken: _console.Cancellation);
-        return new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots);
+        var epochLosses = new List<double>();
+        var progress = new EpochLosses(mean =>
+        {
+            epochLosses.Add(mean);
+            _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{cell.ToString().ToUpperInvariant()} epoch {epochLosses.Count - 1}: mean training loss {mean:F4} nats/prediction"));
+        });
+        trainer.Train(corpus.Ids, ReadOnlyMemory<int>.Empty, progress, _console.Cancellation);
+        return new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots) { EpochLosses = epochLosses };
+    }
+
+    private sealed class EpochLosses(Action<double> onEpochEnd) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.IsEpochEnd)
+            {
+                onEpochEnd(value.EpochTrainingLoss);
+            }
+        }
     }
 
     internal static SortedSet<int> ParseList(string list, string flag)

@@ -54,4 +54,54 @@ public sealed class ConnectivityMap
 
     /// <summary>The number of input positions.</summary>
     public int Length => _inputs.Length;
+
+    /// <summary>
+    /// How many characters back the connectivity stays at or above <paramref name="threshold"/> without a break: the
+    /// largest k such that each of the last k inputs has a <see cref="Normalized"/> value ≥ the threshold (k = 1 is the
+    /// last character read). 0 when the last character is already below it.
+    /// </summary>
+    /// <param name="threshold">The level, in (0, 1]. Default 0.1.</param>
+    /// <returns>k, in [0, <see cref="Length"/>].</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is outside (0, 1].</exception>
+    public int Reach(double threshold = 0.1)
+    {
+        CheckThreshold(threshold);
+        int back = 0;
+        while (back < _normalized.Length && _normalized[^(back + 1)] >= threshold)
+        {
+            back++;
+        }
+
+        return back;
+    }
+
+    /// <summary>
+    /// How many characters back the farthest input with a <see cref="Normalized"/> value ≥ <paramref name="threshold"/>
+    /// lies (1 = the last character read), gaps allowed: where a model reaches one far character, such as a key, over
+    /// weak ones in between. 0 when no input reaches the threshold.
+    /// </summary>
+    /// <param name="threshold">The level, in (0, 1]. Default 0.1.</param>
+    /// <returns>The distance, in [0, <see cref="Length"/>].</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is outside (0, 1].</exception>
+    public int FarthestReach(double threshold = 0.1)
+    {
+        CheckThreshold(threshold);
+        for (int position = 0; position < _normalized.Length; position++)
+        {
+            if (_normalized[position] >= threshold)
+            {
+                return _normalized.Length - position;
+            }
+        }
+
+        return 0;
+    }
+
+    private static void CheckThreshold(double threshold)
+    {
+        if (!(threshold > 0 && threshold <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be in (0, 1].");
+        }
+    }
 }

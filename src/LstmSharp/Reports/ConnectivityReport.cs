@@ -27,7 +27,13 @@ public static class ConnectivityReport
             .Append(HtmlPage.Inline(RenderLegendSvg())).Append("</figure>\n");
         foreach (ConnectivitySection section in sections)
         {
-            html.Append("<h2>").Append(Svg.Escape(section.Title)).Append("</h2>\n<figure>\n").Append(HtmlPage.Inline(RenderSvg(section, charactersPerLine))).Append("</figure>\n");
+            html.Append("<h2>").Append(Svg.Escape(section.Title)).Append("</h2>\n");
+            if (section.LogDecades is { } decades)
+            {
+                html.Append(Svg.Format($"<p class=\"note\">Log scale: each character is shaded by 1 + log10(value) / {decades:0.##}, so the legend's 0 is 10<sup>−{decades:0.##}</sup> of the strongest and 1 the strongest.</p>\n"));
+            }
+
+            html.Append("<figure>\n").Append(HtmlPage.Inline(RenderSvg(section, charactersPerLine))).Append("</figure>\n");
         }
 
         return HtmlPage.End(html);
@@ -109,7 +115,7 @@ public static class ConnectivityReport
                 int id = predicted ? row.Map.Target : row.Map.Inputs[position];
                 double x = LabelWidth + position % charactersPerLine * CellWidth;
                 double top = y + position / charactersPerLine * LineHeight;
-                string fill = predicted ? ReportColors.Predicted : ReportColors.Connectivity(row.Map.Normalized[position]);
+                string fill = predicted ? ReportColors.Predicted : ReportColors.Connectivity(section.Shade(row.Map.Normalized[position]));
                 string title = predicted
                     ? "predicted"
                     : Svg.Format($"position {position}: {row.Map.Normalized[position]:0.000} (raw {row.Map.Values[position]:0.###e+0})");

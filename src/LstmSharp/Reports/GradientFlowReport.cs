@@ -5,9 +5,11 @@ using LstmSharp.Layers;
 namespace LstmSharp.Reports;
 
 /// <summary>
-/// Renders gradient-flow snapshots as one self-contained HTML page (inline SVG and CSS, no scripts): the gradient norm
-/// against the distance from the loss on a log scale, every run and epoch on one plot, and per-step histograms of dh (and
-/// dc for an LSTM) as small multiples, one row per epoch.
+/// Renders gradient-flow snapshots as one self-contained HTML page (inline SVG, CSS and one small inline script; nothing
+/// from the network): the per-epoch training loss when recorded, the gradient norm against the distance from the loss
+/// on a log scale, every run and epoch on one plot, the article's histograms (100 linear bins over ±0.01, one panel per
+/// model and epoch, animated over the time steps from the loss backwards), and our per-step log-magnitude histograms of
+/// dh (and dc for an LSTM) as small multiples, one row per epoch.
 /// </summary>
 public static class GradientFlowReport
 {
@@ -31,15 +33,23 @@ public static class GradientFlowReport
         foreach (GradientFlowRun run in runs.Where(run => run.Snapshots.Count > 0))
         {
             GradientFlowSnapshot first = run.Snapshots[0];
-            string losses = string.Join(", ", run.Snapshots.Select(snapshot => Svg.Format($"{EpochLabel(snapshot)}: {snapshot.Loss:0.###}")));
+            string losses = string.Join(", ", run.Snapshots.Select(snapshot => Svg.Format($"{EpochLabel(snapshot)}: {snapshot.Loss:G3}")));
             html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{first.CellType}</td><td>{first.HiddenSize}</td><td>{first.Layers.Count}</td><td>{first.SequenceLength} × {first.BatchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
         }
 
-        html.Append("</table>\n<h2>Gradient norm against distance from the loss</h2>\n<figure>\n")
+        html.Append("</table>\n");
+        if (runs.Any(run => run.EpochLosses.Count > 0))
+        {
+            html.Append("<h2>Training loss per epoch</h2>\n<figure>\n").Append(HtmlPage.Inline(RenderEpochLossPlotSvg(runs)))
+                .Append("<figcaption>The mean of each epoch's window losses (nats per prediction).</figcaption>\n</figure>\n");
+        }
+
+        html.Append("<h2>Gradient norm against distance from the loss</h2>\n<figure>\n")
             .Append(HtmlPage.Inline(RenderNormPlotSvg(runs)))
             .Append("<figcaption>‖dL/dh_t‖ (solid) and, for an LSTM, ‖dL/dc_t‖ (dashed) of the bottom layer, over all B·H units of step t, against T − 1 − t. ")
-            .Append("One line per recorded epoch: lighter is earlier. Norms that underflow to zero are not drawn.</figcaption>\n</figure>\n")
-            .Append("<h2>Per-step histograms</h2>\n<p class=\"note\">Each panel is one histogram per step t (a column; the loss is at the right edge). ")
+            .Append("One line per recorded epoch: lighter is earlier. Norms that underflow to zero are not drawn.</figcaption>\n</figure>\n");
+        AppendAnimatedHistograms(html, runs);
+        html.Append("<h2>Per-step histograms (log magnitude)</h2>\n<p class=\"note\">Each panel is one histogram per step t (a column; the loss is at the right edge). ")
             .Append("Rows are bins of |gradient| on a log scale, large at the top; the bottom row collects values below the range, exact zeros included, and the top row those above. ")
             .Append("Darker means more of the step's B·H values.</p>\n");
         foreach (int? epoch in runs.SelectMany(run => run.Snapshots).Select(snapshot => snapshot.Epoch).Distinct().Order())
@@ -236,6 +246,226 @@ public static class GradientFlowReport
            .Append(Svg.Format($"<text x=\"{left + HeatmapWidth}\" y=\"{height - 6}\" text-anchor=\"end\">t = {steps - 1} (loss)</text>\n"));
         return svg.Append("</svg>\n").ToString();
     }
+
+    /// <summary>Writes <see cref="RenderEpochLossPlotSvg"/> to <paramref name="path"/> atomically, as a standalone SVG file.</summary>
+    /// <param name="path">The SVG file.</param>
+    /// <param name="runs">The models to compare; those without <see cref="GradientFlowRun.EpochLosses"/> are left out.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void WriteEpochLossPlotSvg(string path, IReadOnlyList<GradientFlowRun> runs) =>
+        HtmlPage.WriteAtomically(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + RenderEpochLossPlotSvg(runs));
+
+    /// <summary>A standalone SVG plot of each run's mean training loss per epoch (linear scale).</summary>
+    /// <param name="runs">The models to compare; those without <see cref="GradientFlowRun.EpochLosses"/> are left out.</param>
+    /// <returns>The SVG element.</returns>
+    public static string RenderEpochLossPlotSvg(IReadOnlyList<GradientFlowRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        const int width = 720, height = 300, left = 64, right = 150, top = 16, bottom = 44;
+        int plotWidth = width - left - right, plotHeight = height - top - bottom;
+        double[] all = [.. runs.SelectMany(run => run.EpochLosses).Where(double.IsFinite)];
+        int epochs = Math.Max(2, runs.Max(run => run.EpochLosses.Count));
+        double high = all.Length == 0 ? 1 : Math.Ceiling(all.Max() * 2) / 2, low = all.Length == 0 ? 0 : Math.Floor(all.Min() * 2) / 2;
+        high = Math.Max(high, low + 0.5);
+        double X(double epoch) => left + epoch / (epochs - 1) * plotWidth;
+        double Y(double loss) => top + (high - loss) / (high - low) * plotHeight;
+        var svg = new StringBuilder();
+        svg.Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"system-ui, sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"Mean training loss per epoch\">\n"));
+        svg.Append(Svg.Format($"<rect x=\"{left}\" y=\"{top}\" width=\"{plotWidth}\" height=\"{plotHeight}\" fill=\"#ffffff\" stroke=\"#888\"/>\n"));
+        for (double loss = low; loss <= high + 1e-9; loss += 0.5)
+        {
+            double y = Y(loss);
+            svg.Append(Svg.Format($"<line x1=\"{left}\" x2=\"{left + plotWidth}\" y1=\"{Svg.Number(y)}\" y2=\"{Svg.Number(y)}\" stroke=\"#e3e3e3\"/>"))
+               .Append(Svg.Format($"<text x=\"{left - 6}\" y=\"{Svg.Number(y + 4)}\" text-anchor=\"end\">{loss:0.0}</text>\n"));
+        }
+
+        int epochStep = epochs <= 12 ? 1 : epochs <= 60 ? 10 : 50;
+        for (int epoch = 0; epoch < epochs; epoch += epochStep)
+        {
+            svg.Append(Svg.Format($"<text x=\"{Svg.Number(X(epoch))}\" y=\"{top + plotHeight + 17}\" text-anchor=\"middle\">{epoch}</text>\n"));
+        }
+
+        svg.Append(Svg.Format($"<text x=\"{left + plotWidth / 2}\" y=\"{height - 6}\" text-anchor=\"middle\">epoch</text>\n"));
+        svg.Append(Svg.Format($"<text transform=\"translate(14 {top + plotHeight / 2}) rotate(-90)\" text-anchor=\"middle\">mean training loss (nats)</text>\n"));
+        int legendY = top + 8;
+        for (int run = 0; run < runs.Count; run++)
+        {
+            IReadOnlyList<double> losses = runs[run].EpochLosses;
+            if (losses.Count == 0)
+            {
+                continue;
+            }
+
+            string color = ReportColors.Series[run % ReportColors.Series.Length];
+            string points = string.Join(" ", losses.Select((loss, epoch) => (loss, epoch)).Where(point => double.IsFinite(point.loss))
+                .Select(point => Svg.Number(X(point.epoch)) + "," + Svg.Number(Y(point.loss))));
+            svg.Append(Svg.Format($"<polyline points=\"{points}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.8\"/>\n"))
+               .Append(Svg.Format($"<line x1=\"{width - right + 12}\" x2=\"{width - right + 40}\" y1=\"{legendY}\" y2=\"{legendY}\" stroke=\"{color}\" stroke-width=\"2.5\"/>"))
+               .Append(Svg.Format($"<text x=\"{width - right + 46}\" y=\"{legendY + 4}\">{Svg.Escape(runs[run].Label)}</text>\n"));
+            legendY += 18;
+        }
+
+        return svg.Append("</svg>\n").ToString();
+    }
+
+    // The article's histograms: 100 equal bins over ±0.01, one panel per model, quantity and epoch, all showing the same
+    // time step; a script steps them from the loss backwards. Without the script, each panel shows distance 0.
+    private const int ArticleBins = 100;
+    private const double ArticleRange = 0.01;
+    private const int PanelWidth = 150, PanelHeight = 70;
+
+    private static void AppendAnimatedHistograms(StringBuilder html, IReadOnlyList<GradientFlowRun> runs)
+    {
+        var rows = new List<(string Label, IReadOnlyList<(string Epoch, StateGradientSeries Series)> Panels)>();
+        foreach (GradientFlowRun run in runs)
+        {
+            if (run.Snapshots.Count == 0 || run.Snapshots[0].LossMode != LossMode.LastStep || run.Snapshots.Any(snapshot => snapshot.Layers[0].Hidden.Values.Count == 0))
+            {
+                continue;
+            }
+
+            rows.Add(($"{run.Label} dL/dh", [.. run.Snapshots.Select(snapshot => (EpochLabel(snapshot), snapshot.Layers[0].Hidden))]));
+            if (run.Snapshots[0].Layers[0].Cell is not null)
+            {
+                rows.Add(($"{run.Label} dL/dc", [.. run.Snapshots.Select(snapshot => (EpochLabel(snapshot), snapshot.Layers[0].Cell!))]));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        int steps = rows.Max(row => row.Panels.Max(panel => panel.Series.SequenceLength));
+        html.Append("<h2>The article's histograms, animated from the loss backwards</h2>\n")
+            .Append("<p class=\"note\">As the article drew them: each panel is the histogram of one step's B·H gradient values in 100 equal bins over [−0.01, 0.01] ")
+            .Append("(values outside are counted at the edges, in red), the height the share of values per bin, on one scale per row. Every panel shows the same step, ")
+            .Append("from the loss (distance 0) back to the start of the probe window; a gradient that vanishes collapses into the middle bin, one that explodes leaves the range.</p>\n")
+            .Append(Svg.Format($"<div class=\"gf-anim\" data-steps=\"{steps}\">\n<p class=\"note\"><button type=\"button\" class=\"gf-play\">Pause</button> "))
+            .Append(Svg.Format($"<label>distance from the loss <input type=\"range\" class=\"gf-step\" min=\"0\" max=\"{steps - 1}\" value=\"0\"></label> <output class=\"gf-label\">0</output></p>\n"))
+            .Append("<table class=\"meta gf-grid\">\n<tr><th></th>");
+        foreach (string epoch in rows[0].Panels.Select(panel => panel.Epoch))
+        {
+            html.Append("<th>epoch ").Append(Svg.Escape(epoch)).Append("</th>");
+        }
+
+        html.Append("</tr>\n");
+        foreach ((string label, IReadOnlyList<(string Epoch, StateGradientSeries Series)> panels) in rows)
+        {
+            // One data list per panel: per distance from the loss, the bin shares, then the shares below and above the range.
+            double[][][] shares = [.. panels.Select(panel => ArticleShares(panel.Series))];
+            double scale = Math.Max(1e-12, shares.SelectMany(panel => panel).SelectMany(step => step.Take(ArticleBins)).DefaultIfEmpty(0).Max());
+            html.Append("<tr><th>").Append(Svg.Escape(label)).Append("</th>");
+            foreach (double[][] panel in shares)
+            {
+                string data = string.Join(";", panel.Select(step => string.Join(",", step.Select(share => (share / scale).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)))));
+                html.Append("<td>").Append(Svg.Format($"<svg width=\"{PanelWidth}\" height=\"{PanelHeight + 14}\" viewBox=\"0 0 {PanelWidth} {PanelHeight + 14}\" class=\"gf-panel\" data-shares=\"{data}\" role=\"img\" aria-label=\"{Svg.Escape(label)} histogram\">"))
+                    .Append(Svg.Format($"<rect x=\"0\" y=\"0\" width=\"{PanelWidth}\" height=\"{PanelHeight}\" fill=\"#fafafa\" stroke=\"#bbb\"/>"))
+                    .Append(Svg.Format($"<line x1=\"{PanelWidth / 2}\" x2=\"{PanelWidth / 2}\" y1=\"0\" y2=\"{PanelHeight}\" stroke=\"#ddd\"/>"))
+                    .Append(Svg.Format($"<path class=\"gf-bars\" fill=\"#3b6fb6\" d=\"{BarsPath(panel.Length == 0 ? [] : panel[0])}\"/>"))
+                    .Append(Svg.Format($"<path class=\"gf-out\" fill=\"#c0392b\" d=\"{OutsidePath(panel.Length == 0 ? [] : panel[0])}\"/>"))
+                    .Append(Svg.Format($"<text x=\"2\" y=\"{PanelHeight + 11}\" font-size=\"9\">−0.01</text><text x=\"{PanelWidth - 2}\" y=\"{PanelHeight + 11}\" font-size=\"9\" text-anchor=\"end\">0.01</text>"))
+                    .Append("</svg></td>");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</table>\n</div>\n<script>\n").Append(AnimationScript).Append("</script>\n");
+    }
+
+    // Per step, ordered by distance from the loss (0 first): ArticleBins shares, then the shares below and above ±0.01.
+    private static double[][] ArticleShares(StateGradientSeries series)
+    {
+        var shares = new double[series.SequenceLength][];
+        for (int distance = 0; distance < series.SequenceLength; distance++)
+        {
+            var histogram = new Histogram(HistogramOptions.Linear(-ArticleRange, ArticleRange, ArticleBins));
+            histogram.Add(series.StepValues(series.SequenceLength - 1 - distance));
+            double total = Math.Max(1, histogram.Total);
+            shares[distance] = [.. histogram.Counts.Select(count => count / total), histogram.Underflow / total, histogram.Overflow / total];
+        }
+
+        return shares;
+    }
+
+    private static string BarsPath(double[] shares)
+    {
+        var path = new StringBuilder();
+        double barWidth = (double)PanelWidth / ArticleBins;
+        for (int bin = 0; bin < Math.Min(ArticleBins, shares.Length); bin++)
+        {
+            double height = Math.Min(1, shares[bin]) * PanelHeight;
+            if (height > 0)
+            {
+                path.Append(Svg.Format($"M{Svg.Number(bin * barWidth)} {Svg.Number(PanelHeight - height)}h{Svg.Number(barWidth)}v{Svg.Number(height)}h{Svg.Number(-barWidth)}z"));
+            }
+        }
+
+        return path.ToString();
+    }
+
+    private static string OutsidePath(double[] shares)
+    {
+        if (shares.Length < ArticleBins + 2)
+        {
+            return "";
+        }
+
+        var path = new StringBuilder();
+        foreach ((double share, double x) in new[] { (shares[ArticleBins], 0.0), (shares[ArticleBins + 1], PanelWidth - 3.0) })
+        {
+            double height = Math.Min(1, share) * PanelHeight;
+            if (height > 0)
+            {
+                path.Append(Svg.Format($"M{Svg.Number(x)} {Svg.Number(PanelHeight - height)}h3v{Svg.Number(height)}h-3z"));
+            }
+        }
+
+        return path.ToString();
+    }
+
+    // Reads each panel's data-shares and redraws its two paths for the chosen step; plays from the loss backwards.
+    private const string AnimationScript = """
+        (function () {
+          "use strict";
+          const W = 150, H = 70, BINS = 100;
+          document.querySelectorAll(".gf-anim").forEach(function (root) {
+            const steps = Number(root.dataset.steps);
+            const slider = root.querySelector(".gf-step"), label = root.querySelector(".gf-label"), button = root.querySelector(".gf-play");
+            const panels = Array.from(root.querySelectorAll(".gf-panel")).map(function (svg) {
+              return { bars: svg.querySelector(".gf-bars"), out: svg.querySelector(".gf-out"),
+                       data: svg.dataset.shares.split(";").map(function (step) { return step.split(",").map(Number); }) };
+            });
+            function draw(step) {
+              panels.forEach(function (panel) {
+                const shares = panel.data[Math.min(step, panel.data.length - 1)] || [];
+                let bars = "", out = "";
+                const w = W / BINS;
+                for (let bin = 0; bin < BINS && bin < shares.length; bin++) {
+                  const h = Math.min(1, shares[bin]) * H;
+                  if (h > 0) { bars += "M" + (bin * w).toFixed(2) + " " + (H - h).toFixed(2) + "h" + w.toFixed(2) + "v" + h.toFixed(2) + "h" + (-w).toFixed(2) + "z"; }
+                }
+                [[shares[BINS], 0], [shares[BINS + 1], W - 3]].forEach(function (edge) {
+                  const h = Math.min(1, edge[0] || 0) * H;
+                  if (h > 0) { out += "M" + edge[1] + " " + (H - h).toFixed(2) + "h3v" + h.toFixed(2) + "h-3z"; }
+                });
+                panel.bars.setAttribute("d", bars);
+                panel.out.setAttribute("d", out);
+              });
+              slider.value = String(step);
+              label.textContent = String(step);
+            }
+            let step = 0, timer = null;
+            function play() { timer = setInterval(function () { step = (step + 1) % steps; draw(step); }, 400); button.textContent = "Pause"; }
+            function pause() { clearInterval(timer); timer = null; button.textContent = "Play"; }
+            button.addEventListener("click", function () { if (timer === null) { play(); } else { pause(); } });
+            slider.addEventListener("input", function () { pause(); step = Number(slider.value); draw(step); });
+            draw(0);
+            play();
+          });
+        })();
+
+        """;
 
     private static string EpochLabel(GradientFlowSnapshot snapshot) => snapshot.Epoch is { } epoch ? Svg.Format($"{epoch}") : "–";
 }

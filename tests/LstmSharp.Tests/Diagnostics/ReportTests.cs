@@ -24,7 +24,8 @@ public sealed partial class ReportTests : IDisposable
         Assert.Contains("<svg", html, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script src", html, StringComparison.OrdinalIgnoreCase);   // inline scripts only
+        Assert.DoesNotContain("fetch(", html, StringComparison.Ordinal);
         MatchCollection svgs = SvgElement().Matches(html);
         Assert.NotEmpty(svgs);
         foreach (Match svg in svgs)
@@ -71,6 +72,84 @@ public sealed partial class ReportTests : IDisposable
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.Equal([path], Directory.GetFiles(_directory));   // no temporary file left behind
         XDocument.Parse(GradientFlowReport.RenderNormPlotSvg(Runs()));   // standalone SVG
+    }
+
+    [GeneratedRegex("data-shares=\"([^\"]*)\"")]
+    private static partial Regex SharesAttribute();
+
+    [Fact]
+    public void GradientFlowRender_ArticleHistograms_HoldEachStepsLinearBinsFromTheLossBackwards()
+    {
+        List<GradientFlowRun> runs = Runs();
+        string html = GradientFlowReport.RenderHtml(runs);
+
+        // Panels in order: RNN dh (epochs 0, 10), LSTM dh (0, 10), LSTM dc (0, 10).
+        string[] panels = [.. SharesAttribute().Matches(html).Select(match => match.Groups[1].Value)];
+        Assert.Equal(6, panels.Length);
+        StateGradientSeries series = runs[1].Snapshots[1].Layers[0].Cell!;
+        double[][] steps = [.. panels[5].Split(';').Select(step => step.Split(',').Select(value => double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).ToArray())];
+        Assert.Equal(series.SequenceLength, steps.Length);
+        double[][] expected = new double[series.SequenceLength][];
+        for (int distance = 0; distance < series.SequenceLength; distance++)
+        {
+            var histogram = new Histogram(HistogramOptions.Linear(-0.01, 0.01, 100));
+            histogram.Add(series.StepValues(series.SequenceLength - 1 - distance));
+            expected[distance] = [.. histogram.Counts.Select(count => (double)count / histogram.Total), (double)histogram.Underflow / histogram.Total, (double)histogram.Overflow / histogram.Total];
+        }
+
+        // The row's scale is its largest in-range share: dividing it out gives back each step's shares (to 4 decimals).
+        double scale = expected.SelectMany(step => step.Take(100)).Max();
+        for (int distance = 0; distance < steps.Length; distance++)
+        {
+            Assert.Equal(102, steps[distance].Length);
+            for (int bin = 0; bin < 102; bin++)
+            {
+                Assert.True(Math.Abs(expected[distance][bin] / scale - steps[distance][bin]) <= 5.0001e-5, $"distance {distance}, bin {bin}");
+            }
+        }
+
+        Assert.Contains("The article's histograms, animated from the loss backwards", html, StringComparison.Ordinal);
+        Assert.Contains("<script>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GradientFlowRender_EpochLosses_DrawsTheLossCurve()
+    {
+        List<GradientFlowRun> runs = [.. Runs().Select(run => run with { EpochLosses = [3.1, 2.4, 2.0] })];
+
+        string html = GradientFlowReport.RenderHtml(runs);
+
+        Assert.Contains("Training loss per epoch", html, StringComparison.Ordinal);
+        XDocument svg = XDocument.Parse(GradientFlowReport.RenderEpochLossPlotSvg(runs));
+        Assert.Equal(2, svg.Descendants().Count(element => element.Name.LocalName == "polyline"));
+        Assert.DoesNotContain("Training loss per epoch", GradientFlowReport.RenderHtml(Runs()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConnectivityMap_Reach_CountsBackFromTheLastCharacter()
+    {
+        var map = new ConnectivityMap([0, 0, 0, 0, 0, 0], 0, ConnectivityMeasure.Loss, [0.5, 0.01, 0.02, 0.3, 0.2, 1.0], 0.1);
+
+        Assert.Equal(3, map.Reach());            // 1.0, 0.2, 0.3 are ≥ 0.1; then 0.02 breaks it
+        Assert.Equal(6, map.FarthestReach());    // the first input, 0.5, is six characters back
+        Assert.Equal(1, map.Reach(0.9));
+        Assert.Equal(0, new ConnectivityMap([0, 0], 0, ConnectivityMeasure.Loss, [0, 0], 0.1).Reach());
+        Assert.Throws<ArgumentOutOfRangeException>(() => map.Reach(0));
+    }
+
+    [Fact]
+    public void ConnectivityRender_LogScale_ShadesByDecades()
+    {
+        Vocabulary vocabulary = Vocabulary.FromText("ab");
+        var map = new ConnectivityMap([0, 1, 0], 1, ConnectivityMeasure.Loss, [1e-30, 1e-5, 1.0], 0.5);
+        var section = new ConnectivitySection("log", [new("LSTM", map, vocabulary)]) { LogDecades = 10 };
+
+        string svg = ConnectivityReport.RenderSvg(section);
+
+        Assert.Contains($"fill=\"{ReportColors.Connectivity(0.5)}\"", svg, StringComparison.Ordinal);   // 1e-5 over 10 decades: halfway
+        Assert.Contains($"fill=\"{ReportColors.Connectivity(0)}\"", svg, StringComparison.Ordinal);     // below 1e-10: the bottom
+        Assert.Contains($"fill=\"{ReportColors.Connectivity(1e-5)}\"", ConnectivityReport.RenderSvg(section with { LogDecades = null }), StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => section with { LogDecades = 0 });
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class BrowserTests : IDisposable
 
         Chromium.Result result = Chromium.CheckPage(Chrome, page, "h1", "table.meta", "figure svg path", "figure svg rect");
         Assert.True(result.Problems.Count == 0, result.ToString());
-        Assert.Equal(4, result.Svgs);   // the norm plot, dh for both runs and dc for the LSTM
+        Assert.Equal(7, result.Svgs);   // the norm plot, dh for both runs and dc for the LSTM, and the article-style histogram panels of the same three
         Chromium.Result file = Chromium.CheckSvgFile(Chrome, svg);
         Assert.True(file.Problems.Count == 0, file.ToString());
         Assert.Equal(1, file.Images);
