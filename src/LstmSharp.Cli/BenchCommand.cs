@@ -44,7 +44,7 @@ internal sealed class BenchCommand
         Option<int> batch = IntOption("--batch", "B: streams per window.", 32);
         Option<int> layers = IntOption("--layers", "Stacked recurrent layers.", 1);
         Option<double> dropout = new("--dropout") { Description = "Dropout between layers and before the head (as the anchor's DROPOUT).", DefaultValueFactory = _ => 0.0 };
-        Option<int> steps = IntOption("--steps", "Timed steps (after 10 warm-up steps).", 20);
+        Option<int> steps = IntOption("--steps", "Timed steps (after at least 10 warm-up steps and 2.5 s).", 20);
         Option<int> threads = IntOption("--threads", "Threads for the matrix kernels.", Environment.ProcessorCount);
         var command = new Command("step", "One training step (forward, backward, clip 5, Adam) from a zero state on random one-hot characters, loss on every step.")
         {
@@ -73,7 +73,9 @@ internal sealed class BenchCommand
             var random = new SeededRandom(0);
             int[] inputs = [.. Enumerable.Range(0, t * b).Select(_ => random.NextInt(v))];
             int[] targets = [.. Enumerable.Range(0, t * b).Select(_ => random.NextInt(v))];
-            for (int warmUp = 0; warmUp < 10; warmUp++)
+            // At least 10 steps and 2.5 s, so the JIT's tiering (and its background allocations) has finished before the clock (and the allocation count) starts.
+            var warmUpClock = Stopwatch.StartNew();
+            for (int warmUp = 0; warmUp < 10 || warmUpClock.ElapsedMilliseconds < 2500; warmUp++)
             {
                 trainer.State.Clear();
                 trainer.TrainStep(inputs, targets, 1e-3);
@@ -142,7 +144,8 @@ internal sealed class BenchCommand
             model.Initialize(Initialization.PyTorchUniform, 0);
             var sampler = new Sampler(model, characterSet, new SamplingOptions { Seed = 0 });
             sampler.Prime(characterSet[0].ToString());
-            for (int warmUp = 0; warmUp < 100; warmUp++)
+            var warmUpClock = Stopwatch.StartNew();
+            for (int warmUp = 0; warmUp < 100 || warmUpClock.ElapsedMilliseconds < 2500; warmUp++)
             {
                 sampler.NextId();
             }

@@ -51,11 +51,23 @@ internal sealed class ImportCommand
         Vocabulary vocabulary = ReadVocabulary(parse.GetValue(_vocabulary)!);
         // --cell accepts only the three names (AcceptOnlyFromAmong).
         CellType cell = CellTypeNames.TryParse(parse.GetValue(_cell)!, out CellType parsed) ? parsed : throw new UsageException("--cell: unknown cell.");
-        CharModel<float> model = PyTorchStateDict.Load<float>(statePath, vocabulary);
+        if (!File.Exists(statePath))
+        {
+            throw new FileNotFoundException($"The state dict '{statePath}' does not exist.", statePath);
+        }
+
+        SafeTensorsDocument document = SafeTensors.Read(statePath);
+        CharModel<float> model = PyTorchStateDict.Load<float>(document, vocabulary);
         if (model.CellType != cell)
         {
             throw new InvalidDataException(
                 $"'{statePath}' holds cell type '{CellTypeNames.ToName(model.CellType)}' (by its tensors' shapes), but --cell says '{CellTypeNames.ToName(cell)}'.");
+        }
+
+        if (document.Checksum == SafeTensorsChecksum.None)
+        {
+            _console.Error.WriteLine($"lstmsharp: note: '{statePath}' carries no checksum (PyTorch's files have none), so only its structure was checked " +
+                "(tensor names, shapes and dtypes), not its values; the checkpoint written now carries a checksum of every byte.");
         }
 
         Checkpoint.Save(outPath, model, vocabulary);

@@ -55,6 +55,7 @@ public sealed class ErrorTests(TrainedModelFixture model) : IClassFixture<Traine
     [InlineData("score", "training.options")]
     [InlineData("train", "optimizer.step_count")]
     [InlineData("train", "trainer.window_in_epoch")]
+    [InlineData("fine-tune", "model.num_layers")]
     public void LoadPaths_OneMetadataBitFlipped_OneLineChecksumErrorExit1(string command, string key)
     {
         // Any byte of the header: here one bit of a metadata key, which loaded silently before format 2.
@@ -65,6 +66,7 @@ public sealed class ErrorTests(TrainedModelFixture model) : IClassFixture<Traine
         {
             "sample" => ["sample", "--model", path, "--length", "5"],
             "score" => ["score", "--model", path, "--input", model.CorpusPath],
+            "fine-tune" => ["train", "--init-from", path, "--input", model.CorpusPath, "--steps", "1", "--out", _directory.File("tuned.safetensors")],
             _ => ["train", "--resume", path, "--input", model.CorpusPath, "--steps", "40"],
         };
 

@@ -86,6 +86,31 @@ public sealed class InfoExportImportTests(TrainedModelFixture trained) : IClassF
     }
 
     [Fact]
+    public void Import_StateDictWithoutChecksum_SaysOnlyItsStructureWasChecked()
+    {
+        using var directory = new TempDirectory();
+        LoadedCheckpoint checkpoint = Checkpoint.Load(trained.ModelPath);
+        byte[] bytes = SafeTensors.Serialize(checkpoint.Model.Tensors.Select(tensor => SafeTensor.Create<float>(tensor.Name, [.. tensor.Shape], tensor.Values)));
+        // As PyTorch writes it: no checksum (both keys renamed in place, same length, so the layout holds).
+        foreach (string key in new[] { SafeTensors.FileSha256Key, SafeTensors.DataSha256Key })
+        {
+            int at = bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes("\"" + key + "\""));
+            bytes[at + 1] = (byte)'x';
+        }
+
+        string stateDict = directory.WriteBytes("state.safetensors", bytes);
+        Assert.Equal(SafeTensorsChecksum.None, SafeTensors.Read(stateDict).Checksum);
+        string vocabulary = directory.WriteText("vocab.json", checkpoint.Vocabulary.ToJson());
+
+        CliResult result = CliRunner.Run("import", "--pytorch", stateDict, "--vocabulary", vocabulary, "--cell", "lstm", "--out", directory.File("imported.safetensors"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("carries no checksum", result.Error, StringComparison.Ordinal);
+        Assert.Contains("only its structure was checked", result.Error, StringComparison.Ordinal);
+        Assert.Equal(SafeTensorsChecksum.WholeFile, Checkpoint.Load(directory.File("imported.safetensors")).Document.Checksum);
+    }
+
+    [Fact]
     public void Import_WrongCellOrVocabulary_OneLineError()
     {
         using var directory = new TempDirectory();

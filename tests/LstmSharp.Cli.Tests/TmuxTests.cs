@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using LstmSharp.Tests;
 
 namespace LstmSharp.Cli.Tests;
 
@@ -73,7 +74,7 @@ public sealed class TmuxTests
 
         public TmuxSession(int width)
         {
-            _tmux = ExternalTool.Require("tmux", "tmux");
+            _tmux = ExternalTool.Require("tmux", ExternalTool.Find("tmux"), "apt-get install tmux");
             _width = width;
             Directory = new TempDirectory();
         }

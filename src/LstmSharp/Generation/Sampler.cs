@@ -17,6 +17,8 @@ namespace LstmSharp.Generation;
 /// </remarks>
 public sealed class Sampler
 {
+    private const int PrimeChunk = 256;
+
     private readonly CharModel<float> _model;
     private readonly Vocabulary _vocabulary;
     private readonly SamplingOptions _options;
@@ -66,9 +68,24 @@ public sealed class Sampler
         }
 
         ThrowIfUnknownCharacters(_vocabulary, text);
-        foreach (int id in _vocabulary.Encode(text))
+
+        // A chunk at a time, never splitting a surrogate pair: a prime of any length allocates nothing in proportion to it.
+        Span<int> ids = stackalloc int[PrimeChunk];
+        for (int start = 0; start < text.Length;)
         {
-            Feed(id);
+            int end = Math.Min(start + PrimeChunk, text.Length);
+            if (end < text.Length && char.IsHighSurrogate(text[end - 1]))
+            {
+                end--;
+            }
+
+            int count = _vocabulary.Encode(text.AsSpan(start, end - start), ids);
+            foreach (int id in ids[..count])
+            {
+                Feed(id);
+            }
+
+            start = end;
         }
     }
 

@@ -168,8 +168,9 @@ internal static class RecurrenceWorkers
         s_start.CopyTo(start, 0);
         for (int worker = s_start.Length; worker < count; worker++)
         {
-            // Spins a while before blocking, so back-to-back windows (sampling one character at a time) wake it cheaply.
+            // Spins only briefly before blocking: an idle worker must not take a core from the GEMM's threads or the caller.
             var signal = new ManualResetEventSlim(false, 20);
+            signal.Wait(1);   // creates the event's lock object now, not on the worker's first sleep inside a measured loop
             start[worker] = signal;
             int participant = worker + 1;
             new Thread(() => Loop(signal, participant)) { IsBackground = true, Name = $"LstmSharp recurrence {participant}" }.Start();

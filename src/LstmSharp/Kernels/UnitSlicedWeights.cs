@@ -79,7 +79,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
     /// <returns>(parts + 1) boundaries.</returns>
     public static int[] Partition(int batchSize, int gateCount, int hiddenSize)
     {
-        const long MinMultiplyAddsPerPart = 1 << 14;   // a synchronisation costs about a microsecond
+        const long MinMultiplyAddsPerPart = 1 << 16;   // a synchronisation costs a few microseconds (cache lines change cores)
         const int MinUnitsPerPart = 16;                // keeps every slice on the full-vector paths of the gate math
         const int MaxParts = 8;                        // enough to balance two to four threads
         long work = (long)batchSize * gateCount * hiddenSize * hiddenSize;

@@ -190,6 +190,9 @@ public static class Checkpoint
             throw new InvalidDataException($"The checkpoint's vocabulary has {vocabulary.Count} characters but its metadata says {vocabularySize}.");
         }
 
+        // Before allocating: a header that declares sizes its tensors do not have fails here, so the model is never
+        // larger than the file's own bytes imply.
+        CheckDeclaredShapes(document, cell, vocabularySize, hiddenSize, layers);
         var model = new CharModel<float>(cell, vocabularySize, hiddenSize, layers);
         foreach (ModelTensor<float> tensor in model.Tensors)
         {
@@ -341,6 +344,35 @@ public static class Checkpoint
         }
 
         return new CorpusFingerprint(length, sha256, paths);
+    }
+
+    /// <summary>The shapes a (cell, V, H, L) model's tensors must have, checked in 64 bits against the document's tensors.</summary>
+    private static void CheckDeclaredShapes(SafeTensorsDocument document, CellType cell, int vocabularySize, int hiddenSize, int layers)
+    {
+        long gates = (long)new CellLayout(cell, 1, 1).GateCount * hiddenSize;
+        for (int layer = 0; layer < layers; layer++)
+        {
+            ExpectShape(document, $"rnn.weight_ih_l{layer}", gates, layer == 0 ? vocabularySize : hiddenSize);
+            ExpectShape(document, $"rnn.weight_hh_l{layer}", gates, hiddenSize);
+            ExpectShape(document, $"rnn.bias_ih_l{layer}", gates);
+            ExpectShape(document, $"rnn.bias_hh_l{layer}", gates);
+        }
+
+        ExpectShape(document, "head.weight", vocabularySize, hiddenSize);
+        ExpectShape(document, "head.bias", vocabularySize);
+    }
+
+    private static void ExpectShape(SafeTensorsDocument document, string name, params long[] shape)
+    {
+        if (!document.TryGetTensor(name, out SafeTensor? tensor))
+        {
+            throw new InvalidDataException($"The checkpoint lacks the tensor '{name}' that its metadata (cell, sizes, layers) implies.");
+        }
+
+        if (tensor.Shape.Count != shape.Length || !tensor.Shape.Select(dimension => (long)dimension).SequenceEqual(shape))
+        {
+            throw new InvalidDataException($"The tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}] but the metadata implies [{string.Join(", ", shape)}].");
+        }
     }
 
     private static void ReadTensor(SafeTensorsDocument document, string name, IReadOnlyList<int> shape, Span<float> destination)

@@ -19,9 +19,9 @@ public sealed class UnitPartitionedRecurrenceTests
     private const double DoubleTolerance = 1e-6;
 
     [Theory]
-    [InlineData(CellType.Lstm, 4, 40, 2, 10)]   // 2 chunks of 20 units: narrow panels, one full row tile and two left-over rows
-    [InlineData(CellType.Gru, 3, 32, 2, 12)]
-    [InlineData(CellType.Rnn, 3, 32, 2, 32)]
+    [InlineData(CellType.Lstm, 4, 40, 2, 21)]   // 2 chunks of 20 units: narrow panels, two full row tiles and five left-over rows
+    [InlineData(CellType.Gru, 3, 32, 2, 43)]
+    [InlineData(CellType.Rnn, 3, 64, 2, 32)]
     public void Backward_SplitIntoUnitChunks_MatchesCentralDifferences(CellType cell, int vocabularySize, int hiddenSize, int sequenceLength, int batchSize)
     {
         Assert.True(Chunks(cell, batchSize, hiddenSize) > 1, "the shape must split into several unit chunks");
@@ -39,7 +39,7 @@ public sealed class UnitPartitionedRecurrenceTests
     public void Backward_SingleStreamSplitIntoUnitChunks_MatchesCentralDifferences()
     {
         // B = 1 reads W_hh in place (a dot product per gate row forward, an axpy per unit backward), chunk by chunk.
-        const int HiddenSize = 100;
+        const int HiddenSize = 192;
         Assert.True(Chunks(CellType.Lstm, 1, HiddenSize) > 1, "the shape must split into several unit chunks");
         (CharModel<double> model, GradientCheckWindow window) = new GradientCase(CellType.Lstm, LossMode.EveryStep, 3, HiddenSize, 3, 1, 1, 23).Build<double>();
         IReadOnlyDictionary<string, double[]> analytic = GradientChecker.Analytic(model, window);
@@ -66,8 +66,8 @@ public sealed class UnitPartitionedRecurrenceTests
 
     [Theory]
     [InlineData(CellType.Lstm, 64, 8, 1, 0.0)]
-    [InlineData(CellType.Lstm, 100, 1, 1, 0.0)]
-    [InlineData(CellType.Gru, 48, 11, 2, 0.5)]
+    [InlineData(CellType.Lstm, 192, 1, 1, 0.0)]
+    [InlineData(CellType.Gru, 48, 20, 2, 0.5)]
     [InlineData(CellType.Rnn, 96, 40, 2, 0.5)]
     public void TrainStep_OneThreadAndTwo_BitIdentical(CellType cell, int hiddenSize, int batchSize, int layerCount, double dropout)
     {
