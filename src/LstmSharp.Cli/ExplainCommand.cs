@@ -20,6 +20,7 @@ internal sealed class ExplainCommand
     private static readonly Dictionary<string, string> Flags = new(StringComparer.OrdinalIgnoreCase)
     {
         ["ShownLength"] = "--show",
+        ["ShownStart"] = "--from",
         ["characters"] = "--chars",
     };
 
@@ -36,7 +37,9 @@ internal sealed class ExplainCommand
     };
 
     private readonly Option<string?> _json = new("--json") { Description = "Also write the numbers behind every view as JSON.", HelpName = "FILE" };
+    private readonly Option<string?> _saturationSvg = new("--saturation-svg") { Description = "Also write the saturation plots (one per layer) as a standalone SVG.", HelpName = "FILE" };
     private readonly Option<int> _show = new("--show") { Description = "How many characters from the start the coloured texts show (the statistics use all).", HelpName = "N", DefaultValueFactory = _ => 2000 };
+    private readonly Option<int> _from = new("--from") { Description = "Where the coloured texts start: a 0-based character position.", HelpName = "P", DefaultValueFactory = _ => 0 };
     private readonly Option<int?> _characters = new("--chars") { Description = "Read only the first N characters of the text. Default: all.", HelpName = "N" };
 
     public ExplainCommand(CliConsole console)
@@ -45,7 +48,7 @@ internal sealed class ExplainCommand
         Command = new Command("explain", "Look inside a model on a text: gate saturation, the units that track quotes, brackets, " +
             "line position and indentation (the text coloured by each), and the text coloured by surprise, in one HTML report.")
         {
-            _model, _input, _out, _units, _json, _show, _characters,
+            _model, _input, _out, _units, _json, _saturationSvg, _show, _from, _characters,
         };
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
@@ -64,7 +67,7 @@ internal sealed class ExplainCommand
             throw new UsageException("--unit " + exception.Message);
         }
 
-        var options = new ExplainOptions { ShownLength = parse.GetValue(_show), Units = units };
+        var options = new ExplainOptions { ShownStart = parse.GetValue(_from), ShownLength = parse.GetValue(_show), Units = units };
         options.Validate();
         int? characters = parse.GetValue(_characters);
         if (characters is { } limit)
@@ -81,12 +84,23 @@ internal sealed class ExplainCommand
             throw new InvalidDataException($"'{input}' holds fewer than two characters; explaining needs at least two.");
         }
 
+        if (options.ShownStart >= ids.Length)
+        {
+            throw new UsageException($"--from {options.ShownStart} is past the end of the text ({ids.Length} characters read).");
+        }
+
         foreach (UnitId unit in units)
         {
             if (unit.Layer >= checkpoint.Model.Layers.Count || unit.Index >= checkpoint.Model.HiddenSize)
             {
                 throw new UsageException($"--unit {unit} is outside the model: {checkpoint.Model.Layers.Count} layer(s) (0 … {checkpoint.Model.Layers.Count - 1}) of {checkpoint.Model.HiddenSize} units (0 … {checkpoint.Model.HiddenSize - 1}).");
             }
+        }
+
+        string? saturationPath = parse.GetValue(_saturationSvg);
+        if (saturationPath is not null && checkpoint.Model.CellType == Layers.CellType.Rnn)
+        {
+            throw new UsageException("--saturation-svg: a vanilla RNN has no gates, so there is no saturation to plot.");
         }
 
         Explanation explanation = WithProgress(ids.ToArray(), ids.Length, (array, progress) => ModelExplainer.Explain(checkpoint.Model, checkpoint.Vocabulary, array, options, progress));
@@ -97,8 +111,14 @@ internal sealed class ExplainCommand
             ExplainReport.WriteJson(jsonPath, explanation);
         }
 
+        if (saturationPath is not null)
+        {
+            ExplainReport.WriteSaturationSvg(saturationPath, explanation);
+        }
+
         Summarize(explanation);
-        _console.Out.WriteLine($"Wrote {outPath}" + (parse.GetValue(_json) is { } written ? $" and {written}" : ""));
+        string[] written = [outPath, .. new[] { parse.GetValue(_json), saturationPath }.OfType<string>()];
+        _console.Out.WriteLine("Wrote " + string.Join(", ", written));
         return ExitCodes.Success;
     }
 
@@ -129,7 +149,7 @@ internal sealed class ExplainCommand
             string best = ranking.Units.Count == 0
                 ? "constant in this text"
                 : string.Create(CultureInfo.InvariantCulture, $"unit {ranking.Units[0].Unit} {(ranking.Units[0].Signal == UnitSignal.TanhCell ? "tanh(c)" : "h")}, r = {ranking.Units[0].Correlation:+0.000;-0.000}");
-            output.WriteLine($"  {TextFeatures.Describe(ranking.Feature),-17} {best}");
+            output.WriteLine($"  {TextFeatures.Describe(ranking.Feature),-19} {best}");
         }
 
         foreach (GateSaturation gate in explanation.Saturation)

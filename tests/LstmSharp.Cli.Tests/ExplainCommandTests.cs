@@ -8,10 +8,10 @@ public sealed class ExplainCommandTests(TrainedModelFixture model) : IClassFixtu
     public void Explain_TrainedModel_WritesReportAndJsonAndSummarizes()
     {
         using var directory = new TempDirectory();
-        string report = directory.File("explain.html"), json = directory.File("explain.json");
+        string report = directory.File("explain.html"), json = directory.File("explain.json"), svg = directory.File("saturation.svg");
 
         CliResult result = CliRunner.Run("explain", "--model", model.ModelPath, "--input", model.CorpusPath, "--out", report, "--json", json,
-            "--unit", "0:3", "--unit", "0:31", "--show", "300");
+            "--unit", "0:3", "--unit", "0:31", "--show", "300", "--saturation-svg", svg);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("nats/char", result.Out, StringComparison.Ordinal);
@@ -25,6 +25,9 @@ public sealed class ExplainCommandTests(TrainedModelFixture model) : IClassFixtu
         using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(json));
         Assert.Equal(File.ReadAllText(model.CorpusPath).Length, document.RootElement.GetProperty("characters").GetInt32());
         Assert.Equal(4, document.RootElement.GetProperty("saturation").GetArrayLength());
+        string picture = File.ReadAllText(svg);
+        Assert.StartsWith("<?xml", picture, StringComparison.Ordinal);
+        Assert.Equal(4 * 32 + 4, picture.Split("<circle").Length - 1);   // a point per gate unit, and the legend
     }
 
     [Theory]
@@ -37,6 +40,15 @@ public sealed class ExplainCommandTests(TrainedModelFixture model) : IClassFixtu
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_FromPastTheEnd_UsageError()
+    {
+        CliResult result = CliRunner.Run("explain", "--model", model.ModelPath, "--input", model.CorpusPath, "--from", "100000");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--from 100000 is past the end", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,7 +65,12 @@ public static class ModelExplainer
             }
         }
 
-        int length = ids.Length, shown = Math.Min(options.ShownLength, length), vocabularySize = model.VocabularySize;
+        if (options.ShownStart >= ids.Length)
+        {
+            throw new ArgumentException($"The shown part starts at {options.ShownStart}, past the text's {ids.Length} characters.", nameof(options));
+        }
+
+        int length = ids.Length, shownStart = options.ShownStart, shown = Math.Min(options.ShownLength, length - shownStart), vocabularySize = model.VocabularySize;
         Rune[] characters = new Rune[length];
         for (int position = 0; position < length; position++)
         {
@@ -79,13 +84,13 @@ public static class ModelExplainer
 
         double[][] features = [.. TextFeatures.All.Select(feature => TextFeatures.Compute(feature, characters))];
         CharModel<float> view = model.CreateInferenceView();
-        LayerRecorder[] recorders = [.. view.Layers.Select((layer, index) => new LayerRecorder(index, layer.Layout, shown, features))];
+        LayerRecorder[] recorders = [.. view.Layers.Select((layer, index) => new LayerRecorder(index, layer.Layout, shownStart, shown, features))];
         for (int layer = 0; layer < recorders.Length; layer++)
         {
             view.Layers[layer].ForwardObserver = recorders[layer];
         }
 
-        var surprise = new SurpriseRecorder(vocabulary, characters, shown, options.TopPredictions, options.WorstCount);
+        var surprise = new SurpriseRecorder(vocabulary, characters, shownStart, shown, options.TopPredictions, options.WorstCount);
         var state = new ModelState<float>(view, 1);
         int windowLength = Math.Min(options.WindowLength, length);
         var logits = new float[windowLength * vocabularySize];
@@ -108,7 +113,7 @@ public static class ModelExplainer
 
         GateSaturation[] saturation = [.. recorders.SelectMany(recorder => recorder.Saturation(length))];
         FeatureRanking[] rankings = [.. TextFeatures.All.Select((feature, index) => Rank(feature, features[index], recorders))];
-        return new Explanation(model.CellType, model.Layers.Count, model.HiddenSize, length, characters[..shown], saturation, rankings,
+        return new Explanation(model.CellType, model.Layers.Count, model.HiddenSize, length, shownStart, characters[shownStart..(shownStart + shown)], saturation, rankings,
             Traces(options.Units, rankings, recorders, model.CellType), surprise.ToAnalysis());
     }
 
@@ -179,7 +184,7 @@ public static class ModelExplainer
     /// <summary>Streams one layer's activations: saturation counts, correlation sums, and the shown part's values.</summary>
     private sealed class LayerRecorder : IForwardObserver<float>
     {
-        private readonly int _layer, _hiddenSize, _gateCount, _shown;
+        private readonly int _layer, _hiddenSize, _gateCount, _shownStart, _shown;
         private readonly CellType _cellType;
         private readonly string[] _gateNames;
         private readonly bool[] _tanhGate;
@@ -191,7 +196,7 @@ public static class ModelExplainer
         private readonly double[][] _features;              // per feature (N)
         private readonly double[] _values;                  // (H) scratch: one signal of one step
 
-        public LayerRecorder(int layer, CellLayout layout, int shown, double[][] features)
+        public LayerRecorder(int layer, CellLayout layout, int shownStart, int shown, double[][] features)
         {
             _layer = layer;
             _cellType = layout.CellType;
@@ -210,6 +215,7 @@ public static class ModelExplainer
             _sum = [.. _signals.Select(_ => new double[_hiddenSize])];
             _sumOfSquares = [.. _signals.Select(_ => new double[_hiddenSize])];
             _sumOfProducts = [.. _signals.Select(_ => features.Select(_ => new double[_hiddenSize]).ToArray())];
+            _shownStart = shownStart;
             _shown = shown;
             _shownValues = [.. _signals.Select(_ => new float[shown * _hiddenSize])];
             _features = features;
@@ -274,9 +280,9 @@ public static class ModelExplainer
                 }
             }
 
-            if (position < _shown)
+            if ((uint)(position - _shownStart) < (uint)_shown)
             {
-                Span<float> shown = _shownValues[signal].AsSpan(position * values.Length, values.Length);
+                Span<float> shown = _shownValues[signal].AsSpan((position - _shownStart) * values.Length, values.Length);
                 for (int unit = 0; unit < values.Length; unit++)
                 {
                     shown[unit] = (float)values[unit];
@@ -333,7 +339,7 @@ public static class ModelExplainer
     }
 
     /// <summary>Streams −log p of every predicted character, its top guesses, the worst ones and the loss per class.</summary>
-    private sealed class SurpriseRecorder(Vocabulary vocabulary, Rune[] characters, int shown, int topCount, int worstCount)
+    private sealed class SurpriseRecorder(Vocabulary vocabulary, Rune[] characters, int shownStart, int shown, int topCount, int worstCount)
     {
         private readonly double[] _losses = CreateLosses(characters.Length);
         private readonly IReadOnlyList<Prediction>[] _top = [.. Enumerable.Repeat<IReadOnlyList<Prediction>>([], shown)];
@@ -366,15 +372,16 @@ public static class ModelExplainer
             _classes[characterClass] = (count + 1, sum + loss);
 
             bool keepWorst = worstCount > 0 && (_worst.Count < worstCount || loss > _worst.Peek().Loss);
-            if (position >= shown && !keepWorst)
+            bool isShown = (uint)(position - shownStart) < (uint)shown;
+            if (!isShown && !keepWorst)
             {
                 return;
             }
 
             Prediction[] top = Top(logits, logNormalizer);
-            if (position < shown)
+            if (isShown)
             {
-                _top[position] = top;
+                _top[position - shownStart] = top;
             }
 
             if (keepWorst)

@@ -14,7 +14,7 @@ public static class TextFeatures
     public static string Describe(TextFeature feature) => feature switch
     {
         TextFeature.InsideQuotes => "inside quotes",
-        TextFeature.InsideBrackets => "inside brackets",
+        TextFeature.InsideParentheses => "inside parentheses",
         TextFeature.BracketDepth => "bracket depth",
         TextFeature.PositionInLine => "position in line",
         TextFeature.Indentation => "indentation",
@@ -42,7 +42,7 @@ public static class TextFeatures
 
         var values = new double[text.Count];
         bool inQuote = false, inLeadingSpace = true;
-        int depth = 0, column = 0, indentation = 0;
+        int depth = 0, parentheses = 0, column = 0, indentation = 0;
         for (int position = 0; position < text.Count; position++)
         {
             int character = text[position].Value;
@@ -76,16 +76,18 @@ public static class TextFeatures
             if (character is '(' or '[' or '{')
             {
                 depth++;
+                parentheses += character == '{' ? 0 : 1;
             }
             else if (character is ')' or ']' or '}' && depth > 0)
             {
                 depth--;
+                parentheses -= character != '}' && parentheses > 0 ? 1 : 0;
             }
 
             values[position] = feature switch
             {
                 TextFeature.InsideQuotes => inQuote ? 1 : 0,
-                TextFeature.InsideBrackets => depth > 0 ? 1 : 0,
+                TextFeature.InsideParentheses => parentheses > 0 ? 1 : 0,
                 TextFeature.BracketDepth => depth,
                 TextFeature.PositionInLine => column,
                 TextFeature.Indentation => indentation,

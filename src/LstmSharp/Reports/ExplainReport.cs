@@ -30,9 +30,9 @@ public static class ExplainReport
         StringBuilder html = HtmlPage.Begin(title, Style());
         SurpriseAnalysis surprise = explanation.Surprise;
         html.Append("<table class=\"meta\" id=\"summary\"><tr><th>cell</th><th>layers</th><th>H</th><th>characters read</th><th>shown</th><th>nats/char</th><th>bits/char</th></tr>\n")
-            .Append(Svg.Format($"<tr><td>{explanation.CellType.ToString().ToUpperInvariant()}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.Shown.Count}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
+            .Append(Svg.Format($"<tr><td>{explanation.CellType.ToString().ToUpperInvariant()}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
             .Append("<p class=\"note\">One stream read from a zero state. Characters are shown as read; <code>↵</code> is a line break. ")
-            .Append("Statistics cover every character read; the coloured texts show the first ").Append(explanation.Shown.Count.ToString(CultureInfo.InvariantCulture)).Append(".</p>\n");
+            .Append(Svg.Format($"Statistics cover every character read; the coloured texts show {explanation.Shown.Count} of them from position {explanation.ShownStart}.</p>\n"));
         AppendSaturation(html, explanation);
         AppendUnits(html, explanation);
         AppendSurprise(html, explanation);
@@ -58,7 +58,7 @@ public static class ExplainReport
     {
         ArgumentNullException.ThrowIfNull(gates);
         ArgumentNullException.ThrowIfNull(caption);
-        const int size = 300, left = 52, top = 28, legendWidth = 110, bottom = 44;
+        const int size = 300, left = 52, top = 28, legendWidth = 140, bottom = 44;
         int width = left + size + legendWidth, height = top + size + bottom;
         double X(double fraction) => left + fraction * size;
         double Y(double fraction) => top + (1 - fraction) * size;
@@ -96,6 +96,38 @@ public static class ExplainReport
         return svg.Append("</svg>\n").ToString();
     }
 
+    /// <summary>Writes the saturation plots of every layer, side by side, as one standalone SVG file, atomically.</summary>
+    /// <param name="path">The SVG file.</param>
+    /// <param name="explanation">What <see cref="ModelExplainer"/> found.</param>
+    /// <exception cref="ArgumentException">The model has no gates (a vanilla RNN).</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void WriteSaturationSvg(string path, Explanation explanation)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(explanation);
+        if (explanation.Saturation.Count == 0)
+        {
+            throw new ArgumentException("A vanilla RNN has no gates: there is no saturation to plot.", nameof(explanation));
+        }
+
+        var body = new StringBuilder();
+        int x = 0, width = 0, height = 0;
+        foreach (IGrouping<int, GateSaturation> layer in explanation.Saturation.GroupBy(gate => gate.Layer))
+        {
+            string svg = HtmlPage.Inline(RenderSaturationSvg([.. layer], Svg.Format($"Layer {layer.Key}")));
+            (int partWidth, int partHeight) = (SizeOf(svg, "width"), SizeOf(svg, "height"));
+            // A nested <svg> keeps each plot's own coordinate system; x places it.
+            body.Append(svg.Replace("<svg ", Svg.Format($"<svg x=\"{x}\" y=\"0\" "), StringComparison.Ordinal));
+            x += partWidth + 16;
+            width = x - 16;
+            height = Math.Max(height, partHeight);
+        }
+
+        HtmlPage.WriteAtomically(path, new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+            .Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"))
+            .Append(body).Append("</svg>\n").ToString());
+    }
+
     /// <summary>Writes every number behind the report as JSON, atomically: saturation, the full unit ranking, the shown traces and the per-character losses.</summary>
     /// <param name="path">The JSON file.</param>
     /// <param name="explanation">What <see cref="ModelExplainer"/> found.</param>
@@ -119,6 +151,7 @@ public static class ExplainReport
         json.WriteNumber("layers", explanation.LayerCount);
         json.WriteNumber("hidden_size", explanation.HiddenSize);
         json.WriteNumber("characters", explanation.Length);
+        json.WriteNumber("shown_start", explanation.ShownStart);
         json.WriteString("shown_text", string.Concat(explanation.Shown.Select(character => character.ToString())));
         json.WriteNumber("nats_per_char", surprise.NatsPerCharacter);
         json.WriteStartArray("saturation");
@@ -328,7 +361,7 @@ public static class ExplainReport
             .Append("Hover a character for its loss and the model's top guesses.</p>\n<div class=\"text surprise\">");
         for (int position = 0; position < explanation.Shown.Count; position++)
         {
-            double loss = surprise.Losses[position];
+            double loss = surprise.Losses[explanation.ShownStart + position];
             if (double.IsNaN(loss))
             {
                 AppendCharacter(html, explanation.Shown[position], "z", "not predicted (first character)");
@@ -384,6 +417,7 @@ public static class ExplainReport
             .swatch { padding: 0 .3rem; font-family: ui-monospace, monospace; }
             svg.saturation { margin-right: 1rem; }
             h3 .scale { font-weight: normal; color: #444; font-size: .9rem; }
+            table.meta code { white-space: pre; }
             """);
         for (int level = 1; level <= UnitLevels; level++)
         {
@@ -397,6 +431,12 @@ public static class ExplainReport
         }
 
         return css.ToString();
+    }
+
+    private static int SizeOf(string svg, string attribute)
+    {
+        int start = svg.IndexOf(attribute + "=\"", StringComparison.Ordinal) + attribute.Length + 2;
+        return int.Parse(svg.AsSpan(start, svg.IndexOf('"', start) - start), CultureInfo.InvariantCulture);
     }
 
     private static string GateLabel(string gate) => gate switch

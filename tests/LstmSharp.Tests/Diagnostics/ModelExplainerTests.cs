@@ -180,6 +180,27 @@ public sealed class ModelExplainerTests
     }
 
     [Fact]
+    public void Explain_ShownStart_ShowsTheSameValuesAsTheWholeTextAtThatOffset()
+    {
+        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Lstm);
+        var units = new UnitId[] { new(0, 1), new(1, 4) };
+
+        Explanation whole = ModelExplainer.Explain(model, vocabulary, text, new ExplainOptions { Units = units });
+        Explanation part = ModelExplainer.Explain(model, vocabulary, text, new ExplainOptions { Units = units, ShownStart = 30, ShownLength = 20 });
+
+        Assert.Equal(30, part.ShownStart);
+        Assert.Equal(whole.Shown.Skip(30).Take(20), part.Shown);
+        for (int index = 0; index < units.Length; index++)
+        {
+            Assert.Equal(whole.Units[index].Values.Skip(30).Take(20), part.Units[index].Values);
+        }
+
+        Assert.Equal(whole.Surprise.TopPredictions.Skip(30).Take(20), part.Surprise.TopPredictions);
+        Assert.Equal(whole.Surprise.Losses, part.Surprise.Losses);
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => ModelExplainer.Explain(model, vocabulary, text, new ExplainOptions { ShownStart = text.Length })).ParamName);
+    }
+
+    [Fact]
     public void Explain_BadInput_ArgumentExceptionsNameTheArgument()
     {
         (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Lstm);
@@ -195,14 +216,14 @@ public sealed class ModelExplainerTests
     [Fact]
     public void TextFeatures_HandWorkedLine_MatchTheDefinitions()
     {
-        Rune[] text = [.. "a \"b\" (c [d])\n  e".EnumerateRunes()];
-        //                 a   ␠   "   b   "   ␠   (   c   ␠   [   d   ]   )   ↵   ␠   ␠   e
-        Assert.Equal([0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], TextFeatures.Compute(TextFeature.InsideQuotes, text));
-        Assert.Equal([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0], TextFeatures.Compute(TextFeature.InsideBrackets, text));
-        Assert.Equal([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 1, 0, 0, 0, 0, 0], TextFeatures.Compute(TextFeature.BracketDepth, text));
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0, 1, 2, 3], TextFeatures.Compute(TextFeature.PositionInLine, text));
-        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2], TextFeatures.Compute(TextFeature.Indentation, text));
-        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0], TextFeatures.Compute(TextFeature.AfterNewline, text));
+        Rune[] text = [.. "a \"b\" (c [d])\n {e(f}\n".EnumerateRunes()];
+        //                 a   ␠   "   b   "   ␠   (   c   ␠   [   d   ]   )   ↵   ␠   {   e   (   f   }   ↵
+        Assert.Equal([0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], TextFeatures.Compute(TextFeature.InsideQuotes, text));
+        Assert.Equal([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1], TextFeatures.Compute(TextFeature.InsideParentheses, text));
+        Assert.Equal([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 1, 0, 0, 0, 1, 1, 2, 2, 1, 1], TextFeatures.Compute(TextFeature.BracketDepth, text));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0, 1, 2, 3, 4, 5, 6, 0], TextFeatures.Compute(TextFeature.PositionInLine, text));
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0], TextFeatures.Compute(TextFeature.Indentation, text));
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1], TextFeatures.Compute(TextFeature.AfterNewline, text));
     }
 
     [Fact]

@@ -80,14 +80,17 @@ public sealed class BrowserTests : IDisposable
         var model = new CharModel<float>(CellType.Lstm, vocabulary.Count, 8, 2);
         model.Initialize(Initialization.PyTorchUniform, 3);
         Explanation explanation = ModelExplainer.Explain(model, vocabulary, text, new ExplainOptions { Units = [new UnitId(1, 4)] });
-        string page = Path.Combine(_directory, "explain.html");
+        string page = Path.Combine(_directory, "explain.html"), svg = Path.Combine(_directory, "saturation.svg");
         ExplainReport.Write(page, explanation);
+        ExplainReport.WriteSaturationSvg(svg, explanation);
 
         Chromium.Result result = Chromium.CheckPage(Chrome, page, "#summary", "#saturation svg.saturation circle", "#unit-search td",
             "#units div.text.unit span[title]", "#surprise div.text.surprise span[title]", "#worst td", "#by-class td");
         Assert.True(result.Problems.Count == 0, result.ToString());
         Assert.Equal(2, result.Svgs);                          // one saturation plot per layer
         Assert.Equal(explanation.Units.Count + 1, result.Texts);   // each unit, and surprise
+        Chromium.Result file = Chromium.CheckSvgFile(Chrome, svg);
+        Assert.True(file.Problems.Count == 0, file.ToString());
     }
 
     [RequiresToolFact(Chromium.Package, "chromium", "chromium-browser")]
