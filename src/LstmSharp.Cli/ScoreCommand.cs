@@ -39,7 +39,7 @@ internal sealed class ScoreCommand
             throw new InvalidDataException($"'{input}' holds one character; scoring needs at least two.");
         }
 
-        TextScore score = TextScorer.Score(checkpoint.Model, text.Ids, WindowLength);
+        TextScore score = TextScorer.Score(checkpoint.Model, text, WindowLength);
         TextWriter output = _console.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"characters  {text.Length} ({score.Characters} predicted)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nats/char   {score.NatsPerCharacter:F4}"));

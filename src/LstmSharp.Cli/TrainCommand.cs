@@ -364,10 +364,7 @@ internal sealed partial class TrainCommand
         string latestPath = LatestPathOf(bestPath);
         WriteHeader(trainer, corpus, files, take, validation is null ? null : validationPath, checkpoint is not null, initPath, bestPath, latestPath);
 
-        (ReadOnlyMemory<int> training, ReadOnlyMemory<int> validationIds) = validation is null
-            ? corpus.Split(options.ValidationFraction)
-            : (corpus.Ids, validation.Ids);
-        var data = new TrainingData(training, validationIds, CorpusFingerprint.Of(corpus, files),
+        var data = new TrainingData(validation, CorpusFingerprint.Of(corpus, files),
             validation is null ? null : CorpusFingerprint.Of(validation, [validationPath!]));
 
         // The checkpoint records its text, so a resume needs no --input; only --take and a --out that the latest path does not imply.

@@ -25,8 +25,7 @@ internal sealed class TrainingSession
     private readonly string _prime;
     private readonly bool _resumed;
     private readonly bool _hasValidation;
-    private readonly ReadOnlyMemory<int> _training;
-    private readonly ReadOnlyMemory<int> _validation;
+    private readonly Corpus? _validationText;
     private readonly CorpusFingerprint? _fingerprint;
     private readonly CorpusFingerprint? _validationFingerprint;
     private double _bestSaved;
@@ -41,12 +40,11 @@ internal sealed class TrainingSession
     /// <param name="sampleLength">Characters sampled at each evaluation (0 for none).</param>
     /// <param name="resumeArguments">The arguments besides --resume that a resume needs (for example --input FILE).</param>
     /// <param name="resumed">Whether the trainer continues a checkpoint (whose best model may already be on disk).</param>
-    /// <param name="data">The training and validation ids, and the fingerprints every checkpoint records.</param>
+    /// <param name="data">Any separate validation text, and the fingerprints every checkpoint records.</param>
     public TrainingSession(CliConsole console, Trainer trainer, Corpus corpus, string bestPath, string latestPath, int sampleLength,
         string resumeArguments, bool resumed, TrainingData data)
     {
-        _training = data.Training;
-        _validation = data.Validation;
+        _validationText = data.Validation;
         _fingerprint = data.Fingerprint;
         _validationFingerprint = data.ValidationFingerprint;
         _resumed = resumed;
@@ -58,9 +56,9 @@ internal sealed class TrainingSession
         _sampleLength = sampleLength;
         _resumeArguments = resumeArguments;
         _bestSaved = trainer.BestValidationLoss;
-        _hasValidation = !data.Validation.IsEmpty;
+        _hasValidation = data.Validation is not null || trainer.Options.ValidationFraction > 0;
         // Prime samples with a newline, the start of a line in every text, or else the corpus's first character.
-        _prime = corpus.Vocabulary.Contains(new System.Text.Rune('\n')) ? "\n" : corpus.Vocabulary[corpus.Ids[0]].ToString();
+        _prime = corpus.Vocabulary.Contains(new System.Text.Rune('\n')) ? "\n" : corpus.Vocabulary[corpus[0]].ToString();
     }
 
     /// <summary>Where <c>--metrics</c> appends its JSON Lines; <see langword="null"/> for none.</summary>
@@ -76,7 +74,9 @@ internal sealed class TrainingSession
         {
             using MetricsLog? metrics = MetricsPath is null ? null : new MetricsLog(MetricsPath, _display);
             IProgress<TrainingProgress> progress = metrics ?? (IProgress<TrainingProgress>)_display;
-            result = _display.Run(() => _trainer.Train(_training, _validation, progress, _console.Cancellation));
+            result = _display.Run(() => _validationText is null
+                ? _trainer.Train(_corpus, progress, _console.Cancellation)
+                : _trainer.Train(_corpus, _validationText, progress, _console.Cancellation));
         }
         catch (OperationCanceledException) when (_console.Cancellation.IsCancellationRequested)
         {
@@ -159,4 +159,7 @@ internal sealed class TrainingSession
 }
 
 /// <summary>What a session trains and validates on, and the fingerprints of those texts for its checkpoints.</summary>
-internal sealed record TrainingData(ReadOnlyMemory<int> Training, ReadOnlyMemory<int> Validation, CorpusFingerprint? Fingerprint, CorpusFingerprint? ValidationFingerprint);
+/// <param name="Validation">A separate validation text, or <see langword="null"/> to hold out the corpus's end (the options' fraction).</param>
+/// <param name="Fingerprint">The training text's fingerprint.</param>
+/// <param name="ValidationFingerprint">The separate validation text's fingerprint, if any.</param>
+internal sealed record TrainingData(Corpus? Validation, CorpusFingerprint? Fingerprint, CorpusFingerprint? ValidationFingerprint);

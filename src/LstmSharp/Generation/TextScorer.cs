@@ -36,7 +36,28 @@ public static class TextScorer
     /// <param name="windowLength">Characters per forward pass.</param>
     /// <returns>The score.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="windowLength"/> is not positive.</exception>
-    public static TextScore Score(CharModel<float> model, ReadOnlySpan<int> ids, int windowLength = 256)
+    public static TextScore Score(CharModel<float> model, ReadOnlySpan<int> ids, int windowLength = 256) => Score<int>(model, ids, windowLength);
+
+    /// <summary>Scores a corpus in its compact form (no 4-byte copy); see <see cref="Score(CharModel{float}, Vocabulary, string, int)"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="corpus">The text, encoded with the model's vocabulary.</param>
+    /// <param name="windowLength">Characters per forward pass.</param>
+    /// <returns>The score.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="windowLength"/> is not positive.</exception>
+    public static TextScore Score(CharModel<float> model, Corpus corpus, int windowLength = 256)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        return corpus.BytesPerId switch
+        {
+            1 => Score(model, corpus.CompactIds<byte>().Span, windowLength),
+            2 => Score(model, corpus.CompactIds<ushort>().Span, windowLength),
+            _ => Score<int>(model, corpus.Ids, windowLength),
+        };
+    }
+
+    /// <summary>Scores a text held as compact ids (bytes or 16-bit ids, as a large <c>Corpus</c> keeps them), a window at a time.</summary>
+    internal static TextScore Score<TId>(CharModel<float> model, ReadOnlySpan<TId> ids, int windowLength)
+        where TId : unmanaged, System.Numerics.IBinaryInteger<TId>
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowLength);
@@ -44,10 +65,17 @@ public static class TextScorer
         var state = new ModelState<float>(model, 1);
         double logProbability = 0;
         long predicted = 0;
+        // Each window's ids widened to int (one window-sized buffer; for int ids it is a plain copy).
+        var window = new int[Math.Min(windowLength, Math.Max(ids.Length, 1)) + 1];
         for (int start = 0; start + 1 < ids.Length; start += windowLength)
         {
             int length = Math.Min(windowLength, ids.Length - 1 - start);
-            float meanLoss = model.Forward(ids.Slice(start, length), ids.Slice(start + 1, length), length, 1, state, state, LossMode.EveryStep);
+            for (int index = 0; index <= length; index++)
+            {
+                window[index] = int.CreateTruncating(ids[start + index]);
+            }
+
+            float meanLoss = model.Forward(window.AsSpan(0, length), window.AsSpan(1, length), length, 1, state, state, LossMode.EveryStep);
             logProbability -= (double)meanLoss * length;
             predicted += length;
         }

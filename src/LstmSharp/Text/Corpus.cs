@@ -6,20 +6,43 @@ namespace LstmSharp.Text;
 
 /// <summary>
 /// A training text encoded once as character ids, with its <see cref="Text.Vocabulary"/>. Files are read as strict
-/// UTF-8 in two streaming passes (one to validate and collect the characters, one to encode), so memory is the
-/// encoded corpus (4 bytes per character) plus small fixed tables, never a copy of the file as a string.
+/// UTF-8 in two streaming passes (one to validate and collect the characters, one to encode), never as a string, and
+/// the ids are held compactly (<see cref="BytesPerId"/>: one byte each when V ≤ 256, two when V ≤ 65,536), so memory is
+/// close to the encoded size: about N bytes for a byte-vocabulary text of N characters, plus small fixed tables.
 /// </summary>
 public sealed class Corpus
 {
     private const int ChunkSize = 1 << 16;
     private const int ScalarCount = 0x110000;
 
-    private Corpus(Vocabulary vocabulary, int[] ids, string sha256)
+    private readonly Array _compact;   // byte[], ushort[] or int[] by the vocabulary's size
+    private int[]? _ids;                // the 4-byte form, made on first use of Ids
+
+    private Corpus(Vocabulary vocabulary, Array compact, string sha256)
     {
         Vocabulary = vocabulary;
-        Ids = ids;
+        _compact = compact;
+        _ids = compact as int[];
         Sha256 = sha256;
     }
+
+    /// <summary>Bytes per stored id: 1 when V ≤ 256, 2 when V ≤ 65,536, else 4.</summary>
+    public int BytesPerId => _compact switch
+    {
+        byte[] => 1,
+        ushort[] => 2,
+        _ => 4,
+    };
+
+    /// <summary>The id of the character at <paramref name="position"/>.</summary>
+    /// <param name="position">0 ≤ position &lt; <see cref="Length"/>.</param>
+    /// <returns>The id.</returns>
+    public int this[int position] => _compact switch
+    {
+        byte[] bytes => bytes[position],
+        ushort[] shorts => shorts[position],
+        _ => ((int[])_compact)[position],
+    };
 
     /// <summary>
     /// The SHA-256 of the text as read, in lowercase hex: of the files' bytes concatenated (what <c>cat FILES | sha256sum</c>
@@ -30,11 +53,64 @@ public sealed class Corpus
     /// <summary>The characters of the corpus.</summary>
     public Vocabulary Vocabulary { get; }
 
-    /// <summary>(N): the corpus as character ids.</summary>
-    public int[] Ids { get; }
+    /// <summary>
+    /// (N): the corpus as 4-byte character ids. Made from the compact form on first use and kept, so it costs 4N bytes
+    /// more for a vocabulary of up to 65,536 characters: <see cref="Training.Trainer"/>'s <c>Train(Corpus)</c> overloads and
+    /// the indexer read the compact form and never make it.
+    /// </summary>
+    public int[] Ids => _ids ??= Widen();
 
     /// <summary>N: the number of characters.</summary>
-    public int Length => Ids.Length;
+    public int Length => _compact.Length;
+
+    /// <summary>The stored ids, when they are held as <typeparamref name="TId"/> (<see cref="BytesPerId"/> says which).</summary>
+    internal ReadOnlyMemory<TId> CompactIds<TId>() where TId : unmanaged => (TId[])_compact;
+
+    /// <summary>The length of the training part for <paramref name="validationFraction"/> (see <see cref="Split"/>).</summary>
+    internal int TrainingLength(double validationFraction)
+    {
+        if (!(validationFraction >= 0 && validationFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be in [0, 1).");
+        }
+
+        return Length - (int)(Length * validationFraction);
+    }
+
+    private int[] Widen()
+    {
+        var ids = new int[Length];
+        for (int position = 0; position < ids.Length; position++)
+        {
+            ids[position] = this[position];
+        }
+
+        return ids;
+    }
+
+    /// <summary>An id array of the compact width for <paramref name="vocabularySize"/> characters.</summary>
+    private static Array Allocate(int vocabularySize, long length) => vocabularySize switch
+    {
+        <= 256 => new byte[length],
+        <= 65536 => new ushort[length],
+        _ => new int[length],
+    };
+
+    private static void Store(Array ids, int position, int id)
+    {
+        switch (ids)
+        {
+            case byte[] bytes:
+                bytes[position] = (byte)id;
+                break;
+            case ushort[] shorts:
+                shorts[position] = (ushort)id;
+                break;
+            default:
+                ((int[])ids)[position] = id;
+                break;
+        }
+    }
 
     /// <summary>Encodes a text, with a vocabulary built from it unless one is given.</summary>
     /// <param name="text">The text.</param>
@@ -45,7 +121,14 @@ public sealed class Corpus
     {
         ArgumentNullException.ThrowIfNull(text);
         vocabulary ??= Vocabulary.FromText(text);
-        return new Corpus(vocabulary, vocabulary.Encode(text), Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))));
+        int[] encoded = vocabulary.Encode(text);
+        Array ids = Allocate(vocabulary.Count, encoded.Length);
+        for (int position = 0; position < encoded.Length; position++)
+        {
+            Store(ids, position, encoded[position]);
+        }
+
+        return new Corpus(vocabulary, ids, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))));
     }
 
     /// <summary>
@@ -148,7 +231,8 @@ public sealed class Corpus
             idOf[vocabulary[id].Value] = id;
         }
 
-        var ids = new int[count];
+        // Straight into the compact form: no 4-byte copy of the corpus ever exists.
+        Array ids = Allocate(vocabulary.Count, count);
         int position = 0;
         foreach (string path in paths)
         {
@@ -162,7 +246,7 @@ public sealed class Corpus
                         $"The character {Vocabulary.Describe(value)} at character {position - start} of '{path}' is not in the model's vocabulary.");
                 }
 
-                ids[position++] = id;
+                Store(ids, position++, id);
             }, null);
         }
 
@@ -249,10 +333,10 @@ public sealed class Corpus
             throw new ArgumentException($"The vocabulary lacks {lacking.Count} character(s) of the text: {string.Join(", ", lacking)}.", nameof(vocabulary));
         }
 
-        var ids = new int[Length];
-        for (int position = 0; position < ids.Length; position++)
+        Array ids = Allocate(vocabulary.Count, Length);
+        for (int position = 0; position < Length; position++)
         {
-            ids[position] = map[Ids[position]];
+            Store(ids, position, map[this[position]]);
         }
 
         return new Corpus(vocabulary, ids, Sha256);
@@ -265,14 +349,10 @@ public sealed class Corpus
     /// <param name="validationFraction">The share held out, in [0, 1).</param>
     /// <returns>The two parts.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="validationFraction"/> is outside [0, 1).</exception>
+    /// <remarks>The parts are views of <see cref="Ids"/> (the 4-byte form); <c>Trainer.Train(Corpus)</c> splits the compact form itself.</remarks>
     public (ReadOnlyMemory<int> Training, ReadOnlyMemory<int> Validation) Split(double validationFraction)
     {
-        if (!(validationFraction >= 0 && validationFraction < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be in [0, 1).");
-        }
-
-        int trainingLength = Length - (int)(Length * validationFraction);
+        int trainingLength = TrainingLength(validationFraction);
         return (Ids.AsMemory(0, trainingLength), Ids.AsMemory(trainingLength));
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Diagnostics;
 using LstmSharp.Diagnostics;
 using LstmSharp.Generation;
@@ -141,8 +142,8 @@ public sealed partial class Trainer
             throw new ArgumentException($"The corpus has {corpus.Vocabulary.Count} characters but the model expects {_model.VocabularySize}.", nameof(corpus));
         }
 
-        (ReadOnlyMemory<int> training, ReadOnlyMemory<int> validation) = corpus.Split(_options.ValidationFraction);
-        return Train(training, validation, progress, cancellationToken);
+        int trainingLength = corpus.TrainingLength(_options.ValidationFraction);
+        return Train(corpus, 0, trainingLength, corpus, trainingLength, corpus.Length - trainingLength, progress, cancellationToken);
     }
 
     /// <summary>Trains on encoded text until a limit in the options is reached.</summary>
@@ -156,7 +157,54 @@ public sealed partial class Trainer
     /// <exception cref="TrainingDivergedException">The loss or gradients diverged; the model holds the last good parameters.</exception>
     /// <exception cref="OperationCanceledException">Cancelled between windows.</exception>
     public TrainingResult Train(ReadOnlyMemory<int> training, ReadOnlyMemory<int> validation, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) => TrainCore(training, validation, progress, cancellationToken);
+
+    /// <summary>
+    /// Trains on all of <paramref name="training"/> and validates on <paramref name="validation"/> (a separate text), reading
+    /// both in their compact form (<see cref="Corpus.BytesPerId"/>).
+    /// </summary>
+    /// <param name="training">The training text; its vocabulary must match the model's size.</param>
+    /// <param name="validation">The validation text, encoded with the same vocabulary.</param>
+    /// <param name="progress">Receives a report after every step and every evaluation.</param>
+    /// <param name="cancellationToken">Checked between windows.</param>
+    /// <returns>What the call did.</returns>
+    /// <exception cref="ArgumentException">A text is too short, or its vocabulary does not match the model.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or gradients diverged; the model holds the last good parameters.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between windows.</exception>
+    public TrainingResult Train(Corpus training, Corpus validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(validation);
+        CheckVocabulary(training, nameof(training));
+        CheckVocabulary(validation, nameof(validation));
+        if (!training.Vocabulary.Equals(validation.Vocabulary))
+        {
+            throw new ArgumentException("The validation text is encoded with another vocabulary than the training text.", nameof(validation));
+        }
+
+        return Train(training, 0, training.Length, validation, 0, validation.Length, progress, cancellationToken);
+    }
+
+    // Both parts read in the corpora's own compact width: one generic loop per width, no 4-byte copy of a large corpus.
+    private TrainingResult Train(Corpus training, int trainingStart, int trainingLength, Corpus validation, int validationStart, int validationLength,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) => (training.BytesPerId, validation.BytesPerId) switch
+    {
+        (1, 1) => TrainCore(training.CompactIds<byte>().Slice(trainingStart, trainingLength), validation.CompactIds<byte>().Slice(validationStart, validationLength), progress, cancellationToken),
+        (2, 2) => TrainCore(training.CompactIds<ushort>().Slice(trainingStart, trainingLength), validation.CompactIds<ushort>().Slice(validationStart, validationLength), progress, cancellationToken),
+        _ => TrainCore<int>(training.Ids.AsMemory(trainingStart, trainingLength), validation.Ids.AsMemory(validationStart, validationLength), progress, cancellationToken),
+    };
+
+    private void CheckVocabulary(Corpus corpus, string paramName)
+    {
+        if (corpus.Vocabulary.Count != _model.VocabularySize)
+        {
+            throw new ArgumentException($"The corpus has {corpus.Vocabulary.Count} characters but the model expects {_model.VocabularySize}.", paramName);
+        }
+    }
+
+    private TrainingResult TrainCore<TId>(ReadOnlyMemory<TId> training, ReadOnlyMemory<TId> validation, IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+        where TId : unmanaged, IBinaryInteger<TId>
     {
         int sequenceLength = _options.SequenceLength, batchSize = _options.BatchSize;
         int streamLength = (training.Length - 1) / batchSize;
@@ -295,7 +343,10 @@ public sealed partial class Trainer
     /// <param name="ids">The text as ids.</param>
     /// <param name="maxCharacters">Read at most this many characters (0 = all).</param>
     /// <returns>The mean loss, or NaN for a text of fewer than two characters.</returns>
-    public double Evaluate(ReadOnlySpan<int> ids, int maxCharacters = 0)
+    public double Evaluate(ReadOnlySpan<int> ids, int maxCharacters = 0) => Evaluate<int>(ids, maxCharacters);
+
+    private double Evaluate<TId>(ReadOnlySpan<TId> ids, int maxCharacters)
+        where TId : unmanaged, IBinaryInteger<TId>
     {
         if (maxCharacters > 0 && ids.Length > maxCharacters + 1)
         {
@@ -332,7 +383,8 @@ public sealed partial class Trainer
         }
     }
 
-    private void GatherWindow(ReadOnlySpan<int> training, int streamLength, int offset)
+    private void GatherWindow<TId>(ReadOnlySpan<TId> training, int streamLength, int offset)
+        where TId : unmanaged, IBinaryInteger<TId>
     {
         int batchSize = _options.BatchSize;
         for (int step = 0; step < _options.SequenceLength; step++)
@@ -340,8 +392,8 @@ public sealed partial class Trainer
             for (int stream = 0; stream < batchSize; stream++)
             {
                 int position = stream * streamLength + offset + step;
-                _inputs[step * batchSize + stream] = training[position];
-                _targets[step * batchSize + stream] = training[position + 1];
+                _inputs[step * batchSize + stream] = int.CreateTruncating(training[position]);
+                _targets[step * batchSize + stream] = int.CreateTruncating(training[position + 1]);
             }
         }
     }
