@@ -3,6 +3,8 @@
 # one run, alternating (OpenBLAS, LstmSharp) for ROUNDS rounds; prints each side's median GFLOP/s and the median of the
 # per-round ratios. OpenBLAS uses the kernel ../shared/anchors/sgemm-peak.sh finds fastest on this CPU (printed first).
 #   benchmarks/gemm-vs-openblas.sh [ROUNDS=3]    (THREADS=2; CONFIGS="M L XL"; SGEMM_PEAK=path/to/sgemm-peak.sh)
+# GEMM_CLOCK=cpu (with THREADS=1) times both sides in process CPU time instead of wall time, which leaves out the time
+# the OS gives other processes when the machine is shared.
 # With ISA=1 it times LstmSharp alone at each vector width instead: AVX-512, AVX2 (DOTNET_EnableAVX512=0),
 # Vector128 with FMA (DOTNET_PreferredVectorBitWidth=128, as on ARM64) and Vector128 without FMA (DOTNET_EnableAVX2=0,
 # as on x64 before AVX2), alternating, on the same shapes.
@@ -40,7 +42,7 @@ SHAPES
 done
 
 dotnet build benchmarks/LstmSharp.Benchmarks -c Release -nologo -clp:NoSummary -v quiet >/dev/null
-ours=(dotnet benchmarks/LstmSharp.Benchmarks/bin/Release/net10.0/LstmSharp.Benchmarks.dll gemm-shapes "$shapes")
+ours=(dotnet benchmarks/LstmSharp.Benchmarks/bin/Release/net10.0/LstmSharp.Benchmarks.dll gemm-shapes "$shapes" "$threads")
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -70,14 +72,16 @@ echo "OpenBLAS kernel: ${core:-autodetected}"
 numpy() {
   env ${core:+OPENBLAS_CORETYPE=$core} OPENBLAS_NUM_THREADS="$threads" "$python" - "$shapes" <<'PY'
 import sys, time, numpy as np
+import os
+now = time.process_time if os.environ.get("GEMM_CLOCK") == "cpu" else time.perf_counter
 def median_seconds(f):
-    f(); t = time.perf_counter(); reps = 0
-    while time.perf_counter() - t < 0.04: f(); reps += 1
+    f(); t = now(); reps = 0
+    while now() - t < 0.04: f(); reps += 1
     batches = []
     for _ in range(7):
-        t = time.perf_counter()
+        t = now()
         for _ in range(reps): f()
-        batches.append((time.perf_counter() - t) / reps)
+        batches.append((now() - t) / reps)
     return sorted(batches)[3]
 rng = np.random.default_rng(1)
 for line in open(sys.argv[1]):
@@ -107,4 +111,4 @@ while read -r name form m k n _; do
   ratio=$(awk -v s="$name" '$1 == s { print $2 }' "$work/ratios.txt" | median)
   printf '%-10s %5s %6s %6s %6s %12.1f %12.1f %7.0f%%\n' "$name" "$form" "$m" "$k" "$n" "$theirs" "$mine" "$(awk -v r="$ratio" 'BEGIN { print 100 * r }')"
 done <"$shapes"
-echo "(GFLOP/s: median over $rounds alternating rounds, $threads threads; ratio: median of the per-round LstmSharp/OpenBLAS ratios)"
+echo "(GFLOP/s: median over $rounds alternating rounds, $threads threads, ${GEMM_CLOCK:-wall} clock; ratio: median of the per-round LstmSharp/OpenBLAS ratios)"

@@ -1,20 +1,26 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LstmSharp.Kernels;
 
 namespace LstmSharp.Benchmarks;
 
 /// <summary>
-/// <c>LstmSharp.Benchmarks gemm-shapes FILE</c>: times <see cref="Gemm"/> on the shapes listed in FILE, one per line
+/// <c>LstmSharp.Benchmarks gemm-shapes FILE [THREADS]</c>: times <see cref="Gemm"/> on the shapes listed in FILE, one per line
 /// <c>name form m k n window</c> (form AB, AtB or ABt; window 0 for an unpacked product, or T for a product against B
 /// packed once per window of T steps, whose packing time is then added at 1/T per product), and prints
 /// <c>name GFLOP/s</c> per shape: 2·m·k·n over the median of 7 timed batches of at least 40 ms each.
 /// The same protocol as the NumPy side of <c>benchmarks/gemm-vs-openblas.sh</c>, so the two compare line by line.
+/// With GEMM_CLOCK=cpu the batches are timed in process CPU time rather than wall time: on one thread, on a machine
+/// other work keeps busy, that leaves out the time the OS gave to other processes.
 /// </summary>
-internal static class GemmShapeTimer
+internal static partial class GemmShapeTimer
 {
-    public static int Run(string path)
+    private static readonly bool s_cpuClock = Environment.GetEnvironmentVariable("GEMM_CLOCK") == "cpu";
+
+    public static int Run(string path, int threads)
     {
+        Gemm.MaxThreads = threads;
         foreach (string line in File.ReadLines(path))
         {
             string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -62,9 +68,9 @@ internal static class GemmShapeTimer
     private static double Median(Action action)
     {
         action();
-        Stopwatch watch = Stopwatch.StartNew();
+        double start = Now();
         int reps = 0;
-        while (watch.Elapsed.TotalSeconds < 0.04)
+        while (Now() - start < 0.04)
         {
             action();
             reps++;
@@ -73,17 +79,39 @@ internal static class GemmShapeTimer
         double[] batches = new double[7];
         for (int i = 0; i < batches.Length; i++)
         {
-            watch.Restart();
+            start = Now();
             for (int r = 0; r < reps; r++)
             {
                 action();
             }
 
-            batches[i] = watch.Elapsed.TotalSeconds / reps;
+            batches[i] = (Now() - start) / reps;
         }
 
         Array.Sort(batches);
         return batches[batches.Length / 2];
+    }
+
+    private static double Now()
+    {
+        if (!s_cpuClock)
+        {
+            return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+        }
+
+        // CLOCK_PROCESS_CPUTIME_ID (2 on Linux), as Python's time.process_time reads it.
+        ClockGetTime(2, out TimeSpec now);
+        return now.Seconds + now.Nanoseconds * 1e-9;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 
     private static float[] Fill(Random random, int length)

@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Running;
 using LstmSharp.Benchmarks;
 
-// `gemm-shapes FILE` is the plain timer that benchmarks/gemm-vs-openblas.sh alternates with NumPy; `profile-step …` prints
-// where the time of one training step goes; anything else goes to BenchmarkDotNet.
-if (args is ["gemm-shapes", string shapes])
+// `gemm-shapes FILE [THREADS]` is the plain timer that benchmarks/gemm-vs-openblas.sh alternates with NumPy;
+// `profile-step …` prints where the time of one training step goes; anything else goes to BenchmarkDotNet.
+if (args is ["gemm-shapes", string shapes, .. string[] threads])
 {
-    return GemmShapeTimer.Run(shapes);
+    return GemmShapeTimer.Run(shapes, threads is [string count] ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
 }
 
 if (args is ["profile-step", ..])

@@ -14,6 +14,13 @@ internal static unsafe partial class Gemm
         where TVector : struct
         where TSimd : ISimdWidth<TVector, T>
     {
+        if (SimdWidth.SplitTiles)
+        {
+            HalfTile<T, TVector, TSimd>(kc, a, 1, MicroRows, b, c, ldc);
+            HalfTile<T, TVector, TSimd>(kc, a + 4, 1, MicroRows, b, c + 4 * ldc, ldc);
+            return;
+        }
+
         int w = TSimd.Count;
         T* c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
         TVector r00 = TSimd.Load(c), r01 = TSimd.Load(c + w);
@@ -67,6 +74,13 @@ internal static unsafe partial class Gemm
         where TVector : struct
         where TSimd : ISimdWidth<TVector, T>
     {
+        if (SimdWidth.SplitTiles)
+        {
+            HalfTile<T, TVector, TSimd>(kc, a, lda, 1, b, c, ldc);
+            HalfTile<T, TVector, TSimd>(kc, a + 4 * lda, lda, 1, b, c + 4 * ldc, ldc);
+            return;
+        }
+
         int w = TSimd.Count;
         nint l2 = 2 * lda, l3 = 3 * lda, l4 = 4 * lda, l5 = 5 * lda, l6 = 6 * lda, l7 = 7 * lda;
         T* c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
@@ -109,6 +123,45 @@ internal static unsafe partial class Gemm
         TSimd.Store(r50, c5); TSimd.Store(r51, c5 + w);
         TSimd.Store(r60, c6); TSimd.Store(r61, c6 + w);
         TSimd.Store(r70, c7); TSimd.Store(r71, c7 + w);
+    }
+
+    /// <summary>
+    /// Four rows of an (MR, NR) tile (A's element (r, p) at a[r·aRowStride + p·aDepthStride]): where the CPU has only 16
+    /// vector registers (<see cref="SimdWidth.SplitTiles"/>), the 16 accumulators of a whole tile would spill, so a tile
+    /// runs as two halves of 8 accumulators over the same B panel. Each element's chain is unchanged.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HalfTile<T, TVector, TSimd>(int kc, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, nint ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVector : struct
+        where TSimd : ISimdWidth<TVector, T>
+    {
+        int w = TSimd.Count;
+        nint l1 = aRowStride, l2 = 2 * aRowStride, l3 = 3 * aRowStride;
+        T* c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        TVector r00 = TSimd.Load(c), r01 = TSimd.Load(c + w);
+        TVector r10 = TSimd.Load(c1), r11 = TSimd.Load(c1 + w);
+        TVector r20 = TSimd.Load(c2), r21 = TSimd.Load(c2 + w);
+        TVector r30 = TSimd.Load(c3), r31 = TSimd.Load(c3 + w);
+        for (int p = 0; p < kc; p++)
+        {
+            TVector y0 = TSimd.Load(b), y1 = TSimd.Load(b + w);
+            TVector x = TSimd.Create(a[0]);
+            r00 = TSimd.MultiplyAdd(x, y0, r00); r01 = TSimd.MultiplyAdd(x, y1, r01);
+            x = TSimd.Create(a[l1]);
+            r10 = TSimd.MultiplyAdd(x, y0, r10); r11 = TSimd.MultiplyAdd(x, y1, r11);
+            x = TSimd.Create(a[l2]);
+            r20 = TSimd.MultiplyAdd(x, y0, r20); r21 = TSimd.MultiplyAdd(x, y1, r21);
+            x = TSimd.Create(a[l3]);
+            r30 = TSimd.MultiplyAdd(x, y0, r30); r31 = TSimd.MultiplyAdd(x, y1, r31);
+            a += aDepthStride;
+            b += 2 * w;
+        }
+
+        TSimd.Store(r00, c); TSimd.Store(r01, c + w);
+        TSimd.Store(r10, c1); TSimd.Store(r11, c1 + w);
+        TSimd.Store(r20, c2); TSimd.Store(r21, c2 + w);
+        TSimd.Store(r30, c3); TSimd.Store(r31, c3 + w);
     }
 
     /// <summary>

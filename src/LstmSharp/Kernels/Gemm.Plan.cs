@@ -19,6 +19,9 @@ internal static unsafe partial class Gemm
     // on Zen 5 the head's (6400, 512)·(512, 65) ran ~1.5× faster so, and wide slices gained nothing measurable.
     private const int InPlaceMaxPanels = 4;
 
+    // A ragged last row tile with fewer rows than this runs through the one-row kernel instead of a zero-padded tile.
+    private const int RowKernelMaxRows = 4;
+
     // Shape thresholds for the small-row paths, measured on Zen 4 (see GemmBenchmarks).
     private const int AxpyMaxRows = 4;
     private const int DotMaxRows = 256;
