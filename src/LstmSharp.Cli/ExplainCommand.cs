@@ -75,7 +75,7 @@ internal sealed class ExplainCommand
             ArgumentOutOfRangeException.ThrowIfLessThan(limit, 2, nameof(characters));
         }
 
-        LoadedCheckpoint checkpoint = Checkpoint.Load(parse.GetValue(_model)!);
+        LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, parse.GetValue(_model)!);
         string input = parse.GetValue(_input)!;
         Corpus text = Corpus.FromFile(input, checkpoint.Vocabulary);
         ReadOnlySpan<int> ids = text.Ids.AsSpan(0, Math.Min(text.Length, characters ?? int.MaxValue));

@@ -87,6 +87,19 @@ public sealed class ErrorTests(TrainedModelFixture model) : IClassFixture<Traine
     }
 
     [Fact]
+    public void Explain_FormatOneCheckpoint_WarnsWhatIsUnverifiedAndExplains()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "format1-resumable.safetensors");
+        string input = _directory.WriteText("input.txt", "the quick brown fox jumps over the lazy dog.\n");
+
+        CliResult result = CliRunner.Run("explain", "--model", path, "--input", input, "--out", _directory.File("report.html"));
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.StartsWith("lstmsharp: warning: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("header is unverified", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sample_GarbageCheckpoint_OneLineErrorExit1()
     {
         string path = _directory.WriteText("garbage.safetensors", "this is not a checkpoint at all");
