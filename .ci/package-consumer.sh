@@ -39,8 +39,10 @@ done
 for file in "$feed/LstmSharp.$version.nupkg" "$feed/LstmSharp.$version.snupkg"; do
   [ -s "$file" ] || fail "$file was not produced"
 done
-unzip -l "$feed/LstmSharp.$version.nupkg" | grep -q ' README.md$' || fail "README.md is not in the package"
-unzip -l "$feed/LstmSharp.$version.nupkg" | grep -q 'lib/net10.0/LstmSharp.xml$' || fail "the XML docs are not in the package"
+# The listing is read whole first: under pipefail, `unzip -l | grep -q` fails when grep exits early and unzip gets SIGPIPE.
+contents=$(unzip -l "$feed/LstmSharp.$version.nupkg") || fail "unzip could not list the package"
+grep -q ' README.md$' <<<"$contents" || fail "README.md is not in the package"
+grep -q 'lib/net10.0/LstmSharp.xml$' <<<"$contents" || fail "the XML docs are not in the package"
 # The core package depends on exactly System.Numerics.Tensors and Microsoft.Extensions.Logging.Abstractions.
 dependencies=$(unzip -p "$feed/LstmSharp.$version.nupkg" LstmSharp.nuspec | grep -o 'dependency id="[^"]*"' | sort -u | tr '\n' ' ')
 [ "$dependencies" = 'dependency id="Microsoft.Extensions.Logging.Abstractions" dependency id="System.Numerics.Tensors" ' ] \
