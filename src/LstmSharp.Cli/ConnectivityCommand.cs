@@ -117,7 +117,7 @@ internal sealed class ConnectivityCommand
         {
             int strongest = Array.IndexOf([.. entry.Map.Normalized], 1.0);
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"N = {entry.Length}, {entry.Label}, position {entry.Position}: p(target) = {entry.Map.TargetProbability:F4}; strongest connection {entry.Map.Length - 1 - strongest} characters back; ") +
+                $"N = {entry.Length}, {entry.Label}, position {entry.Position}: p(target) = {Math.Exp(-entry.Map.Loss):F4}; strongest connection {entry.Map.Inputs.Count - 1 - strongest} characters back; ") +
                 string.Create(CultureInfo.InvariantCulture, $"reach {entry.Map.Reach(ReachThreshold)} (farthest ≥ {ReachThreshold}: {entry.Map.FarthestReach(ReachThreshold)})"));
         }
 
@@ -133,7 +133,7 @@ internal sealed class ConnectivityCommand
 
         var sections = entries.GroupBy(entry => entry.View)
             .Select(view => new ConnectivitySection(view.Key + (parse.GetValue(_logScale) is { } decades ? string.Create(CultureInfo.InvariantCulture, $" (log scale, {decades:0.##} decades)") : ""),
-                [.. view.Select(entry => new ConnectivityRow(entry.Label, entry.Map, entry.Vocabulary))]) { LogDecades = parse.GetValue(_logScale) })
+                [.. view.Select(entry => ConnectivityRow.Of(entry.Label, entry.Map, entry.Vocabulary))]) { LogDecades = parse.GetValue(_logScale) })
             .ToList();
         string outPath = parse.GetValue(_out)!;
         int wrap = parse.GetValue(_wrap);
@@ -275,15 +275,15 @@ internal sealed class ConnectivityCommand
 
                     writer.WriteNumber("position", entry.Position);
                     writer.WriteString("target", entry.Vocabulary[map.Target].ToString());
-                    writer.WriteNumber("target_probability", map.TargetProbability);
+                    writer.WriteNumber("target_probability", Math.Exp(-map.Loss));
                     writer.WriteNumber("reach", map.Reach(ReachThreshold));
                     writer.WriteNumber("farthest_reach", map.FarthestReach(ReachThreshold));
                     writer.WriteStartArray("inputs");
-                    for (int index = 0; index < map.Length; index++)
+                    for (int index = 0; index < map.Inputs.Count; index++)
                     {
                         writer.WriteStartObject();
-                        writer.WriteNumber("position", entry.Position - (map.Length - 1 - index));
-                        writer.WriteNumber("back", map.Length - index);
+                        writer.WriteNumber("position", entry.Position - (map.Inputs.Count - 1 - index));
+                        writer.WriteNumber("back", map.Inputs.Count - index);
                         writer.WriteString("character", entry.Vocabulary[map.Inputs[index]].ToString());
                         writer.WriteNumber("value", map.Values[index]);
                         writer.WriteNumber("normalized", map.Normalized[index]);

@@ -57,18 +57,10 @@ internal sealed class ExplainCommand
 
     private int Run(ParseResult parse)
     {
-        UnitId[] units;
-        try
-        {
-            units = [.. (parse.GetValue(_units) ?? []).Select(UnitId.Parse)];
-        }
-        catch (FormatException exception)
-        {
-            throw new UsageException("--unit " + exception.Message);
-        }
-
-        var options = new ExplainOptions { ShownStart = parse.GetValue(_from), ShownLength = parse.GetValue(_show), Units = units };
-        options.Validate();
+        (int Layer, int Index)[] units = [.. (parse.GetValue(_units) ?? []).Select(ParseUnit)];
+        int shownStart = parse.GetValue(_from), shownLength = parse.GetValue(_show);
+        ArgumentOutOfRangeException.ThrowIfNegative(shownStart, nameof(shownStart));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shownLength, nameof(shownLength));
         int? characters = parse.GetValue(_characters);
         if (characters is { } limit)
         {
@@ -84,16 +76,16 @@ internal sealed class ExplainCommand
             throw new InvalidDataException($"'{input}' holds fewer than two characters; explaining needs at least two.");
         }
 
-        if (options.ShownStart >= ids.Length)
+        if (shownStart >= ids.Length)
         {
-            throw new UsageException($"--from {options.ShownStart} is past the end of the text ({ids.Length} characters read).");
+            throw new UsageException($"--from {shownStart} is past the end of the text ({ids.Length} characters read).");
         }
 
-        foreach (UnitId unit in units)
+        foreach ((int layer, int index) in units)
         {
-            if (unit.Layer >= checkpoint.Model.Layers.Count || unit.Index >= checkpoint.Model.HiddenSize)
+            if (layer >= checkpoint.Model.Layers.Count || index >= checkpoint.Model.HiddenSize)
             {
-                throw new UsageException($"--unit {unit} is outside the model: {checkpoint.Model.Layers.Count} layer(s) (0 … {checkpoint.Model.Layers.Count - 1}) of {checkpoint.Model.HiddenSize} units (0 … {checkpoint.Model.HiddenSize - 1}).");
+                throw new UsageException($"--unit {layer}:{index} is outside the model: {checkpoint.Model.Layers.Count} layer(s) (0 … {checkpoint.Model.Layers.Count - 1}) of {checkpoint.Model.HiddenSize} units (0 … {checkpoint.Model.HiddenSize - 1}).");
             }
         }
 
@@ -103,7 +95,7 @@ internal sealed class ExplainCommand
             throw new UsageException("--saturation-svg: a vanilla RNN has no gates, so there is no saturation to plot.");
         }
 
-        Explanation explanation = WithProgress(ids.ToArray(), ids.Length, (array, progress) => ModelExplainer.Explain(checkpoint.Model, checkpoint.Vocabulary, array, options, progress));
+        Explanation explanation = WithProgress(ids.ToArray(), ids.Length, (array, progress) => ModelExplainer.Explain(checkpoint.Model, checkpoint.Vocabulary, array, units, shownStart, shownLength, progress: progress));
         string outPath = parse.GetValue(_out)!;
         ExplainReport.Write(outPath, explanation);
         if (parse.GetValue(_json) is { } jsonPath)
@@ -148,7 +140,7 @@ internal sealed class ExplainCommand
         {
             string best = ranking.Units.Count == 0
                 ? "constant in this text"
-                : string.Create(CultureInfo.InvariantCulture, $"unit {ranking.Units[0].Unit} {(ranking.Units[0].Signal == UnitSignal.TanhCell ? "tanh(c)" : "h")}, r = {ranking.Units[0].Correlation:+0.000;-0.000}");
+                : string.Create(CultureInfo.InvariantCulture, $"unit {ranking.Units[0].Layer}:{ranking.Units[0].Index} {(ranking.Units[0].Signal == UnitSignal.TanhCell ? "tanh(c)" : "h")}, r = {ranking.Units[0].Correlation:+0.000;-0.000}");
             output.WriteLine($"  {TextFeatures.Describe(ranking.Feature),-19} {best}");
         }
 
@@ -157,6 +149,17 @@ internal sealed class ExplainCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  layer {gate.Layer} gate {gate.Gate}: mean left-saturated {gate.LeftFraction.Average():F3}, right-saturated {gate.RightFraction.Average():F3}"));
         }
+    }
+
+    /// <summary>A unit as <c>layer:index</c>, for example <c>0:12</c>.</summary>
+    internal static (int Layer, int Index) ParseUnit(string text)
+    {
+        string[] parts = text.Split(':');
+        return parts.Length == 2
+               && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int layer)
+               && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+            ? (layer, index)
+            : throw new UsageException($"--unit '{text}' is not a unit: write layer:index, for example 0:12.");
     }
 
     /// <summary>Moves the bar synchronously (a <see cref="Progress{T}"/> would post to the thread pool).</summary>

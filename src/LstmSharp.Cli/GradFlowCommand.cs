@@ -109,8 +109,7 @@ internal sealed class GradFlowCommand
                 LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, path);
                 int[] ids = Corpus.FromText(text, checkpoint.Vocabulary).Ids;
                 GradientFlowProbe probe = GradientFlowProbe.FromText(ids, Math.Min(sequenceLength, ids.Length - 1));
-                GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(checkpoint.Model)
-                    .RecordWindow(probe.Inputs, probe.Targets, probe.SequenceLength, probe.BatchSize);
+                GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(checkpoint.Model).Record(probe);
                 runs.Add(new GradientFlowRun($"{checkpoint.Model.CellType.ToString().ToUpperInvariant()} {Path.GetFileNameWithoutExtension(path)}", [snapshot]));
                 _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: probe loss {snapshot.Loss:F4}"));
             }
@@ -197,6 +196,7 @@ internal sealed class GradFlowCommand
         var probeInputs = new int[evaluation.InputLength * probeBatch];
         var probeTargets = new int[probeBatch];
         evaluation.FillBatch(new SeededRandom(seed + 7), probeBatch, probeInputs, probeTargets);
+        var probe = new GradientFlowProbe(probeInputs, probeTargets, evaluation.InputLength, probeBatch);
         var runs = new List<GradientFlowRun>();
         foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -206,29 +206,25 @@ internal sealed class GradFlowCommand
             }
 
             CharModel<float> model = TaskTraining.CreateModel(training, cell, hidden, seed);
-            var snapshots = new List<GradientFlowSnapshot>();
+            var schedule = new GradientFlowSchedule(epochs, probe);
             void Record(int epoch)
             {
-                GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(model)
-                    .RecordWindow(probeInputs, probeTargets, evaluation.InputLength, probeBatch) with { Epoch = epoch, Step = (long)epoch * TaskTraining.StepsPerEpoch };
-                snapshots.Add(snapshot);
-                _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{cell.ToString().ToUpperInvariant()} epoch {epoch} (step {snapshot.Step}): probe loss {snapshot.Loss:F4}, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 256, seed + 99):F2}"));
+                if (schedule.OnEpochStart(model, epoch, (long)epoch * TaskTraining.StepsPerEpoch) is { } snapshot)
+                {
+                    _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{cell.ToString().ToUpperInvariant()} epoch {epoch} (step {snapshot.Step}): probe loss {snapshot.Loss:F4}, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 256, seed + 99):F2}"));
+                }
             }
 
             TaskTraining.Train(model, training, epochs.Max * TaskTraining.StepsPerEpoch, seed, step =>
             {
-                if (step % TaskTraining.StepsPerEpoch == 0 && epochs.Contains(step / TaskTraining.StepsPerEpoch))
+                if (step % TaskTraining.StepsPerEpoch == 0)
                 {
                     Record(step / TaskTraining.StepsPerEpoch);
                 }
             }, _console.Cancellation);
-            if (epochs.Contains(epochs.Max) && snapshots.Count < epochs.Count)
-            {
-                Record(epochs.Max);
-            }
-
-            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), snapshots));
+            Record(epochs.Max);   // after the last step: the epoch that starts where training stops
+            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots));
         }
 
         return WriteReport(parse, runs);

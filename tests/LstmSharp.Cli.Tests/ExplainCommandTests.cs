@@ -73,3 +73,14 @@ public sealed class ExplainCommandTests(TrainedModelFixture model) : IClassFixtu
         Assert.False(File.Exists(directory.File("x.html")));
     }
 }
+
+public sealed class ExplainUnitTests
+{
+    [Fact]
+    public void ParseUnit_LayerColonIndex_ParsedAndAnythingElseAUsageError()
+    {
+        Assert.Equal((1, 12), ExplainCommand.ParseUnit("1:12"));
+        Assert.Contains("write layer:index", Assert.Throws<UsageException>(() => ExplainCommand.ParseUnit("1-2")).Message, StringComparison.Ordinal);
+        Assert.Throws<UsageException>(() => ExplainCommand.ParseUnit("-1:2"));
+    }
+}

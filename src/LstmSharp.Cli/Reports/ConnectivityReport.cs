@@ -95,9 +95,9 @@ internal static class ConnectivityReport
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(charactersPerLine);
-        int longest = section.Rows.Count == 0 ? 1 : section.Rows.Max(row => row.Map.Length + 1);
+        int longest = section.Rows.Count == 0 ? 1 : section.Rows.Max(row => row.Inputs.Count + 1);
         int columns = Math.Min(charactersPerLine, longest);
-        int[] lineCounts = [.. section.Rows.Select(row => (row.Map.Length + 1 + charactersPerLine - 1) / charactersPerLine)];
+        int[] lineCounts = [.. section.Rows.Select(row => (row.Inputs.Count + 1 + charactersPerLine - 1) / charactersPerLine)];
         int width = LabelWidth + columns * CellWidth + 8;
         int height = lineCounts.Sum() * LineHeight + section.Rows.Count * 10 + 6;
         var svg = new StringBuilder();
@@ -107,18 +107,18 @@ internal static class ConnectivityReport
         {
             ConnectivityRow row = section.Rows[index];
             svg.Append(Svg.Format($"<text x=\"0\" y=\"{y + 14}\" font-family=\"system-ui, sans-serif\" font-size=\"13\" font-weight=\"600\">{Svg.Escape(row.Label)}</text>"))
-               .Append(Svg.Format($"<text x=\"0\" y=\"{y + 28}\" font-family=\"system-ui, sans-serif\" font-size=\"11\" fill=\"#444\">p(target) = {row.Map.TargetProbability:0.000}</text>\n"));
-            int count = row.Map.Length + 1;
+               .Append(Svg.Format($"<text x=\"0\" y=\"{y + 28}\" font-family=\"system-ui, sans-serif\" font-size=\"11\" fill=\"#444\">p(target) = {Math.Exp(-row.Loss):0.000}</text>\n"));
+            int count = row.Inputs.Count + 1;
             for (int position = 0; position < count; position++)
             {
-                bool predicted = position == row.Map.Length;
-                int id = predicted ? row.Map.Target : row.Map.Inputs[position];
+                bool predicted = position == row.Inputs.Count;
+                int id = predicted ? row.Target : row.Inputs[position];
                 double x = LabelWidth + position % charactersPerLine * CellWidth;
                 double top = y + position / charactersPerLine * LineHeight;
-                string fill = predicted ? ReportColors.Predicted : ReportColors.Connectivity(section.Shade(row.Map.Normalized[position]));
+                string fill = predicted ? ReportColors.Predicted : ReportColors.Connectivity(section.Shade(row.Normalized[position]));
                 string title = predicted
                     ? "predicted"
-                    : Svg.Format($"position {position}: {row.Map.Normalized[position]:0.000} (raw {row.Map.Values[position]:0.###e+0})");
+                    : Svg.Format($"position {position}: {row.Normalized[position]:0.000} (raw {row.Values[position]:0.###e+0})");
                 svg.Append(Svg.Format($"<g><title>{Svg.Escape(title)}</title><rect x=\"{Svg.Number(x)}\" y=\"{Svg.Number(top)}\" width=\"{CellWidth}\" height=\"{LineHeight - 2}\" fill=\"{fill}\"{(predicted ? " stroke=\"#004d38\" stroke-width=\"1.5\"" : "")}/>"))
                    .Append(Svg.Format($"<text x=\"{Svg.Number(x + CellWidth / 2.0)}\" y=\"{Svg.Number(top + 14)}\" text-anchor=\"middle\" font-family=\"ui-monospace, Menlo, Consolas, monospace\"{(predicted ? " fill=\"#ffffff\" font-weight=\"700\"" : "")}>{Svg.Escape(Shown(row.Vocabulary[id].ToString()))}</text></g>\n"));
             }

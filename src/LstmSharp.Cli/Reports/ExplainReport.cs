@@ -159,8 +159,9 @@ internal static class ExplainReport
             json.WriteStartObject();
             json.WriteNumber("layer", gate.Layer);
             json.WriteString("gate", gate.Gate);
-            json.WriteNumber("low_threshold", gate.LowThreshold);
-            json.WriteNumber("high_threshold", gate.HighThreshold);
+            bool tanh = gate.Gate is "g" or "n";   // the same points of a tanh gate's range as 0.1 and 0.9 of a σ gate's
+            json.WriteNumber("low_threshold", tanh ? -0.8 : 0.1);
+            json.WriteNumber("high_threshold", tanh ? 0.8 : 0.9);
             WriteNumbers(json, "left_fraction", gate.LeftFraction);
             WriteNumbers(json, "right_fraction", gate.RightFraction);
             json.WriteEndObject();
@@ -171,14 +172,14 @@ internal static class ExplainReport
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
             json.WriteStartObject();
-            json.WriteString("feature", TextFeatures.Key(ranking.Feature));
-            json.WriteBoolean("feature_varies", ranking.FeatureVaries);
+            json.WriteString("feature", TextFeatures.Describe(ranking.Feature).Replace(' ', '_'));
+            json.WriteBoolean("feature_varies", ranking.Units.Count > 0);
             json.WriteStartArray("units");
             foreach (UnitCorrelation entry in ranking.Units)
             {
                 json.WriteStartObject();
-                json.WriteNumber("layer", entry.Unit.Layer);
-                json.WriteNumber("index", entry.Unit.Index);
+                json.WriteNumber("layer", entry.Layer);
+                json.WriteNumber("index", entry.Index);
                 json.WriteString("signal", SignalKey(entry.Signal));
                 json.WriteNumber("r", Math.Round(entry.Correlation, 6));
                 json.WriteEndObject();
@@ -193,8 +194,8 @@ internal static class ExplainReport
         foreach (UnitTrace trace in explanation.Units)
         {
             json.WriteStartObject();
-            json.WriteNumber("layer", trace.Unit.Layer);
-            json.WriteNumber("index", trace.Unit.Index);
+            json.WriteNumber("layer", trace.Layer);
+            json.WriteNumber("index", trace.Index);
             json.WriteString("signal", SignalKey(trace.Signal));
             json.WriteString("reason", trace.Reason);
             WriteNumbers(json, "values", trace.Values.Select(value => (double)value).ToArray());
@@ -204,7 +205,7 @@ internal static class ExplainReport
         json.WriteEndArray();
         json.WriteStartObject("surprise");
         json.WriteNumber("total_nats", surprise.TotalNats);
-        json.WriteNumber("predicted_characters", surprise.Characters);
+        json.WriteNumber("predicted_characters", surprise.Losses.Count - 1);
         json.WriteStartArray("losses");
         for (int position = 0; position < surprise.Losses.Count; position++)
         {
@@ -316,7 +317,7 @@ internal static class ExplainReport
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
             html.Append("<tr><td>").Append(Svg.Escape(TextFeatures.Describe(ranking.Feature))).Append("</td>");
-            if (!ranking.FeatureVaries)
+            if (ranking.Units.Count == 0)
             {
                 html.Append("<td colspan=\"3\">constant in this text: nothing to track</td></tr>\n");
                 continue;
@@ -324,7 +325,7 @@ internal static class ExplainReport
 
             foreach (UnitCorrelation entry in ranking.Units.Take(3))
             {
-                html.Append(Svg.Format($"<td>{entry.Unit} {SignalLabel(entry.Signal)}: r = {entry.Correlation:+0.000;−0.000}</td>"));
+                html.Append(Svg.Format($"<td>{entry.Layer}:{entry.Index} {SignalLabel(entry.Signal)}: r = {entry.Correlation:+0.000;−0.000}</td>"));
             }
 
             html.Append("</tr>\n");
@@ -337,7 +338,7 @@ internal static class ExplainReport
         {
             double scale = trace.Values.Take(explanation.Shown.Count).Select(value => Math.Abs((double)value)).DefaultIfEmpty(0).Max();
             scale = scale > 0 ? scale : 1;
-            html.Append(Svg.Format($"<h3>Unit {trace.Unit} {SignalLabel(trace.Signal)}: {Svg.Escape(trace.Reason)} <span class=\"scale\">(scale ±{scale:0.000})</span></h3>\n<div class=\"text unit\" data-unit=\"{trace.Unit}\">"));
+            html.Append(Svg.Format($"<h3>Unit {trace.Layer}:{trace.Index} {SignalLabel(trace.Signal)}: {Svg.Escape(trace.Reason)} <span class=\"scale\">(scale ±{scale:0.000})</span></h3>\n<div class=\"text unit\" data-unit=\"{trace.Layer}:{trace.Index}\">"));
             for (int position = 0; position < explanation.Shown.Count; position++)
             {
                 double value = trace.Values[position];

@@ -14,6 +14,8 @@ namespace LstmSharp.Cli.Reports;
 internal static class GradientFlowReport
 {
     private const int HeatmapWidth = 260, HeatmapHeight = 130;
+    private const int HeatmapBins = 48;
+    private const double HeatmapMinimum = 1e-12, HeatmapMaximum = 10;
 
     /// <summary>Renders the page.</summary>
     /// <param name="runs">The models to compare, each with its snapshots.</param>
@@ -59,9 +61,10 @@ internal static class GradientFlowReport
             {
                 foreach (GradientFlowSnapshot snapshot in run.Snapshots.Where(snapshot => snapshot.Epoch == epoch))
                 {
-                    foreach (LayerGradientFlow layer in snapshot.Layers)
+                    for (int index = 0; index < snapshot.Layers.Count; index++)
                     {
-                        string suffix = snapshot.Layers.Count > 1 ? Svg.Format($", layer {layer.LayerIndex}") : "";
+                        LayerGradientFlow layer = snapshot.Layers[index];
+                        string suffix = snapshot.Layers.Count > 1 ? Svg.Format($", layer {index}") : "";
                         html.Append(HtmlPage.Inline(RenderHeatmapSvg(layer.Hidden, $"{run.Label} dL/dh{suffix}")));
                         if (layer.Cell is not null)
                         {
@@ -207,18 +210,17 @@ internal static class GradientFlowReport
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(caption);
         const int left = 58, top = 20, bottom = 22, right = 8;
-        int steps = series.SequenceLength;
-        int bins = series.Histograms[0].Counts.Count;
-        int rows = bins + 2;
+        int steps = series.Norms.Count;
+        int rows = HeatmapBins + 2;
         var rgb = new byte[rows * steps * 3];
         for (int step = 0; step < steps; step++)
         {
-            Histogram histogram = series.Histograms[step];
+            Histogram histogram = HeatmapHistogram(series, step);
             double total = Math.Max(1, histogram.Total);
             for (int row = 0; row < rows; row++)
             {
                 // Image row 0 is the top: overflow, then bins from the largest down, then underflow.
-                long count = row == 0 ? histogram.Overflow : row == rows - 1 ? histogram.Underflow : histogram.Counts[bins - row];
+                long count = row == 0 ? histogram.Overflow : row == rows - 1 ? histogram.Underflow : histogram.Counts[HeatmapBins - row];
                 double share = count / total;
                 (byte r, byte g, byte b) = count == 0 ? ((byte)255, (byte)255, (byte)255) : ReportColors.Heat(0.15 + 0.85 * Math.Log(1 + 99 * share) / Math.Log(100));
                 int offset = (row * steps + step) * 3;
@@ -229,10 +231,8 @@ internal static class GradientFlowReport
         }
 
         int width = left + HeatmapWidth + right, height = top + HeatmapHeight + bottom;
-        HistogramOptions options = series.Histograms[0].Options;
-        bool log = options.Scale == HistogramScale.LogMagnitude;
-        string high = log ? Svg.Format($"1e{Math.Log10(options.Maximum):0.#}") : Svg.Number(options.Maximum);
-        string low = log ? Svg.Format($"1e{Math.Log10(options.Minimum):0.#}") : Svg.Number(options.Minimum);
+        string high = Svg.Format($"1e{Math.Log10(HeatmapMaximum):0.#}");
+        string low = Svg.Format($"1e{Math.Log10(HeatmapMinimum):0.#}");
         double rowHeight = (double)HeatmapHeight / rows;
         var svg = new StringBuilder();
         svg.Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"system-ui, sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"{Svg.Escape(caption)}: per-step histograms\">\n"))
@@ -318,7 +318,7 @@ internal static class GradientFlowReport
         var rows = new List<(string Label, IReadOnlyList<(string Epoch, StateGradientSeries Series)> Panels)>();
         foreach (GradientFlowRun run in runs)
         {
-            if (run.Snapshots.Count == 0 || run.Snapshots[0].LossMode != LossMode.LastStep || run.Snapshots.Any(snapshot => snapshot.Layers[0].Hidden.Values.Count == 0))
+            if (run.Snapshots.Count == 0 || run.Snapshots[0].LossMode != LossMode.LastStep)
             {
                 continue;
             }
@@ -335,7 +335,7 @@ internal static class GradientFlowReport
             return;
         }
 
-        int steps = rows.Max(row => row.Panels.Max(panel => panel.Series.SequenceLength));
+        int steps = rows.Max(row => row.Panels.Max(panel => panel.Series.Norms.Count));
         html.Append("<h2>The article's histograms, animated from the loss backwards</h2>\n")
             .Append("<p class=\"note\">As the article drew them: each panel is the histogram of one step's B·H gradient values in 100 equal bins over [−0.01, 0.01] ")
             .Append("(values outside are counted at the edges, in red), the height the share of values per bin, on one scale per row. Every panel shows the same step, ")
@@ -373,14 +373,23 @@ internal static class GradientFlowReport
         html.Append("</table>\n</div>\n<script>\n").Append(AnimationScript).Append("</script>\n");
     }
 
+    /// <summary>Step <paramref name="step"/>'s values in the heatmap's bins: 48 log-spaced bins over magnitudes 1e-12 … 10.</summary>
+    internal static Histogram HeatmapHistogram(StateGradientSeries series, int step)
+    {
+        var histogram = new Histogram(HeatmapMinimum, HeatmapMaximum, HeatmapBins, HistogramScale.LogMagnitude);
+        histogram.Add(series.StepValues(step));
+        return histogram;
+    }
+
     // Per step, ordered by distance from the loss (0 first): ArticleBins shares, then the shares below and above ±0.01.
     private static double[][] ArticleShares(StateGradientSeries series)
     {
-        var shares = new double[series.SequenceLength][];
-        for (int distance = 0; distance < series.SequenceLength; distance++)
+        int steps = series.Norms.Count;
+        var shares = new double[steps][];
+        for (int distance = 0; distance < steps; distance++)
         {
-            var histogram = new Histogram(HistogramOptions.Linear(-ArticleRange, ArticleRange, ArticleBins));
-            histogram.Add(series.StepValues(series.SequenceLength - 1 - distance));
+            var histogram = new Histogram(-ArticleRange, ArticleRange, ArticleBins, HistogramScale.Linear);
+            histogram.Add(series.StepValues(steps - 1 - distance));
             double total = Math.Max(1, histogram.Total);
             shares[distance] = [.. histogram.Counts.Select(count => count / total), histogram.Underflow / total, histogram.Overflow / total];
         }

@@ -1,8 +1,25 @@
 namespace LstmSharp.Diagnostics;
 
 /// <summary>The loss on the characters of one class (lower-case letters, digits, brackets, …).</summary>
-/// <param name="Class">The class's name.</param>
-/// <param name="Count">How many predicted characters belong to it.</param>
-/// <param name="MeanNats">Their mean −log p in nats.</param>
-/// <param name="ShareOfLoss">Their share of the text's total loss, in [0, 1].</param>
-public sealed record CharacterClassLoss(string Class, long Count, double MeanNats, double ShareOfLoss);
+public sealed class CharacterClassLoss
+{
+    internal CharacterClassLoss(string characterClass, long count, double meanNats, double shareOfLoss)
+    {
+        Class = characterClass;
+        Count = count;
+        MeanNats = meanNats;
+        ShareOfLoss = shareOfLoss;
+    }
+
+    /// <summary>The class's name.</summary>
+    public string Class { get; }
+
+    /// <summary>How many predicted characters belong to it.</summary>
+    public long Count { get; }
+
+    /// <summary>Their mean −log p in nats.</summary>
+    public double MeanNats { get; }
+
+    /// <summary>Their share of the text's total loss, in [0, 1].</summary>
+    public double ShareOfLoss { get; }
+}

@@ -10,18 +10,8 @@ public sealed class ConnectivityMap
     private readonly double[] _values;
     private readonly double[] _normalized;
 
-    /// <summary>Creates a map; <see cref="Connectivity.Compute{T}(Model.CharModel{T}, ReadOnlySpan{int}, int, ConnectivityMeasure)"/> builds them.</summary>
-    /// <param name="inputs">(N): the input ids; the prediction is made after the last one.</param>
-    /// <param name="target">The id of the character predicted.</param>
-    /// <param name="measure">What was differentiated.</param>
-    /// <param name="values">(N): ‖∂measure/∂x_t‖² for each position t.</param>
-    /// <param name="loss">The loss of the target, in nats.</param>
-    /// <exception cref="ArgumentException">The lengths differ.</exception>
-    public ConnectivityMap(int[] inputs, int target, ConnectivityMeasure measure, double[] values, double loss)
+    internal ConnectivityMap(int[] inputs, int target, ConnectivityMeasure measure, double[] values, double loss)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(values);
-        ThrowHelper.CheckLength(values.Length, inputs.Length, nameof(values));
         _inputs = inputs;
         _values = values;
         Target = target;
@@ -46,14 +36,8 @@ public sealed class ConnectivityMap
     /// <summary>(N): <see cref="Values"/> divided by their maximum (all zero if the maximum is zero), in [0, 1].</summary>
     public IReadOnlyList<double> Normalized => _normalized;
 
-    /// <summary>−log p(target) in nats.</summary>
+    /// <summary>−log p(target) in nats (so p(target) = exp(−Loss)).</summary>
     public double Loss { get; }
-
-    /// <summary>p(target) = exp(−<see cref="Loss"/>).</summary>
-    public double TargetProbability => Math.Exp(-Loss);
-
-    /// <summary>The number of input positions.</summary>
-    public int Length => _inputs.Length;
 
     /// <summary>
     /// How many characters back the connectivity stays at or above <paramref name="threshold"/> without a break: the
@@ -61,7 +45,7 @@ public sealed class ConnectivityMap
     /// last character read). 0 when the last character is already below it.
     /// </summary>
     /// <param name="threshold">The level, in (0, 1]. Default 0.1.</param>
-    /// <returns>k, in [0, <see cref="Length"/>].</returns>
+    /// <returns>k, in [0, N].</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is outside (0, 1].</exception>
     public int Reach(double threshold = 0.1)
     {
@@ -81,7 +65,7 @@ public sealed class ConnectivityMap
     /// weak ones in between. 0 when no input reaches the threshold.
     /// </summary>
     /// <param name="threshold">The level, in (0, 1]. Default 0.1.</param>
-    /// <returns>The distance, in [0, <see cref="Length"/>].</returns>
+    /// <returns>The distance, in [0, N].</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is outside (0, 1].</exception>
     public int FarthestReach(double threshold = 0.1)
     {

@@ -1,7 +1,17 @@
 namespace LstmSharp.Diagnostics;
 
 /// <summary>Every unit ranked by how well it tracks one feature.</summary>
-/// <param name="Feature">The feature.</param>
-/// <param name="FeatureVaries">Whether the feature takes more than one value in the text; if not, no unit can track it and <paramref name="Units"/> is empty.</param>
-/// <param name="Units">Every (unit, signal) pair, by |r| from the largest.</param>
-public sealed record FeatureRanking(TextFeature Feature, bool FeatureVaries, IReadOnlyList<UnitCorrelation> Units);
+public sealed class FeatureRanking
+{
+    internal FeatureRanking(TextFeature feature, UnitCorrelation[] units)
+    {
+        Feature = feature;
+        Units = units;
+    }
+
+    /// <summary>The feature.</summary>
+    public TextFeature Feature { get; }
+
+    /// <summary>Every (unit, signal) pair, by |r| from the largest; empty when the feature takes only one value in the text, so no unit can track it.</summary>
+    public IReadOnlyList<UnitCorrelation> Units { get; }
+}

@@ -13,7 +13,7 @@ namespace LstmSharp.Diagnostics;
 /// <param name="InitialHidden">Per layer, h_0 (B, H); <see langword="null"/> for zeros.</param>
 /// <param name="InitialCell">Per layer, c_0 (B, H) for an LSTM; <see langword="null"/> for zeros.</param>
 /// <param name="Dropout">Dropout between layers; its fixed seed makes every evaluation see the same mask.</param>
-public sealed record GradientCheckWindow(
+internal sealed record GradientCheckWindow(
     int[] Inputs,
     int[] Targets,
     int SequenceLength,

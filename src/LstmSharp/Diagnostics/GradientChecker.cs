@@ -15,7 +15,7 @@ namespace LstmSharp.Diagnostics;
 /// which lets ε be large enough (3e-3) that round-off, about 110·2⁻⁵³·|L| / 60ε ≈ 7e-14·|L|, stays small too; a
 /// plain two-point difference cannot make both small at once in double.
 /// </remarks>
-public static class GradientChecker
+internal static class GradientChecker
 {
     /// <summary>The analytic gradients of <paramref name="model"/> on <paramref name="window"/>, converted to double.</summary>
     /// <typeparam name="T">The model's element type.</typeparam>

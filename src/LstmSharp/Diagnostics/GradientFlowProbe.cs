@@ -16,10 +16,8 @@ public sealed class GradientFlowProbe
     /// <param name="lossMode">Which steps carry loss; the default puts the loss on the last step only, so step t lies T − 1 − t from it.</param>
     /// <exception cref="ArgumentException">A length does not match T·B or B.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive or the loss mode is unknown.</exception>
-    public GradientFlowProbe(int[] inputs, int[] targets, int sequenceLength, int batchSize, LossMode lossMode = LossMode.LastStep)
+    public GradientFlowProbe(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, int sequenceLength, int batchSize, LossMode lossMode = LossMode.LastStep)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         if (!Enum.IsDefined(lossMode))
@@ -29,27 +27,22 @@ public sealed class GradientFlowProbe
 
         ThrowHelper.CheckLength(inputs.Length, sequenceLength * batchSize, nameof(inputs));
         ThrowHelper.CheckLength(targets.Length, lossMode == LossMode.LastStep ? batchSize : sequenceLength * batchSize, nameof(targets));
-        _inputs = (int[])inputs.Clone();
-        _targets = (int[])targets.Clone();
+        _inputs = inputs.ToArray();
+        _targets = targets.ToArray();
         SequenceLength = sequenceLength;
         BatchSize = batchSize;
         LossMode = lossMode;
     }
 
-    /// <summary>(T, B): the input ids.</summary>
-    public ReadOnlySpan<int> Inputs => _inputs;
+    internal ReadOnlySpan<int> Inputs => _inputs;
 
-    /// <summary>(T, B) or (B): the target ids.</summary>
-    public ReadOnlySpan<int> Targets => _targets;
+    internal ReadOnlySpan<int> Targets => _targets;
 
-    /// <summary>T.</summary>
-    public int SequenceLength { get; }
+    internal int SequenceLength { get; }
 
-    /// <summary>B.</summary>
-    public int BatchSize { get; }
+    internal int BatchSize { get; }
 
-    /// <summary>Which steps carry loss.</summary>
-    public LossMode LossMode { get; }
+    internal LossMode LossMode { get; }
 
     /// <summary>
     /// A probe of B = 1 from a text: <paramref name="ids"/>[offset .. offset + T) as input and the character after it as the
@@ -69,6 +62,6 @@ public sealed class GradientFlowProbe
             throw new ArgumentException($"The text has {ids.Length} characters; the probe needs offset + T + 1 = {offset + sequenceLength + 1}.", nameof(ids));
         }
 
-        return new GradientFlowProbe(ids.Slice(offset, sequenceLength).ToArray(), [ids[offset + sequenceLength]], sequenceLength, 1);
+        return new GradientFlowProbe(ids.Slice(offset, sequenceLength), [ids[offset + sequenceLength]], sequenceLength, 1);
     }
 }

@@ -4,8 +4,8 @@ namespace LstmSharp.Diagnostics;
 
 /// <summary>
 /// Records the gradient flow of a fixed probe window at the start of chosen training epochs (the article took epochs 0,
-/// 10, 20, 30 and 40). Created by <see cref="Training.Trainer.RecordGradientFlowAt"/>; the trainer calls it at each
-/// epoch boundary, and it records each chosen epoch once.
+/// 10, 20, 30 and 40), each chosen epoch once. <see cref="Training.Trainer.RecordGradientFlowAt"/> creates one and calls
+/// it at each epoch boundary; a training loop of your own calls <see cref="OnEpochStart"/>.
 /// </summary>
 /// <remarks>
 /// Recording runs one extra forward and backward pass on the probe; it saves and restores the gradient buffers and uses
@@ -16,36 +16,26 @@ public sealed class GradientFlowSchedule
     private readonly HashSet<int> _epochs;
     private readonly HashSet<int> _done = [];
     private readonly List<GradientFlowSnapshot> _snapshots = [];
+    private readonly GradientFlowProbe _probe;
     private GradientFlowRecorder<float>? _recorder;
+    private CharModel<float>? _model;
 
     /// <summary>Creates a schedule.</summary>
     /// <param name="epochs">The epochs to record, each before its first step (0 = the untrained model).</param>
     /// <param name="probe">The window to record.</param>
-    /// <param name="options">What to keep; <see langword="null"/> for the defaults.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An epoch is negative, or the histogram options are invalid.</exception>
-    public GradientFlowSchedule(IReadOnlySet<int> epochs, GradientFlowProbe probe, GradientFlowOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException">An epoch is negative.</exception>
+    public GradientFlowSchedule(IEnumerable<int> epochs, GradientFlowProbe probe)
     {
         ArgumentNullException.ThrowIfNull(epochs);
         ArgumentNullException.ThrowIfNull(probe);
-        if (epochs.Any(epoch => epoch < 0))
+        _epochs = [.. epochs];
+        if (_epochs.Any(epoch => epoch < 0))
         {
             throw new ArgumentOutOfRangeException(nameof(epochs), "Epochs are counted from 0.");
         }
 
-        Options = options ?? new GradientFlowOptions();
-        Options.Histogram.Validate();
-        _epochs = [.. epochs];
-        Probe = probe;
+        _probe = probe;
     }
-
-    /// <summary>The epochs to record.</summary>
-    public IReadOnlySet<int> Epochs => _epochs;
-
-    /// <summary>The probe window.</summary>
-    public GradientFlowProbe Probe { get; }
-
-    /// <summary>What each snapshot keeps.</summary>
-    public GradientFlowOptions Options { get; }
 
     /// <summary>The snapshots taken so far, in the order taken, each with its <see cref="GradientFlowSnapshot.Epoch"/> and <see cref="GradientFlowSnapshot.Step"/>.</summary>
     public IReadOnlyList<GradientFlowSnapshot> Snapshots => _snapshots;
@@ -54,21 +44,27 @@ public sealed class GradientFlowSchedule
     public event EventHandler<GradientFlowSnapshot>? Recorded;
 
     /// <summary>Records the probe if <paramref name="epoch"/> is chosen and not yet recorded.</summary>
-    /// <param name="model">The model being trained.</param>
+    /// <param name="model">The model being trained (the same one at every call).</param>
     /// <param name="epoch">The epoch about to start.</param>
     /// <param name="step">The optimizer steps taken so far.</param>
     /// <returns>The new snapshot, or <see langword="null"/> when nothing was recorded.</returns>
+    /// <exception cref="ArgumentException"><paramref name="model"/> is not the model of the earlier calls, or the probe does not fit it.</exception>
     public GradientFlowSnapshot? OnEpochStart(CharModel<float> model, int epoch, long step)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (_model is not null && !ReferenceEquals(model, _model))
+        {
+            throw new ArgumentException("A schedule records one model; this is another.", nameof(model));
+        }
+
         if (!_epochs.Contains(epoch) || !_done.Add(epoch))
         {
             return null;
         }
 
-        _recorder ??= new GradientFlowRecorder<float>(model, Options);
-        GradientFlowSnapshot snapshot = _recorder.RecordWindow(Probe.Inputs, Probe.Targets, Probe.SequenceLength, Probe.BatchSize, Probe.LossMode)
-            with { Epoch = epoch, Step = step };
+        _model = model;
+        _recorder ??= new GradientFlowRecorder<float>(model);
+        GradientFlowSnapshot snapshot = _recorder.Record(_probe, null, epoch, step);
         _snapshots.Add(snapshot);
         Recorded?.Invoke(this, snapshot);
         return snapshot;

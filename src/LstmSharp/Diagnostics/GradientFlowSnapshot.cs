@@ -2,20 +2,47 @@ using LstmSharp.Layers;
 
 namespace LstmSharp.Diagnostics;
 
-/// <summary>The state gradients of every layer at every step of one backward pass, as norms, histograms and (optionally) values.</summary>
-/// <param name="CellType">The model's cell.</param>
-/// <param name="SequenceLength">T: the steps of the window.</param>
-/// <param name="BatchSize">B: the streams.</param>
-/// <param name="HiddenSize">H.</param>
-/// <param name="LossMode">Which steps carried loss. With <see cref="LossMode.LastStep"/> step t lies T − 1 − t steps from the loss.</param>
-/// <param name="Loss">The window's mean loss in nats, or NaN when unknown.</param>
-/// <param name="Layers">One entry per layer, bottom first.</param>
-public sealed record GradientFlowSnapshot(CellType CellType, int SequenceLength, int BatchSize, int HiddenSize, LossMode LossMode, double Loss,
-    IReadOnlyList<LayerGradientFlow> Layers)
+/// <summary>The state gradients of every layer at every step of one backward pass, as norms and values.</summary>
+public sealed class GradientFlowSnapshot
 {
-    /// <summary>The training epoch the snapshot was taken at (before that epoch's first step), or <see langword="null"/>.</summary>
-    public int? Epoch { get; init; }
+    internal GradientFlowSnapshot(CellType cellType, int sequenceLength, int batchSize, int hiddenSize, LossMode lossMode, double loss, LayerGradientFlow[] layers,
+        int? epoch, long? step)
+    {
+        CellType = cellType;
+        SequenceLength = sequenceLength;
+        BatchSize = batchSize;
+        HiddenSize = hiddenSize;
+        LossMode = lossMode;
+        Loss = loss;
+        Layers = layers;
+        Epoch = epoch;
+        Step = step;
+    }
 
-    /// <summary>The optimizer step the snapshot was taken at, or <see langword="null"/>.</summary>
-    public long? Step { get; init; }
+    /// <summary>The model's cell.</summary>
+    public CellType CellType { get; }
+
+    /// <summary>T: the steps of the window.</summary>
+    public int SequenceLength { get; }
+
+    /// <summary>B: the streams.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>H: the hidden size.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Which steps carried loss. With <see cref="LossMode.LastStep"/> step t lies T − 1 − t steps from the loss.</summary>
+    public LossMode LossMode { get; }
+
+    /// <summary>The window's mean loss in nats.</summary>
+    public double Loss { get; }
+
+    /// <summary>One entry per layer, bottom first.</summary>
+    public IReadOnlyList<LayerGradientFlow> Layers { get; }
+
+    /// <summary>The training epoch the snapshot was taken at (before that epoch's first step), or <see langword="null"/> outside a <see cref="GradientFlowSchedule"/>.</summary>
+    public int? Epoch { get; }
+
+    /// <summary>The optimizer step the snapshot was taken at, or <see langword="null"/> outside a <see cref="GradientFlowSchedule"/>.</summary>
+    public long? Step { get; }
 }

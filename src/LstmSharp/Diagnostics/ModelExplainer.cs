@@ -13,64 +13,68 @@ namespace LstmSharp.Diagnostics;
 /// <remarks>
 /// The text is read as one stream from a zero state, in windows with the state carried (as <see cref="Generation.TextScorer"/>
 /// does), through an inference view: the model itself is not touched. Statistics stream over the whole text; only the
-/// shown part (<see cref="ExplainOptions.ShownLength"/>) keeps per-character values, so memory does not grow with the text.
+/// shown part (<c>shownLength</c> characters) keeps per-character values, so memory does not grow with the text.
 /// </remarks>
 public static class ModelExplainer
 {
     private const int ContextLength = 20;
+    private const int DefaultWindowLength = 256;
 
-    /// <summary>Explains the model on <paramref name="text"/>.</summary>
+    /// <summary>Explains the model on an encoded text.</summary>
     /// <param name="model">The model.</param>
     /// <param name="vocabulary">The model's vocabulary.</param>
-    /// <param name="text">The text, at least two characters, every one in the vocabulary.</param>
-    /// <param name="options">What to compute; <see langword="null"/> for the defaults.</param>
-    /// <returns>The numbers behind every view of the explain report.</returns>
-    /// <exception cref="ArgumentException">The vocabulary does not match the model, the text is too short or holds an unknown character, or a chosen unit is outside the model.</exception>
-    public static Explanation Explain(CharModel<float> model, Vocabulary vocabulary, string text, ExplainOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(vocabulary);
-        ArgumentNullException.ThrowIfNull(text);
-        CheckVocabulary(model, vocabulary);
-        return Explain(model, vocabulary, vocabulary.Encode(text), options);
-    }
-
-    /// <summary>Explains the model on an encoded text; see <see cref="Explain(CharModel{float}, Vocabulary, string, ExplainOptions?)"/>.</summary>
-    /// <param name="model">The model.</param>
-    /// <param name="vocabulary">The model's vocabulary.</param>
-    /// <param name="ids">(N): the text as ids, N ≥ 2.</param>
-    /// <param name="options">What to compute; <see langword="null"/> for the defaults.</param>
+    /// <param name="ids">(N): the text as ids (<see cref="Vocabulary.Encode(string)"/>), N ≥ 2.</param>
+    /// <param name="units">Units (layer, index) to show over the text in any case, besides the best unit for each feature; <see langword="null"/> for none.</param>
+    /// <param name="shownStart">Where in the text the per-character views start (0-based).</param>
+    /// <param name="shownLength">How many characters from <paramref name="shownStart"/> the per-character views show (the statistics cover the whole text).</param>
+    /// <param name="topPredictions">How many guesses to keep per shown character.</param>
+    /// <param name="worstCount">How many of the most surprising characters to list.</param>
     /// <param name="progress">Told the number of characters read after each window; <see langword="null"/> for none.</param>
     /// <returns>The numbers behind every view of the explain report.</returns>
-    /// <exception cref="ArgumentException">The vocabulary does not match the model, the text is too short or holds an id out of range, or a chosen unit is outside the model.</exception>
-    public static Explanation Explain(CharModel<float> model, Vocabulary vocabulary, ReadOnlySpan<int> ids, ExplainOptions? options = null, IProgress<long>? progress = null)
+    /// <exception cref="ArgumentException">The vocabulary does not match the model, the text is too short or holds an id out of range, the shown part starts past its end, or a chosen unit is outside the model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A count is not positive, or <paramref name="worstCount"/> or <paramref name="shownStart"/> is negative.</exception>
+    public static Explanation Explain(CharModel<float> model, Vocabulary vocabulary, ReadOnlySpan<int> ids, IReadOnlyList<(int Layer, int Index)>? units = null,
+        int shownStart = 0, int shownLength = 2000, int topPredictions = 5, int worstCount = 20, IProgress<long>? progress = null) =>
+        Explain(model, vocabulary, ids, units ?? [], shownStart, shownLength, topPredictions, worstCount, DefaultWindowLength, progress);
+
+    /// <summary>As the public overload; <paramref name="windowLength"/> characters per forward pass (memory, not the result, depends on it).</summary>
+    internal static Explanation Explain(CharModel<float> model, Vocabulary vocabulary, ReadOnlySpan<int> ids, IReadOnlyList<(int Layer, int Index)> units,
+        int shownStart, int shownLength, int topPredictions, int worstCount, int windowLength, IProgress<long>? progress)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
-        CheckVocabulary(model, vocabulary);
-        options ??= new ExplainOptions();
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(units);
+        if (vocabulary.Count != model.VocabularySize)
+        {
+            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(shownStart);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shownLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topPredictions);
+        ArgumentOutOfRangeException.ThrowIfNegative(worstCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowLength);
         if (ids.Length < 2)
         {
             throw new ArgumentException($"The text has {ids.Length} character(s); explaining needs at least two.", nameof(ids));
         }
 
-        foreach (UnitId unit in options.Units)
+        foreach ((int layer, int index) in units)
         {
-            if ((uint)unit.Layer >= (uint)model.Layers.Count || (uint)unit.Index >= (uint)model.HiddenSize)
+            if ((uint)layer >= (uint)model.Layers.Count || (uint)index >= (uint)model.HiddenSize)
             {
                 throw new ArgumentException(
-                    $"Unit {unit} is outside the model ({model.Layers.Count} layer(s) of {model.HiddenSize} units: layer 0 … {model.Layers.Count - 1}, index 0 … {model.HiddenSize - 1}).",
-                    nameof(options));
+                    $"Unit {layer}:{index} is outside the model ({model.Layers.Count} layer(s) of {model.HiddenSize} units: layer 0 … {model.Layers.Count - 1}, index 0 … {model.HiddenSize - 1}).",
+                    nameof(units));
             }
         }
 
-        if (options.ShownStart >= ids.Length)
+        if (shownStart >= ids.Length)
         {
-            throw new ArgumentException($"The shown part starts at {options.ShownStart}, past the text's {ids.Length} characters.", nameof(options));
+            throw new ArgumentException($"The shown part starts at {shownStart}, past the text's {ids.Length} characters.", nameof(shownStart));
         }
 
-        int length = ids.Length, shownStart = options.ShownStart, shown = Math.Min(options.ShownLength, length - shownStart), vocabularySize = model.VocabularySize;
+        int length = ids.Length, shown = Math.Min(shownLength, length - shownStart), vocabularySize = model.VocabularySize;
         Rune[] characters = new Rune[length];
         for (int position = 0; position < length; position++)
         {
@@ -90,9 +94,9 @@ public static class ModelExplainer
             view.Layers[layer].ForwardObserver = recorders[layer];
         }
 
-        var surprise = new SurpriseRecorder(vocabulary, characters, shownStart, shown, options.TopPredictions, options.WorstCount);
+        var surprise = new SurpriseRecorder(vocabulary, characters, shownStart, shown, topPredictions, worstCount);
         var state = new ModelState<float>(view, 1);
-        int windowLength = Math.Min(options.WindowLength, length);
+        windowLength = Math.Min(windowLength, length);
         var logits = new float[windowLength * vocabularySize];
         for (int start = 0; start < length; start += windowLength)
         {
@@ -114,15 +118,7 @@ public static class ModelExplainer
         GateSaturation[] saturation = [.. recorders.SelectMany(recorder => recorder.Saturation(length))];
         FeatureRanking[] rankings = [.. TextFeatures.All.Select((feature, index) => Rank(feature, features[index], recorders))];
         return new Explanation(model.CellType, model.Layers.Count, model.HiddenSize, length, shownStart, characters[shownStart..(shownStart + shown)], saturation, rankings,
-            Traces(options.Units, rankings, recorders, model.CellType), surprise.ToAnalysis());
-    }
-
-    private static void CheckVocabulary(CharModel<float> model, Vocabulary vocabulary)
-    {
-        if (vocabulary.Count != model.VocabularySize)
-        {
-            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
-        }
+            Traces(units, rankings, recorders, model.CellType), surprise.ToAnalysis());
     }
 
     private static FeatureRanking Rank(TextFeature feature, double[] values, LayerRecorder[] recorders)
@@ -139,7 +135,7 @@ public static class ModelExplainer
         double featureVariance = sumOfSquares - sum * sum / count;
         if (!(featureVariance > 1e-9 * count))
         {
-            return new FeatureRanking(feature, false, []);
+            return new FeatureRanking(feature, []);
         }
 
         var correlations = new List<UnitCorrelation>();
@@ -150,35 +146,35 @@ public static class ModelExplainer
 
         UnitCorrelation[] ranked = [.. correlations
             .OrderByDescending(entry => Math.Abs(entry.Correlation))
-            .ThenBy(entry => entry.Unit.Layer).ThenBy(entry => entry.Unit.Index).ThenBy(entry => entry.Signal)];
-        return new FeatureRanking(feature, true, ranked);
+            .ThenBy(entry => entry.Layer).ThenBy(entry => entry.Index).ThenBy(entry => entry.Signal)];
+        return new FeatureRanking(feature, ranked);
     }
 
-    private static UnitTrace[] Traces(IReadOnlyList<UnitId> chosen, FeatureRanking[] rankings, LayerRecorder[] recorders, CellType cellType)
+    private static UnitTrace[] Traces(IReadOnlyList<(int Layer, int Index)> chosen, FeatureRanking[] rankings, LayerRecorder[] recorders, CellType cellType)
     {
-        var picks = new List<(UnitId Unit, UnitSignal Signal, List<string> Reasons)>();
+        var picks = new List<(int Layer, int Index, UnitSignal Signal, List<string> Reasons)>();
         UnitSignal defaultSignal = cellType == CellType.Lstm ? UnitSignal.TanhCell : UnitSignal.Hidden;
-        foreach (UnitId unit in chosen.Distinct())
+        foreach ((int layer, int index) in chosen.Distinct())
         {
-            picks.Add((unit, defaultSignal, ["chosen"]));
+            picks.Add((layer, index, defaultSignal, ["chosen"]));
         }
 
         foreach (FeatureRanking ranking in rankings.Where(ranking => ranking.Units.Count > 0))
         {
             UnitCorrelation best = ranking.Units[0];
             string reason = FormattableString.Invariant($"best for {TextFeatures.Describe(ranking.Feature)} (r = {best.Correlation:+0.000;−0.000})");
-            int existing = picks.FindIndex(pick => pick.Unit == best.Unit && pick.Signal == best.Signal);
+            int existing = picks.FindIndex(pick => pick.Layer == best.Layer && pick.Index == best.Index && pick.Signal == best.Signal);
             if (existing >= 0)
             {
                 picks[existing].Reasons.Add(reason);
             }
             else
             {
-                picks.Add((best.Unit, best.Signal, [reason]));
+                picks.Add((best.Layer, best.Index, best.Signal, [reason]));
             }
         }
 
-        return [.. picks.Select(pick => new UnitTrace(pick.Unit, pick.Signal, string.Join("; ", pick.Reasons), recorders[pick.Unit.Layer].ShownValues(pick.Signal, pick.Unit.Index)))];
+        return [.. picks.Select(pick => new UnitTrace(pick.Layer, pick.Index, pick.Signal, string.Join("; ", pick.Reasons), recorders[pick.Layer].ShownValues(pick.Signal, pick.Index)))];
     }
 
     /// <summary>Streams one layer's activations: saturation counts, correlation sums, and the shown part's values.</summary>
@@ -208,7 +204,7 @@ public static class ModelExplainer
                 CellType.Gru => ["r", "z", "n"],
                 _ => [],
             };
-            _tanhGate = [.. _gateNames.Select(name => name is "g" or "n")];
+            _tanhGate = [.. _gateNames.Select(GateSaturation.IsTanh)];
             _left = new long[_gateCount * _hiddenSize];
             _right = new long[_gateCount * _hiddenSize];
             _signals = layout.HasCellState ? [UnitSignal.TanhCell, UnitSignal.Hidden] : [UnitSignal.Hidden];
@@ -297,9 +293,7 @@ public static class ModelExplainer
                 int offset = gate * _hiddenSize;
                 double[] left = [.. _left.AsSpan(offset, _hiddenSize).ToArray().Select(count => (double)count / steps)];
                 double[] right = [.. _right.AsSpan(offset, _hiddenSize).ToArray().Select(count => (double)count / steps)];
-                yield return _tanhGate[gate]
-                    ? new GateSaturation(_layer, _gateNames[gate], -0.8, 0.8, left, right)
-                    : new GateSaturation(_layer, _gateNames[gate], 0.1, 0.9, left, right);
+                yield return new GateSaturation(_layer, _gateNames[gate], left, right);
             }
         }
 
@@ -315,7 +309,7 @@ public static class ModelExplainer
                     double variance = _sumOfSquares[signal][unit] - sum * sum / steps;
                     double covariance = _sumOfProducts[signal][feature][unit] - sum * featureSum / steps;
                     double correlation = variance > 1e-12 * steps ? Math.Clamp(covariance / Math.Sqrt(variance * featureVariance), -1, 1) : 0;
-                    destination.Add(new UnitCorrelation(new UnitId(_layer, unit), _signals[signal], correlation));
+                    destination.Add(new UnitCorrelation(_layer, unit, _signals[signal], correlation));
                 }
             }
         }

@@ -3,6 +3,17 @@ using System.Text;
 namespace LstmSharp.Diagnostics;
 
 /// <summary>One of a model's guesses for the next character.</summary>
-/// <param name="Character">The character.</param>
-/// <param name="Probability">Its probability under the model.</param>
-public readonly record struct Prediction(Rune Character, double Probability);
+public sealed class Prediction
+{
+    internal Prediction(Rune character, double probability)
+    {
+        Character = character;
+        Probability = probability;
+    }
+
+    /// <summary>The character.</summary>
+    public Rune Character { get; }
+
+    /// <summary>Its probability under the model.</summary>
+    public double Probability { get; }
+}

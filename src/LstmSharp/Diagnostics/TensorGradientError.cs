@@ -6,7 +6,7 @@ namespace LstmSharp.Diagnostics;
 /// <param name="Index">The flat index where it occurs, or −1 for an empty tensor.</param>
 /// <param name="Analytic">The analytic value there.</param>
 /// <param name="Numeric">The numeric value there.</param>
-public sealed record TensorGradientError(string Name, double Error, int Index, double Analytic, double Numeric)
+internal sealed record TensorGradientError(string Name, double Error, int Index, double Analytic, double Numeric)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Name}: error {Error:E2} at [{Index}] (analytic {Analytic:G10}, numeric {Numeric:G10})";

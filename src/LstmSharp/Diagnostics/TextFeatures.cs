@@ -2,11 +2,11 @@ using System.Text;
 
 namespace LstmSharp.Diagnostics;
 
-/// <summary>The values of each <see cref="TextFeature"/> along a text, and their names.</summary>
+/// <summary>The names of the <see cref="TextFeature"/>s (and, inside the library, their values along a text).</summary>
 public static class TextFeatures
 {
     /// <summary>Every feature, in declaration order.</summary>
-    public static IReadOnlyList<TextFeature> All { get; } = Enum.GetValues<TextFeature>();
+    internal static IReadOnlyList<TextFeature> All { get; } = Enum.GetValues<TextFeature>();
 
     /// <summary>A short name for reports: "inside quotes", "position in line", ….</summary>
     /// <param name="feature">The feature.</param>
@@ -22,17 +22,8 @@ public static class TextFeatures
         _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, "Unknown feature."),
     };
 
-    /// <summary>A snake_case key for JSON: "inside_quotes", "position_in_line", ….</summary>
-    /// <param name="feature">The feature.</param>
-    /// <returns>The key.</returns>
-    public static string Key(TextFeature feature) => Describe(feature).Replace(' ', '_');
-
     /// <summary>The feature's value after reading each character of <paramref name="text"/>.</summary>
-    /// <param name="feature">The feature.</param>
-    /// <param name="text">The text, one entry per character (as the model reads it).</param>
-    /// <returns>(N): one value per character.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="feature"/> is not defined.</exception>
-    public static double[] Compute(TextFeature feature, IReadOnlyList<Rune> text)
+    internal static double[] Compute(TextFeature feature, IReadOnlyList<Rune> text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (!Enum.IsDefined(feature))

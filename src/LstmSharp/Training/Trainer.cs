@@ -128,11 +128,10 @@ public sealed partial class Trainer
     /// </summary>
     /// <param name="epochs">The epochs to record (0 = before the first step).</param>
     /// <param name="probe">The window to record; its ids must fit the model's vocabulary.</param>
-    /// <param name="options">What each snapshot keeps; <see langword="null"/> for the defaults.</param>
     /// <returns>The schedule, which collects the snapshots and raises <see cref="GradientFlowSchedule.Recorded"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">An epoch is negative, or the histogram options are invalid.</exception>
-    public GradientFlowSchedule RecordGradientFlowAt(IReadOnlySet<int> epochs, GradientFlowProbe probe, GradientFlowOptions? options = null) =>
-        _gradientFlow = new GradientFlowSchedule(epochs, probe, options);
+    /// <exception cref="ArgumentOutOfRangeException">An epoch is negative.</exception>
+    public GradientFlowSchedule RecordGradientFlowAt(IReadOnlySet<int> epochs, GradientFlowProbe probe) =>
+        _gradientFlow = new GradientFlowSchedule(epochs, probe);
 
     /// <summary>Trains on <paramref name="corpus"/>, holding out its last <see cref="TrainingOptions.ValidationFraction"/> for validation.</summary>
     /// <param name="corpus">The corpus; its vocabulary must match the model's size.</param>

@@ -24,9 +24,10 @@ public sealed class BrowserTests : IDisposable
         {
             var model = new CharModel<float>(cell, 5, 8);
             model.Initialize(Initialization.PyTorchUniform, 1);
-            var recorder = new GradientFlowRecorder<float>(model);
             int[] inputs = [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1];
-            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), [recorder.RecordWindow(inputs, [2], inputs.Length, 1) with { Epoch = 0 }]));
+            var schedule = new GradientFlowSchedule([0], new GradientFlowProbe(inputs, [2], inputs.Length, 1));
+            schedule.OnEpochStart(model, epoch: 0, step: 0);
+            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots));
         }
 
         string page = Path.Combine(_directory, "gradflow.html"), svg = Path.Combine(_directory, "norms.svg");
@@ -55,7 +56,7 @@ public sealed class BrowserTests : IDisposable
             {
                 var model = new CharModel<float>(cell, vocabulary.Count, 8);
                 model.Initialize(Initialization.PyTorchUniform, 2);
-                rows.Add(new ConnectivityRow(cell.ToString().ToUpperInvariant(), Connectivity.Compute(model, ids, 60, length), vocabulary));
+                rows.Add(ConnectivityRow.Of(cell.ToString().ToUpperInvariant(), Connectivity.Compute(model, ids, 60, length), vocabulary));
             }
 
             sections.Add(new ConnectivitySection($"Sequence length {length}", rows));
@@ -79,7 +80,7 @@ public sealed class BrowserTests : IDisposable
         var vocabulary = Vocabulary.FromText(text);
         var model = new CharModel<float>(CellType.Lstm, vocabulary.Count, 8, 2);
         model.Initialize(Initialization.PyTorchUniform, 3);
-        Explanation explanation = ModelExplainer.Explain(model, vocabulary, text, new ExplainOptions { Units = [new UnitId(1, 4)] });
+        Explanation explanation = ModelExplainer.Explain(model, vocabulary, vocabulary.Encode(text), units: [(1, 4)]);
         string page = Path.Combine(_directory, "explain.html"), svg = Path.Combine(_directory, "saturation.svg");
         ExplainReport.Write(page, explanation);
         ExplainReport.WriteSaturationSvg(svg, explanation);

@@ -33,7 +33,7 @@ public sealed class ExplainReportTests
     public void ExplainReport_HtmlAndJson_HoldEveryViewAndNumber()
     {
         (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Lstm);
-        Explanation explanation = ModelExplainer.Explain(model, vocabulary, text, new ExplainOptions { ShownLength = 300, Units = [new UnitId(0, 2)] });
+        Explanation explanation = ModelExplainer.Explain(model, vocabulary, vocabulary.Encode(text), units: [(0, 2)], shownLength: 300);
         string directory = Directory.CreateTempSubdirectory("lstmsharp-explain-").FullName;
         try
         {
@@ -53,7 +53,7 @@ public sealed class ExplainReportTests
             JsonElement root = json.RootElement;
             Assert.Equal(8, root.GetProperty("saturation").GetArrayLength());
             Assert.Equal(model.HiddenSize, root.GetProperty("saturation")[0].GetProperty("left_fraction").GetArrayLength());
-            Assert.Equal(TextFeatures.All.Count, root.GetProperty("unit_search").GetArrayLength());
+            Assert.Equal(Enum.GetValues<TextFeature>().Length, root.GetProperty("unit_search").GetArrayLength());
             Assert.Equal(text.Length, root.GetProperty("surprise").GetProperty("losses").GetArrayLength());
             Assert.Equal(JsonValueKind.Null, root.GetProperty("surprise").GetProperty("losses")[0].ValueKind);
             Assert.Equal(explanation.Surprise.TotalNats, root.GetProperty("surprise").GetProperty("total_nats").GetDouble());

@@ -42,16 +42,15 @@ public sealed partial class ReportTests : IDisposable
         foreach (CellType cell in new[] { CellType.Rnn, CellType.Lstm })
         {
             var model = new CharModel<float>(cell, 5, 8);
-            var recorder = new GradientFlowRecorder<float>(model);
             int[] inputs = [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1];
-            var snapshots = new List<GradientFlowSnapshot>();
+            var schedule = new GradientFlowSchedule([0, 10], new GradientFlowProbe(inputs, [2], inputs.Length, 1));
             for (int epoch = 0; epoch < 2; epoch++)
             {
                 model.Initialize(Initialization.PyTorchUniform, (ulong)epoch + 1);
-                snapshots.Add(recorder.RecordWindow(inputs, [2], inputs.Length, 1) with { Epoch = epoch * 10 });
+                schedule.OnEpochStart(model, epoch * 10, step: 0);
             }
 
-            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), snapshots));
+            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots));
         }
 
         return runs;
@@ -88,12 +87,13 @@ public sealed partial class ReportTests : IDisposable
         Assert.Equal(6, panels.Length);
         StateGradientSeries series = runs[1].Snapshots[1].Layers[0].Cell!;
         double[][] steps = [.. panels[5].Split(';').Select(step => step.Split(',').Select(value => double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).ToArray())];
-        Assert.Equal(series.SequenceLength, steps.Length);
-        double[][] expected = new double[series.SequenceLength][];
-        for (int distance = 0; distance < series.SequenceLength; distance++)
+        int sequenceLength = series.Norms.Count;
+        Assert.Equal(sequenceLength, steps.Length);
+        double[][] expected = new double[sequenceLength][];
+        for (int distance = 0; distance < sequenceLength; distance++)
         {
-            var histogram = new Histogram(HistogramOptions.Linear(-0.01, 0.01, 100));
-            histogram.Add(series.StepValues(series.SequenceLength - 1 - distance));
+            var histogram = new Histogram(-0.01, 0.01, 100, HistogramScale.Linear);
+            histogram.Add(series.StepValues(sequenceLength - 1 - distance));
             expected[distance] = [.. histogram.Counts.Select(count => (double)count / histogram.Total), (double)histogram.Underflow / histogram.Total, (double)histogram.Overflow / histogram.Total];
         }
 
@@ -125,24 +125,15 @@ public sealed partial class ReportTests : IDisposable
         Assert.DoesNotContain("Training loss per epoch", GradientFlowReport.RenderHtml(Runs()), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ConnectivityMap_Reach_CountsBackFromTheLastCharacter()
-    {
-        var map = new ConnectivityMap([0, 0, 0, 0, 0, 0], 0, ConnectivityMeasure.Loss, [0.5, 0.01, 0.02, 0.3, 0.2, 1.0], 0.1);
-
-        Assert.Equal(3, map.Reach());            // 1.0, 0.2, 0.3 are ≥ 0.1; then 0.02 breaks it
-        Assert.Equal(6, map.FarthestReach());    // the first input, 0.5, is six characters back
-        Assert.Equal(1, map.Reach(0.9));
-        Assert.Equal(0, new ConnectivityMap([0, 0], 0, ConnectivityMeasure.Loss, [0, 0], 0.1).Reach());
-        Assert.Throws<ArgumentOutOfRangeException>(() => map.Reach(0));
-    }
+    /// <summary>A row from raw values, normalised by their maximum as a <see cref="ConnectivityMap"/> is.</summary>
+    private static ConnectivityRow Row(string label, int[] inputs, int target, double[] values, Vocabulary vocabulary) =>
+        new(label, inputs, target, values, [.. values.Select(value => value / values.Max())], 0.5, vocabulary);
 
     [Fact]
     public void ConnectivityRender_LogScale_ShadesByDecades()
     {
         Vocabulary vocabulary = Vocabulary.FromText("ab");
-        var map = new ConnectivityMap([0, 1, 0], 1, ConnectivityMeasure.Loss, [1e-30, 1e-5, 1.0], 0.5);
-        var section = new ConnectivitySection("log", [new("LSTM", map, vocabulary)]) { LogDecades = 10 };
+        var section = new ConnectivitySection("log", [Row("LSTM", [0, 1, 0], 1, [1e-30, 1e-5, 1.0], vocabulary)]) { LogDecades = 10 };
 
         string svg = ConnectivityReport.RenderSvg(section);
 
@@ -161,8 +152,8 @@ public sealed partial class ReportTests : IDisposable
         {
             int[] inputs = [.. vocabulary.Encode("a<&\n b")[..length]];
             double[] values = [.. Enumerable.Range(0, length).Select(position => (double)(position + 1))];
-            var map = new ConnectivityMap(inputs, vocabulary.Encode("b")[0], ConnectivityMeasure.Loss, values, 0.5);
-            sections.Add(new ConnectivitySection($"Sequence length {length}", [new("RNN", map, vocabulary), new("LSTM", map, vocabulary)]));
+            int target = vocabulary.Encode("b")[0];
+            sections.Add(new ConnectivitySection($"Sequence length {length}", [Row("RNN", inputs, target, values, vocabulary), Row("LSTM", inputs, target, values, vocabulary)]));
         }
 
         string path = Path.Combine(_directory, "connectivity.html");

@@ -10,7 +10,7 @@ namespace LstmSharp.Tests.Layers;
 public sealed record GradientCase(CellType Cell, LossMode LossMode, int VocabularySize, int HiddenSize, int SequenceLength, int BatchSize, int LayerCount, int Seed, double DropoutRate = 0)
 {
     /// <summary>Builds the model with random parameters (wider than any initializer, to exercise the non-linearities) and a window with a random initial state.</summary>
-    public (CharModel<T> Model, GradientCheckWindow Window) Build<T>()
+    internal (CharModel<T> Model, GradientCheckWindow Window) Build<T>()
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var random = new SeededRandom((ulong)Seed);

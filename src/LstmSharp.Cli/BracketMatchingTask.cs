@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace LstmSharp.Diagnostics;
+namespace LstmSharp.Cli;
 
 /// <summary>
 /// Bracket matching: an opening bracket of one of four kinds (<c>( [ { &lt;</c>), then <c>Distance − 1</c> characters of
 /// letters and balanced inner bracket pairs (distractors, nested at most three deep), then the marker <c>|</c>; the answer
 /// is the bracket that closes the first one. For example, at distance 9: <c>[ab(c)da|]</c>.
 /// </summary>
-public sealed class BracketMatchingTask : LongRangeTask
+internal sealed class BracketMatchingTask : LongRangeTask
 {
     private const string Opening = "([{<";
     private const string Closing = ")]}>";

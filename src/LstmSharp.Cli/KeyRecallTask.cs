@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LstmSharp.Diagnostics;
+namespace LstmSharp.Cli;
 
 /// <summary>
 /// Key recall: a key (an upper-case letter), then noise characters (lower-case letters), then the query marker
@@ -12,7 +12,7 @@ namespace LstmSharp.Diagnostics;
 /// <see cref="LongRangeTask.InputLength"/>: a natural curriculum, since the short distances teach a model to store the key
 /// and the long ones test how long it keeps it. For example, <c>qwCrtz?C</c> has distance 4 in a window of 7.
 /// </remarks>
-public sealed class KeyRecallTask : LongRangeTask
+internal sealed class KeyRecallTask : LongRangeTask
 {
     private const string Noise = "abcdefghijklmnopqrstuvwxyz";
     private readonly string _keys;

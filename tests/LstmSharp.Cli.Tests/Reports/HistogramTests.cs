@@ -1,10 +1,9 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using LstmSharp.Diagnostics;
-using Xunit;
+using LstmSharp.Cli.Reports;
 
-namespace LstmSharp.Tests.Diagnostics;
+namespace LstmSharp.Cli.Tests.Reports;
 
 public sealed class HistogramTests
 {
@@ -13,7 +12,7 @@ public sealed class HistogramTests
     {
         var counts = new long[histogram.Counts.Count];
         long underflow = 0, overflow = 0, nan = 0;
-        bool log = histogram.Options.Scale == HistogramScale.LogMagnitude;
+        bool log = histogram.Scale == HistogramScale.LogMagnitude;
         IReadOnlyList<double> edges = histogram.Edges;
         foreach (double raw in values)
         {
@@ -51,10 +50,9 @@ public sealed class HistogramTests
     public bool Add_RandomValues_MatchesDirectCount(int seed, bool log, PositiveInt binCount)
     {
         var random = new SeededRandom((ulong)seed);
-        HistogramOptions options = log
-            ? HistogramOptions.LogMagnitude(1e-6, 1e2, 1 + binCount.Get % 60)
-            : HistogramOptions.Linear(-1.5, 2.5, 1 + binCount.Get % 60);
-        var histogram = new Histogram(options);
+        var histogram = log
+            ? new Histogram(1e-6, 1e2, 1 + binCount.Get % 60, HistogramScale.LogMagnitude)
+            : new Histogram(-1.5, 2.5, 1 + binCount.Get % 60, HistogramScale.Linear);
         double[] values = [.. Enumerable.Range(0, 300).Select(_ => random.NextInt(20) switch
         {
             0 => 0.0,
@@ -64,7 +62,7 @@ public sealed class HistogramTests
             _ => log ? Math.Pow(10, -8 + 11 * random.NextDouble()) * (random.NextDouble() < 0.5 ? -1 : 1) : -2 + 5 * random.NextDouble(),
         })];
 
-        histogram.Add<double>(values);
+        histogram.Add(values);
 
         (long[] counts, long underflow, long overflow, long nan) = DirectCount(histogram, values);
         return counts.SequenceEqual(histogram.Counts) && underflow == histogram.Underflow && overflow == histogram.Overflow
@@ -74,9 +72,9 @@ public sealed class HistogramTests
     [Fact]
     public void Add_LogScaleZeroAndEdges_ZeroIsUnderflowMaximumInLastBin()
     {
-        var histogram = new Histogram(HistogramOptions.LogMagnitude(1e-3, 1, 3));
+        var histogram = new Histogram(1e-3, 1, 3, HistogramScale.LogMagnitude);
 
-        histogram.Add<float>([0f, 1e-3f, -1f, 2f, 0.05f]);
+        histogram.Add([0f, (double)1e-3f, -1f, 2f, (double)0.05f]);   // float values, as a float model's gradients arrive
 
         Assert.Equal(1, histogram.Underflow);
         Assert.Equal(1, histogram.Overflow);
@@ -86,5 +84,5 @@ public sealed class HistogramTests
 
     [Fact]
     public void Constructor_LogScaleNonPositiveMinimum_Throws() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Histogram(HistogramOptions.LogMagnitude(0, 1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Histogram(0, 1, 48, HistogramScale.LogMagnitude));
 }

@@ -1,13 +1,13 @@
 using System.Text;
 using LstmSharp.Text;
 
-namespace LstmSharp.Diagnostics;
+namespace LstmSharp.Cli;
 
 /// <summary>
 /// A synthetic task whose answer depends on one character a chosen distance back, so that how far a model's memory
 /// reaches can be measured rather than guessed. Every sample has the same length, so samples batch without padding.
 /// </summary>
-public abstract class LongRangeTask
+internal abstract class LongRangeTask
 {
     /// <summary>Sets the task's shape.</summary>
     /// <param name="distance">Steps from the key to the query; at least 1.</param>
@@ -55,8 +55,11 @@ public abstract class LongRangeTask
     {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        ThrowHelper.CheckLength(inputs.Length, InputLength * batchSize, nameof(inputs));
-        ThrowHelper.CheckLength(targets.Length, batchSize, nameof(targets));
+        if (inputs.Length != InputLength * batchSize || targets.Length != batchSize)
+        {
+            throw new ArgumentException($"A batch of {batchSize} needs {InputLength * batchSize} inputs and {batchSize} targets, not {inputs.Length} and {targets.Length}.",
+                inputs.Length != InputLength * batchSize ? nameof(inputs) : nameof(targets));
+        }
         for (int stream = 0; stream < batchSize; stream++)
         {
             LongRangeSample sample = Generate(random);

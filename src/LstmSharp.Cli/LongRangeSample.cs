@@ -1,4 +1,4 @@
-namespace LstmSharp.Diagnostics;
+namespace LstmSharp.Cli;
 
 /// <summary>
 /// One example of a <see cref="LongRangeTask"/>: a text whose last character is determined by the character at
@@ -8,7 +8,7 @@ namespace LstmSharp.Diagnostics;
 /// <param name="Ids">(N + 1): the text encoded; positions 0 … N − 1 are the input and position N is the answer.</param>
 /// <param name="KeyPosition">The input position that decides the answer.</param>
 /// <param name="QueryPosition">The input position at which the answer is predicted (N − 1, the last input).</param>
-public sealed record LongRangeSample(string Text, int[] Ids, int KeyPosition, int QueryPosition)
+internal sealed record LongRangeSample(string Text, int[] Ids, int KeyPosition, int QueryPosition)
 {
     /// <summary>The id of the answer, <c>Ids[^1]</c>.</summary>
     public int TargetId => Ids[^1];

@@ -1,7 +1,7 @@
-namespace LstmSharp.Diagnostics;
+namespace LstmSharp.Cli.Reports;
 
 /// <summary>How a <see cref="Histogram"/> places its bins.</summary>
-public enum HistogramScale
+internal enum HistogramScale
 {
     /// <summary>Equal-width bins over signed values in [Minimum, Maximum].</summary>
     Linear,

@@ -1,7 +1,4 @@
-using LstmSharp.Diagnostics;
-using Xunit;
-
-namespace LstmSharp.Tests.Diagnostics;
+namespace LstmSharp.Cli.Tests;
 
 public sealed class LongRangeTaskTests
 {
