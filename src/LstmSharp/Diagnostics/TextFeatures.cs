@@ -11,6 +11,7 @@ public static class TextFeatures
     /// <summary>A short name for reports: "inside quotes", "position in line", ….</summary>
     /// <param name="feature">The feature.</param>
     /// <returns>The name.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="feature"/> is not defined.</exception>
     public static string Describe(TextFeature feature) => feature switch
     {
         TextFeature.InsideQuotes => "inside quotes",
