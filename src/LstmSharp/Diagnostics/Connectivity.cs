@@ -91,7 +91,7 @@ public static class Connectivity
             values[position] = sumOfSquares;
         }
 
-        return new ConnectivityMap(inputs.ToArray(), target, measure, values, loss);
+        return new ConnectivityMap(inputs.ToArray(), target, values, loss);
     }
 
     /// <summary>

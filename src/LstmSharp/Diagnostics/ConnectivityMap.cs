@@ -10,12 +10,11 @@ public sealed class ConnectivityMap
     private readonly double[] _values;
     private readonly double[] _normalized;
 
-    internal ConnectivityMap(int[] inputs, int target, ConnectivityMeasure measure, double[] values, double loss)
+    internal ConnectivityMap(int[] inputs, int target, double[] values, double loss)
     {
         _inputs = inputs;
         _values = values;
         Target = target;
-        Measure = measure;
         Loss = loss;
         double max = values.Length == 0 ? 0 : values.Max();
         _normalized = [.. values.Select(value => max > 0 ? value / max : 0)];
@@ -26,9 +25,6 @@ public sealed class ConnectivityMap
 
     /// <summary>The id of the character predicted after the last input.</summary>
     public int Target { get; }
-
-    /// <summary>What was differentiated.</summary>
-    public ConnectivityMeasure Measure { get; }
 
     /// <summary>(N): ‖∂measure/∂x_t‖², the squared L2 norm over the V entries of position t's one-hot input.</summary>
     public IReadOnlyList<double> Values => _values;

@@ -34,7 +34,7 @@ internal static class VisualizingSamples
 
         // During training: snapshots at chosen epochs; a null check per window when unused, and bit-identical training.
         var trainer = new Trainer(model, TrainingOptions.Article);        // or any options
-        GradientFlowSchedule schedule = trainer.RecordGradientFlowAt(new HashSet<int> { 0, 10, 20, 30, 40, 50 }, GradientFlowProbe.FromText(corpus.Ids, 25));
+        GradientFlowSchedule schedule = new GradientFlowSchedule([0, 10, 20, 30, 40, 50], GradientFlowProbe.FromText(corpus.Ids, 25)).AttachTo(trainer);
         trainer.Train(corpus);
         IReadOnlyList<GradientFlowSnapshot> snapshots = schedule.Snapshots;   // one per recorded epoch, with Epoch and Step
 

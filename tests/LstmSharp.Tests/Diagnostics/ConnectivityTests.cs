@@ -117,12 +117,12 @@ public sealed class ConnectivityTests
     [Fact]
     public void ConnectivityMap_Reach_CountsBackFromTheLastCharacter()
     {
-        var map = new ConnectivityMap([0, 0, 0, 0, 0, 0], 0, ConnectivityMeasure.Loss, [0.5, 0.01, 0.02, 0.3, 0.2, 1.0], 0.1);
+        var map = new ConnectivityMap([0, 0, 0, 0, 0, 0], 0, [0.5, 0.01, 0.02, 0.3, 0.2, 1.0], 0.1);
 
         Assert.Equal(3, map.Reach());            // 1.0, 0.2, 0.3 are ≥ 0.1; then 0.02 breaks it
         Assert.Equal(6, map.FarthestReach());    // the first input, 0.5, is six characters back
         Assert.Equal(1, map.Reach(0.9));
-        Assert.Equal(0, new ConnectivityMap([0, 0], 0, ConnectivityMeasure.Loss, [0, 0], 0.1).Reach());
+        Assert.Equal(0, new ConnectivityMap([0, 0], 0, [0, 0], 0.1).Reach());
         Assert.Throws<ArgumentOutOfRangeException>(() => map.Reach(0));
     }
 }
