@@ -10,29 +10,10 @@ namespace LstmSharp.Cli.Tests.Reports;
 /// <summary>The explain report's HTML and JSON, from a small random model that saturates some gates.</summary>
 public sealed class ExplainReportTests
 {
-    private const string Quoted = "she said \"go on\" and (he said \"no\") then [x] {\"a\" (b)} ok. ";
-
-    private static (CharModel<float> Model, Vocabulary Vocabulary, string Text) Random(CellType cellType, int layers = 2, int hidden = 6)
-    {
-        string text = string.Concat(Enumerable.Repeat(Quoted + "\n  indented \"line\" here\n", 12));
-        var vocabulary = Vocabulary.FromText(text);
-        var model = new CharModel<float>(cellType, vocabulary.Count, hidden, layers);
-        model.Initialize(Initialization.PyTorchUniform, 9);
-        foreach ((float[] parameters, float[] _) in model.ParameterBuffers)
-        {
-            for (int index = 0; index < parameters.Length; index++)
-            {
-                parameters[index] *= 4;   // wide enough weights that some gates saturate
-            }
-        }
-
-        return (model, vocabulary, text);
-    }
-
     [Fact]
     public void ExplainReport_HtmlAndJson_HoldEveryViewAndNumber()
     {
-        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Lstm);
+        (CharModel<float> model, Vocabulary vocabulary, string text) = ExplainModels.Random(CellType.Lstm);
         Explanation explanation = ModelExplainer.Explain(model, vocabulary, vocabulary.Encode(text), units: [(0, 2)], shownLength: 300);
         string directory = Directory.CreateTempSubdirectory("lstmsharp-explain-").FullName;
         try

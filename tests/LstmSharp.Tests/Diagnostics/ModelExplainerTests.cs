@@ -11,31 +11,12 @@ namespace LstmSharp.Tests.Diagnostics;
 
 public sealed class ModelExplainerTests
 {
-    private const string Quoted = "she said \"go on\" and (he said \"no\") then [x] {\"a\" (b)} ok. ";
-
-    private static (CharModel<float> Model, Vocabulary Vocabulary, string Text) Random(CellType cellType, int layers = 2, int hidden = 6)
-    {
-        string text = string.Concat(Enumerable.Repeat(Quoted + "\n  indented \"line\" here\n", 12));
-        var vocabulary = Vocabulary.FromText(text);
-        var model = new CharModel<float>(cellType, vocabulary.Count, hidden, layers);
-        model.Initialize(Initialization.PyTorchUniform, 9);
-        foreach ((float[] parameters, float[] _) in model.ParameterBuffers)
-        {
-            for (int index = 0; index < parameters.Length; index++)
-            {
-                parameters[index] *= 4;   // wide enough weights that some gates saturate
-            }
-        }
-
-        return (model, vocabulary, text);
-    }
-
     [Theory]
     [InlineData(CellType.Lstm)]
     [InlineData(CellType.Gru)]
     public void Explain_SaturationFractions_EqualDirectCountOverOneWindow(CellType cellType)
     {
-        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(cellType);
+        (CharModel<float> model, Vocabulary vocabulary, string text) = ExplainModels.Random(cellType);
         int[] ids = vocabulary.Encode(text);
 
         // One window over the whole text in both, so that the recording sees the very bits the explainer saw.
@@ -67,7 +48,7 @@ public sealed class ModelExplainerTests
     [Fact]
     public void Explain_UnitSearch_CorrelationsEqualDirectPearsonAndRankByMagnitude()
     {
-        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Lstm);
+        (CharModel<float> model, Vocabulary vocabulary, string text) = ExplainModels.Random(CellType.Lstm);
         int[] ids = vocabulary.Encode(text);
         Explanation explanation = ModelExplainer.Explain(model, vocabulary, ids, [], 0, 2000, 5, 20, windowLength: ids.Length, progress: null);
         var recording = new ForwardObserverTests.Recording<float>(model.Layers);
@@ -138,7 +119,7 @@ public sealed class ModelExplainerTests
     [InlineData(CellType.Rnn, 2)]
     public void Explain_SurpriseLosses_SumToTextScorer(CellType cellType, int layers)
     {
-        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(cellType, layers);
+        (CharModel<float> model, Vocabulary vocabulary, string text) = ExplainModels.Random(cellType, layers);
         text = string.Concat(Enumerable.Repeat(text, 3));   // > 2 windows of 256
 
         Explanation explanation = ModelExplainer.Explain(model, vocabulary, vocabulary.Encode(text), shownLength: 100);
@@ -168,7 +149,7 @@ public sealed class ModelExplainerTests
     [Fact]
     public void Explain_RnnAndChosenUnits_NoGatesAndChosenUnitTracedFirst()
     {
-        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Rnn);
+        (CharModel<float> model, Vocabulary vocabulary, string text) = ExplainModels.Random(CellType.Rnn);
 
         Explanation explanation = ModelExplainer.Explain(model, vocabulary, vocabulary.Encode(text), units: [(1, 3)], shownLength: 40);
 
@@ -182,7 +163,7 @@ public sealed class ModelExplainerTests
     [Fact]
     public void Explain_ShownStart_ShowsTheSameValuesAsTheWholeTextAtThatOffset()
     {
-        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Lstm);
+        (CharModel<float> model, Vocabulary vocabulary, string text) = ExplainModels.Random(CellType.Lstm);
         (int Layer, int Index)[] units = [(0, 1), (1, 4)];
         int[] ids = vocabulary.Encode(text);
 
@@ -204,7 +185,7 @@ public sealed class ModelExplainerTests
     [Fact]
     public void Explain_BadInput_ArgumentExceptionsNameTheArgument()
     {
-        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Lstm);
+        (CharModel<float> model, Vocabulary vocabulary, string text) = ExplainModels.Random(CellType.Lstm);
 
         int[] ids = vocabulary.Encode(text);
         Assert.Equal("units", Assert.Throws<ArgumentException>(() => ModelExplainer.Explain(model, vocabulary, ids, units: [(2, 0)])).ParamName);
