@@ -177,13 +177,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     internal void ForwardInto(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
     {
         CheckWindow(sequenceLength, batchSize, inputIds.Length, nameof(inputIds), initial, hidden, final);
-        for (int index = 0; index < inputIds.Length; index++)
-        {
-            if ((uint)inputIds[index] >= (uint)InputSize)
-            {
-                throw new ArgumentException($"Input id {inputIds[index]} at position {index} is outside [0, {InputSize}).", nameof(inputIds));
-            }
-        }
+        ThrowHelper.CheckIds(inputIds, InputSize, "Input id", "position", nameof(inputIds));
 
         long started = StepProfiler.Start();
         Resize(sequenceLength, batchSize, hidden);
@@ -685,7 +679,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         if (state is not null &&
             (state.Hidden.Length != batchSize * HiddenSize || state.Cell.Length != (Layout.HasCellState ? batchSize * HiddenSize : 0)))
         {
-            throw new ArgumentException($"The state must be shaped for B = {batchSize}, H = {HiddenSize} and a {Layout.CellType} cell.", paramName);
+            ThrowHelper.ThrowArgument($"The state must be shaped for B = {batchSize}, H = {HiddenSize} and a {Layout.CellType} cell.", paramName);
         }
     }
 

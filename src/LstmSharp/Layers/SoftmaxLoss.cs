@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -26,20 +25,16 @@ public static class SoftmaxLoss
         int rows = targets.Length;
         if (rows == 0 || logits.Length % rows != 0)
         {
-            throw new ArgumentException($"logits ({logits.Length}) must hold a whole number of rows for {rows} targets.", nameof(logits));
+            ThrowHelper.ThrowArgument($"logits ({logits.Length}) must hold a whole number of rows for {rows} targets.", nameof(logits));
         }
 
         int vocabularySize = logits.Length / rows;
         ThrowHelper.CheckLength(probabilities.Length, logits.Length, nameof(probabilities));
+        ThrowHelper.CheckIds(targets, vocabularySize, "Target", "row", nameof(targets));
         T total = T.Zero;
         for (int row = 0; row < rows; row++)
         {
             int target = targets[row];
-            if ((uint)target >= (uint)vocabularySize)
-            {
-                ThrowTargetOutOfRange(target, row, vocabularySize, nameof(targets));
-            }
-
             ReadOnlySpan<T> rowLogits = logits.Slice(row * vocabularySize, vocabularySize);
             Span<T> rowProbabilities = probabilities.Slice(row * vocabularySize, vocabularySize);
             T max = TensorPrimitives.Max(rowLogits);
@@ -67,18 +62,11 @@ public static class SoftmaxLoss
         ThrowHelper.CheckLength(dLogits.Length, probabilities.Length, nameof(dLogits));
         if (rows == 0 || probabilities.Length % rows != 0)
         {
-            throw new ArgumentException($"probabilities ({probabilities.Length}) must hold a whole number of rows for {rows} targets.", nameof(probabilities));
+            ThrowHelper.ThrowArgument($"probabilities ({probabilities.Length}) must hold a whole number of rows for {rows} targets.", nameof(probabilities));
         }
 
         int vocabularySize = probabilities.Length / rows;
-        for (int row = 0; row < rows; row++)
-        {
-            // A target ≥ V would write into the next row, a negative one before the span.
-            if ((uint)targets[row] >= (uint)vocabularySize)
-            {
-                ThrowTargetOutOfRange(targets[row], row, vocabularySize, nameof(targets));
-            }
-        }
+        ThrowHelper.CheckIds(targets, vocabularySize, "Target", "row", nameof(targets));   // a target ≥ V would write into the next row
 
         T scale = T.One / T.CreateChecked(rows);
         TensorPrimitives.Multiply(probabilities, scale, dLogits);
@@ -87,8 +75,4 @@ public static class SoftmaxLoss
             dLogits[row * vocabularySize + targets[row]] -= scale;
         }
     }
-
-    [DoesNotReturn]
-    private static void ThrowTargetOutOfRange(int target, int row, int vocabularySize, string paramName) =>
-        throw new ArgumentException($"Target {target} at row {row} is outside [0, {vocabularySize}).", paramName);
 }

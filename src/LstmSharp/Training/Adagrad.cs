@@ -36,10 +36,10 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         double learningRateDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10)
         : base(buffers)
     {
-        Guard.NonNegative(learningRateDecay);
-        Guard.NonNegative(weightDecay);
-        Guard.NonNegative(initialAccumulatorValue);
-        Guard.Positive(epsilon);
+        ThrowHelper.CheckNonNegative(learningRateDecay);
+        ThrowHelper.CheckNonNegative(weightDecay);
+        ThrowHelper.CheckNonNegative(initialAccumulatorValue);
+        ThrowHelper.CheckPositive(epsilon);
         LearningRateDecay = learningRateDecay;
         WeightDecay = weightDecay;
         InitialAccumulatorValue = initialAccumulatorValue;
@@ -67,7 +67,7 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     public EpsilonPlacement EpsilonPlacement
     {
         get;
-        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown ε placement.");
+        init => field = Enum.IsDefined(value) ? value : ThrowHelper.ThrowOutOfRange<EpsilonPlacement>(nameof(value), value, "Unknown ε placement.");
     }
 
     /// <inheritdoc/>

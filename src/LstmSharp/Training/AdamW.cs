@@ -35,10 +35,10 @@ public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
         double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
         : base(buffers)
     {
-        Guard.UnitIntervalHalfOpen(beta1);
-        Guard.UnitIntervalHalfOpen(beta2);
-        Guard.Positive(epsilon);
-        Guard.NonNegative(weightDecay);
+        ThrowHelper.CheckUnitIntervalHalfOpen(beta1);
+        ThrowHelper.CheckUnitIntervalHalfOpen(beta2);
+        ThrowHelper.CheckPositive(epsilon);
+        ThrowHelper.CheckNonNegative(weightDecay);
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;

@@ -33,12 +33,12 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
             (T[] parameters, T[] gradients) = buffers[index];
             if (parameters is null || gradients is null)
             {
-                throw new ArgumentNullException(nameof(buffers), $"Buffer pair {index} holds a null array.");
+                ThrowHelper.ThrowNull(nameof(buffers), $"Buffer pair {index} holds a null array.");
             }
 
             if (parameters.Length != gradients.Length)
             {
-                throw new ArgumentException(
+                ThrowHelper.ThrowArgument(
                     $"Buffer pair {index}: {gradients.Length} gradients for {parameters.Length} parameters.", nameof(buffers));
             }
 
@@ -69,7 +69,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, infinite or NaN.</exception>
     public void Step(double learningRate)
     {
-        Guard.NonNegative(learningRate);
+        ThrowHelper.CheckNonNegative(learningRate);
         Update(learningRate, StepCount + 1);
         StepCount++;
     }
@@ -99,7 +99,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
         OptimizerKind.RmsProp => new RmsProp<T>(buffers),
         OptimizerKind.Adam => new Adam<T>(buffers),
         OptimizerKind.AdamW => new AdamW<T>(buffers),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimizer kind."),
+        _ => ThrowHelper.ThrowOutOfRange<Optimizer<T>>(nameof(kind), kind, "Unknown optimizer kind."),
     };
 
     /// <summary>Applies one update to every buffer. Must not allocate.</summary>

@@ -37,10 +37,10 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
         : base(buffers)
     {
-        Guard.UnitIntervalHalfOpen(alpha);
-        Guard.Positive(epsilon);
-        Guard.NonNegative(weightDecay);
-        Guard.NonNegative(momentum);
+        ThrowHelper.CheckUnitIntervalHalfOpen(alpha);
+        ThrowHelper.CheckPositive(epsilon);
+        ThrowHelper.CheckNonNegative(weightDecay);
+        ThrowHelper.CheckNonNegative(momentum);
         Alpha = alpha;
         Epsilon = epsilon;
         WeightDecay = weightDecay;

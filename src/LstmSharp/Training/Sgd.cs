@@ -34,12 +34,12 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
         : base(buffers)
     {
-        Guard.NonNegative(momentum);
-        Guard.UnitInterval(dampening);
-        Guard.NonNegative(weightDecay);
+        ThrowHelper.CheckNonNegative(momentum);
+        ThrowHelper.CheckUnitInterval(dampening);
+        ThrowHelper.CheckNonNegative(weightDecay);
         if (nesterov && (momentum <= 0 || dampening != 0))
         {
-            Guard.ThrowOutOfRange(nameof(nesterov), nesterov, "Nesterov momentum needs a positive momentum and zero dampening.");
+            ThrowHelper.ThrowOutOfRange(nameof(nesterov), nesterov, "Nesterov momentum needs a positive momentum and zero dampening.");
         }
 
         Momentum = momentum;
