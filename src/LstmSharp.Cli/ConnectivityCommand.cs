@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using LstmSharp.Cli.Reports;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 using LstmSharp.Model;
-using LstmSharp.Reports;
 using LstmSharp.Serialization;
 using LstmSharp.Text;
 
@@ -302,10 +302,7 @@ internal sealed class ConnectivityCommand
             writer.WriteEndObject();
         }
 
-        // Through a temporary file and a rename, so a reader never sees half a file.
-        string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, stream.ToArray());
-        File.Move(temporary, path, overwrite: true);
+        ReportFile.Write(path, file => stream.WriteTo(file));
     }
 
     private static double Median(int[] values)

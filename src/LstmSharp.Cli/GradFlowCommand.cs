@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using LstmSharp.Cli.Reports;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 using LstmSharp.Model;
-using LstmSharp.Reports;
 using LstmSharp.Serialization;
 using LstmSharp.Text;
 using LstmSharp.Training;
