@@ -219,7 +219,7 @@ internal sealed class ConnectivityCommand
         var entries = new List<Entry>();
         foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!CellTypeNames.TryParse(cellName, out CellType cell))
+            if (!CellNames.TryParse(cellName, out CellType cell))
             {
                 throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
             }
@@ -262,7 +262,7 @@ internal sealed class ConnectivityCommand
                     ConnectivityMap map = entry.Map;
                     writer.WriteStartObject();
                     writer.WriteString("label", entry.Label);
-                    writer.WriteString("cell", CellTypeNames.ToName(entry.Cell));
+                    writer.WriteString("cell", CellNames.Of(entry.Cell));
                     if (entry.Path is not null)
                     {
                         writer.WriteString("model", entry.Path);

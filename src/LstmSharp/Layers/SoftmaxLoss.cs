@@ -16,9 +16,12 @@ public static class SoftmaxLoss
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="logits">(N, V).</param>
     /// <param name="targets">(N): the target id of each row, in [0, V).</param>
-    /// <param name="probabilities">(N, V): receives the softmax; may be the same span as <paramref name="logits"/>.</param>
+    /// <param name="probabilities">(N, V): receives the softmax; may be the same span as <paramref name="logits"/>, but not partly over it.</param>
     /// <returns>The mean negative log-likelihood.</returns>
-    /// <exception cref="ArgumentException">A length does not match or a target is out of range.</exception>
+    /// <exception cref="ArgumentException">
+    /// A length does not match, a target is out of range (checked before anything is written), or
+    /// <paramref name="probabilities"/> partly overlaps <paramref name="logits"/>.
+    /// </exception>
     public static T Forward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> targets, Span<T> probabilities)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -30,7 +33,8 @@ public static class SoftmaxLoss
 
         int vocabularySize = logits.Length / rows;
         ThrowHelper.CheckLength(probabilities.Length, logits.Length, nameof(probabilities));
-        ThrowHelper.CheckIds(targets, vocabularySize, "Target", "row", nameof(targets));
+        SpanOverlap.CheckSource(logits, probabilities, nameof(probabilities));
+        ThrowHelper.CheckIds(targets, vocabularySize, "Target", "row", nameof(targets));   // a target ≥ V would read the next row
         T total = T.Zero;
         for (int row = 0; row < rows; row++)
         {
@@ -53,8 +57,11 @@ public static class SoftmaxLoss
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="probabilities">(N, V): from <see cref="Forward"/>.</param>
     /// <param name="targets">(N): target ids, in [0, V).</param>
-    /// <param name="dLogits">(N, V): receives dL/dlogits of the mean loss; may be the same span as <paramref name="probabilities"/>.</param>
-    /// <exception cref="ArgumentException">A length does not match or a target is out of range (checked before anything is written).</exception>
+    /// <param name="dLogits">(N, V): receives dL/dlogits of the mean loss; may be the same span as <paramref name="probabilities"/>, but not partly over it.</param>
+    /// <exception cref="ArgumentException">
+    /// A length does not match, a target is out of range (checked before anything is written), or
+    /// <paramref name="dLogits"/> partly overlaps <paramref name="probabilities"/>.
+    /// </exception>
     public static void Backward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<int> targets, Span<T> dLogits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -66,6 +73,7 @@ public static class SoftmaxLoss
         }
 
         int vocabularySize = probabilities.Length / rows;
+        SpanOverlap.CheckSource(probabilities, dLogits, nameof(dLogits));
         ThrowHelper.CheckIds(targets, vocabularySize, "Target", "row", nameof(targets));   // a target ≥ V would write into the next row
 
         T scale = T.One / T.CreateChecked(rows);
