@@ -831,12 +831,14 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     }
 
     /// <summary>
-    /// The backward pass of one window in stages: packing, then for t = T … 1 the gate gradients of every unit (which
-    /// the carry of every unit reads), then the carry.
+    /// The backward pass of one window in stages: packing, then one stage per step t = T − 1 … 0, then the carry into
+    /// h_0. A chunk's stage first finishes step t + 1 for its own units, the carry dL/dh_t through W_hh (which reads the
+    /// gate gradients of every unit, all made in the stage before), then makes step t's gate gradients of its own units
+    /// (which read only its own units of that carry): one synchronisation per step.
     /// </summary>
     private sealed class BackwardWindow(RecurrentCell<T> cell) : IStagedWindow
     {
-        public int StageCount => 2 * cell.SequenceLength + 1;
+        public int StageCount => cell.SequenceLength + 2;
 
         public int ChunkCount => cell._slices!.PartCount;
 
@@ -848,15 +850,16 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
                 return;
             }
 
-            int step = cell.SequenceLength - 1 - (stage - 1) / 2;
-            if (stage % 2 == 1)
+            int step = cell.SequenceLength - stage;   // −1 in the last stage: only the carry into h_0 is left
+            if (step + 1 < cell.SequenceLength)
+            {
+                cell.CarryStep(chunk, step + 1);
+            }
+
+            if (step >= 0)
             {
                 cell.TotalHiddenGradient(chunk, step);
                 cell.GateGradientStep(chunk, step);
-            }
-            else
-            {
-                cell.CarryStep(chunk, step);
             }
         }
 

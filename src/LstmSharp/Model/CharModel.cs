@@ -84,7 +84,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     public CharModel<T> CreateInferenceView() => new(CellType, VocabularySize, HiddenSize, _layers.Length, this);
 
     /// <summary>Whether this model is an inference view of another (see <see cref="CreateInferenceView"/>).</summary>
-    public bool IsInferenceView => Head.Gradients.Length == 0;
+    internal bool IsInferenceView => Head.Gradients.Length == 0;
 
     /// <summary>The recurrent cell.</summary>
     public CellType CellType { get; }
@@ -308,14 +308,9 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             // One mask per layer output (between layers, then before the head), drawn from the window's own seed: the same seed gives the same mask,
             // so a window can be replayed exactly (resume, finite differences).
             _dropoutRandom.Reseed(dropout!.Value.Seed);
-            SeededRandom random = _dropoutRandom;
-            T keep = T.One / T.CreateChecked(1.0 - dropout.Value.Rate);
             foreach (T[] mask in _dropoutMasks)
             {
-                for (int index = 0; index < width; index++)
-                {
-                    mask[index] = random.NextDouble() < dropout.Value.Rate ? T.Zero : keep;
-                }
+                DrawMask(_dropoutRandom, dropout.Value.Rate, mask.AsSpan(0, width));
             }
         }
 
@@ -323,6 +318,26 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         _batchSize = batchSize;
         _lossRows = lossRows;
         _lossMode = lossMode;
+    }
+
+    /// <summary>
+    /// mask[i] = 0 where the i-th draw of <paramref name="random"/> falls below p, else 1/(1 − p). A draw's NextDouble is
+    /// (bits ≫ 11)·2⁻⁵³, so comparing the integer bits ≫ 11 with ⌈p·2⁵³⌉ gives the same elements without the conversion.
+    /// </summary>
+    internal static void DrawMask(SeededRandom random, double rate, Span<T> mask)
+    {
+        ulong threshold = (ulong)Math.Ceiling(rate * (1UL << 53));
+        T keep = T.One / T.CreateChecked(1.0 - rate);
+        Span<ulong> draws = stackalloc ulong[1024];
+        for (int start = 0; start < mask.Length; start += draws.Length)
+        {
+            Span<T> block = mask[start..Math.Min(mask.Length, start + draws.Length)];
+            random.NextUInt64(draws[..block.Length]);
+            for (int index = 0; index < block.Length; index++)
+            {
+                block[index] = keep * T.CreateTruncating(draws[index] >> 11 >= threshold ? 1 : 0);   // no branch: half the draws drop
+            }
+        }
     }
 
     private T ForwardUpperLayers(ModelState<T>? initial, ModelState<T> final)
