@@ -761,7 +761,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         // The largest workspace is (T + 1)·B·max(G·H, I): a product past an array's length would wrap the length checks below.
         if ((sequenceLength + 1L) * batchSize * Math.Max(Layout.GateSize, InputSize) > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(sequenceLength), sequenceLength,
+            ThrowHelper.ThrowOutOfRange(nameof(sequenceLength), sequenceLength,
                 $"A window of T = {sequenceLength} steps for B = {batchSize} streams is too large for one array at this cell's size.");
         }
 
