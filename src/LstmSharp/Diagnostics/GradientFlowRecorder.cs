@@ -140,7 +140,7 @@ public sealed class GradientFlowRecorder<T> where T : unmanaged, IFloatingPointI
                 }
             }
 
-            throw new ArgumentException("The cell is not a layer of the recorder's model.", nameof(cell));
+            return ThrowHelper.ThrowArgument<int>("The cell is not a layer of the recorder's model.", nameof(cell));
         }
 
         private static StateGradientSeries Series(LayerRecord record, T[] buffer)

@@ -33,7 +33,7 @@ public sealed class GradientFlowSchedule
         _epochs = [.. epochs];
         if (_epochs.Any(epoch => epoch < 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(epochs), "Epochs are counted from 0.");
+            ThrowHelper.ThrowOutOfRange(nameof(epochs), epochs.Min(), "Epochs are counted from 0.");
         }
 
         _probe = probe;

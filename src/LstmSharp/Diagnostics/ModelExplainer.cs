@@ -44,10 +44,7 @@ public static class ModelExplainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(units);
-        if (vocabulary.Count != model.VocabularySize)
-        {
-            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
-        }
+        ThrowHelper.CheckVocabularySize(vocabulary.Count, model.VocabularySize, nameof(vocabulary));
 
         ArgumentOutOfRangeException.ThrowIfNegative(shownStart);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shownLength);
@@ -56,14 +53,14 @@ public static class ModelExplainer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowLength);
         if (ids.Length < 2)
         {
-            throw new ArgumentException($"The text has {ids.Length} character(s); explaining needs at least two.", nameof(ids));
+            ThrowHelper.ThrowArgument($"The text has {ids.Length} character(s); explaining needs at least two.", nameof(ids));
         }
 
         foreach ((int layer, int index) in units)
         {
             if ((uint)layer >= (uint)model.Layers.Count || (uint)index >= (uint)model.HiddenSize)
             {
-                throw new ArgumentException(
+                ThrowHelper.ThrowArgument(
                     $"Unit {layer}:{index} is outside the model ({model.Layers.Count} layer(s) of {model.HiddenSize} units: layer 0 … {model.Layers.Count - 1}, index 0 … {model.HiddenSize - 1}).",
                     nameof(units));
             }
@@ -71,18 +68,14 @@ public static class ModelExplainer
 
         if (shownStart >= ids.Length)
         {
-            throw new ArgumentException($"The shown part starts at {shownStart}, past the text's {ids.Length} characters.", nameof(shownStart));
+            ThrowHelper.ThrowArgument($"The shown part starts at {shownStart}, past the text's {ids.Length} characters.", nameof(shownStart));
         }
 
         int length = ids.Length, shown = Math.Min(shownLength, length - shownStart), vocabularySize = model.VocabularySize;
         Rune[] characters = new Rune[length];
+        ThrowHelper.CheckIds(ids, vocabularySize, "Id", "position", nameof(ids));
         for (int position = 0; position < length; position++)
         {
-            if ((uint)ids[position] >= (uint)vocabularySize)
-            {
-                throw new ArgumentException($"Id {ids[position]} at position {position} is outside [0, {vocabularySize}).", nameof(ids));
-            }
-
             characters[position] = vocabulary[ids[position]];
         }
 
@@ -319,7 +312,7 @@ public static class ModelExplainer
             int index = Array.IndexOf(_signals, signal);
             if (index < 0)
             {
-                throw new ArgumentException($"A {_cellType} layer has no {signal} signal.", nameof(signal));
+                ThrowHelper.ThrowArgument($"A {_cellType} layer has no {signal} signal.", nameof(signal));
             }
 
             var values = new float[_shown];

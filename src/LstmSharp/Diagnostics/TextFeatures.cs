@@ -20,17 +20,14 @@ public static class TextFeatures
         TextFeature.PositionInLine => "position in line",
         TextFeature.Indentation => "indentation",
         TextFeature.AfterNewline => "after newline",
-        _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, "Unknown feature."),
+        _ => ThrowHelper.ThrowOutOfRange<string>(nameof(feature), feature, "Unknown feature."),
     };
 
     /// <summary>The feature's value after reading each character of <paramref name="text"/>.</summary>
     internal static double[] Compute(TextFeature feature, IReadOnlyList<Rune> text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!Enum.IsDefined(feature))
-        {
-            throw new ArgumentOutOfRangeException(nameof(feature), feature, "Unknown feature.");
-        }
+        ThrowHelper.CheckDefined(feature, "Unknown feature.");
 
         var values = new double[text.Count];
         bool inQuote = false, inLeadingSpace = true;
