@@ -17,6 +17,9 @@ namespace LstmSharp.Generation;
 /// </remarks>
 public sealed class Sampler
 {
+    // Characters per prime window: a long prime runs as windows through the batched engine. At most 256 rows, so the
+    // head's product keeps the dot-product chain of a single row (Gemm's few-rows path) and a window gives the bits of
+    // one character at a time.
     private const int PrimeChunk = 256;
 
     private readonly CharModel<float> _model;
@@ -27,7 +30,8 @@ public sealed class Sampler
     private readonly float[] _logits;          // (V)
     private readonly float[] _probabilities;   // (V)
     private readonly int[] _order;             // (V): ids sorted by probability, for top-k / top-p
-    private readonly int[] _input = new int[1];
+    private readonly SingleStreamEngine _engine;
+    private float[] _primeLogits = [];         // (PrimeChunk, V), for the first long prime
     private int _lastId = -1;
 
     /// <summary>Creates a sampler with a zero state.</summary>
@@ -54,6 +58,7 @@ public sealed class Sampler
         _logits = new float[model.VocabularySize];
         _probabilities = new float[model.VocabularySize];
         _order = new int[model.VocabularySize];
+        _engine = new SingleStreamEngine(_model, _options.BFloat16);
     }
 
     /// <summary>Feeds <paramref name="text"/> through the model, continuing from the current state.</summary>
@@ -80,11 +85,7 @@ public sealed class Sampler
             }
 
             int count = _vocabulary.Encode(text.AsSpan(start, end - start), ids);
-            foreach (int id in ids[..count])
-            {
-                Feed(id);
-            }
-
+            PrimeWindow(ids[..count]);
             start = end;
         }
     }
@@ -93,6 +94,7 @@ public sealed class Sampler
     public void Reset()
     {
         _state.Clear();
+        _engine.Load(_state);
         _lastId = -1;
     }
 
@@ -150,9 +152,38 @@ public sealed class Sampler
 
     private void Feed(int id)
     {
-        _input[0] = id;
-        _model.Predict(_input, 1, 1, _state, _state, _logits);
+        _engine.Step(id, _logits);
         _lastId = id;
+    }
+
+    /// <summary>
+    /// Feeds a run of prime characters: as one window through the batched engine (every step's chunks on persistent
+    /// workers, the head for all rows at once), which gives the bits of feeding them one at a time. The bfloat16 engine
+    /// has no window form, so it feeds them one at a time.
+    /// </summary>
+    private void PrimeWindow(ReadOnlySpan<int> ids)
+    {
+        if (ids.Length == 1 || _engine.IsBFloat16)
+        {
+            foreach (int id in ids)
+            {
+                Feed(id);
+            }
+
+            return;
+        }
+
+        int vocabularySize = _model.VocabularySize;
+        if (_primeLogits.Length < ids.Length * vocabularySize)
+        {
+            _primeLogits = new float[PrimeChunk * vocabularySize];   // once, at the first long prime
+        }
+
+        _engine.Store(_state);
+        _model.Predict(ids, ids.Length, 1, _state, _state, _primeLogits.AsSpan(0, ids.Length * vocabularySize));
+        _engine.Load(_state);
+        _primeLogits.AsSpan((ids.Length - 1) * vocabularySize, vocabularySize).CopyTo(_logits);
+        _lastId = ids[^1];
     }
 
     private int Pick()
