@@ -21,8 +21,11 @@ done
 
 fail() { echo "consumer: failed ($1)"; exit 1; }
 
-# A version of its own for every run, so restore can never take a stale LstmSharp from the NuGet cache.
-version="0.1.0-consumer.$(date +%s).$$"
+# A version of its own for every run, so restore can never take a stale LstmSharp from the NuGet cache: the project's
+# own version (VersionPrefix, 2.0.0) with a prerelease tag, so the consumer sees the packages as the next release.
+prefix=$(dotnet msbuild src/LstmSharp/LstmSharp.csproj -getProperty:VersionPrefix 2>/dev/null) || prefix=""
+[ -n "$prefix" ] || fail "could not read VersionPrefix from src/LstmSharp/LstmSharp.csproj"
+version="$prefix-consumer.$(date +%s).$$"
 feed=artifacts/packages
 mkdir -p "$feed"
 cache=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: //p')

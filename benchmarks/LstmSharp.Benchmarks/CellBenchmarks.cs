@@ -11,7 +11,7 @@ public class CellBenchmarks
     private int[] _inputs = [];
     private float[] _output = [];
     private float[] _dOutput = [];
-    private CellState<float> _final = null!;
+    private float[] _finalHidden = [], _finalCell = [];
 
     [Params(CellType.Lstm, CellType.Gru, CellType.Rnn)]
     public CellType Cell { get; set; }
@@ -39,17 +39,18 @@ public class CellBenchmarks
         _inputs = [.. Enumerable.Range(0, SequenceLength * BatchSize).Select(_ => random.NextInt(VocabularySize))];
         _output = new float[SequenceLength * BatchSize * HiddenSize];
         _dOutput = [.. Enumerable.Range(0, _output.Length).Select(_ => (float)(random.NextDouble() - 0.5))];
-        _final = new CellState<float>(_cell.Layout, BatchSize);
+        _finalHidden = new float[BatchSize * HiddenSize];
+        _finalCell = Cell == CellType.Lstm ? new float[BatchSize * HiddenSize] : [];
         Forward();
     }
 
     [Benchmark]
-    public void Forward() => _cell.Forward(_inputs, SequenceLength, BatchSize, null, _output, _final);
+    public void Forward() => _cell.Forward(_inputs, [], [], SequenceLength, BatchSize, _output, _finalHidden, _finalCell);
 
     [Benchmark]
     public void ForwardBackward()
     {
-        _cell.Forward(_inputs, SequenceLength, BatchSize, null, _output, _final);
-        _cell.Backward(_dOutput, null, Span<float>.Empty, null);
+        Forward();
+        _cell.Backward(_dOutput, [], [], [], [], []);
     }
 }

@@ -97,7 +97,7 @@ internal sealed class BenchCommand
             int gates = cellType switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
             double flops = StepFlops(gates, v, h, layerCount) * b * t;
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"lstmsharp step {CellTypeNames.ToName(cellType)} V={v} H={h} T={t} B={b}{LayerSuffix(layerCount, rate)}: {b * t / seconds:F0} chars/s  {seconds * 1e3:F2} ms/step  {flops / seconds / 1e9:F1} GFLOP/s(dense-equiv)  {PerItem(allocated, count)} B/step allocated  threads={Parallelism.MaxThreads}"));
+                $"lstmsharp step {CellNames.Of(cellType)} V={v} H={h} T={t} B={b}{LayerSuffix(layerCount, rate)}: {b * t / seconds:F0} chars/s  {seconds * 1e3:F2} ms/step  {flops / seconds / 1e9:F1} GFLOP/s(dense-equiv)  {PerItem(allocated, count)} B/step allocated  threads={Parallelism.MaxThreads}"));
             return ExitCodes.Success;
         }));
         return command;
@@ -164,12 +164,12 @@ internal sealed class BenchCommand
             string allocated = PerItem(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, count);
             double seconds = clock.Elapsed.TotalSeconds;
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"lstmsharp sample {CellTypeNames.ToName(cellType)} V={v} H={h}: {count / seconds:F0} chars/s  {allocated} B/char allocated  threads={Parallelism.MaxThreads}{(bf16 ? "  bf16" : "")}"));
+                $"lstmsharp sample {CellNames.Of(cellType)} V={v} H={h}: {count / seconds:F0} chars/s  {allocated} B/char allocated  threads={Parallelism.MaxThreads}{(bf16 ? "  bf16" : "")}"));
             return ExitCodes.Success;
         }));
         return command;
     }
 
     private static CellType ParseCell(string name) =>
-        CellTypeNames.TryParse(name, out CellType cell) ? cell : throw new UsageException($"--cell must be lstm, gru or rnn, not '{name}'.");
+        CellNames.TryParse(name, out CellType cell) ? cell : throw new UsageException($"--cell must be lstm, gru or rnn, not '{name}'.");
 }

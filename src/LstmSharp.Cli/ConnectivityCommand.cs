@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using LstmSharp.Cli.Reports;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 using LstmSharp.Model;
-using LstmSharp.Reports;
 using LstmSharp.Serialization;
 using LstmSharp.Text;
 
@@ -219,7 +219,7 @@ internal sealed class ConnectivityCommand
         var entries = new List<Entry>();
         foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!CellTypeNames.TryParse(cellName, out CellType cell))
+            if (!CellNames.TryParse(cellName, out CellType cell))
             {
                 throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
             }
@@ -262,7 +262,7 @@ internal sealed class ConnectivityCommand
                     ConnectivityMap map = entry.Map;
                     writer.WriteStartObject();
                     writer.WriteString("label", entry.Label);
-                    writer.WriteString("cell", CellTypeNames.ToName(entry.Cell));
+                    writer.WriteString("cell", CellNames.Of(entry.Cell));
                     if (entry.Path is not null)
                     {
                         writer.WriteString("model", entry.Path);
@@ -302,10 +302,7 @@ internal sealed class ConnectivityCommand
             writer.WriteEndObject();
         }
 
-        // Through a temporary file and a rename, so a reader never sees half a file.
-        string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, stream.ToArray());
-        File.Move(temporary, path, overwrite: true);
+        ReportFile.Write(path, file => stream.WriteTo(file));
     }
 
     private static double Median(int[] values)

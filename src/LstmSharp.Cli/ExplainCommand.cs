@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using LstmSharp.Cli.Reports;
 using LstmSharp.Diagnostics;
-using LstmSharp.Reports;
 using LstmSharp.Serialization;
 using LstmSharp.Text;
 using Spectre.Console;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using LstmSharp.Cli.Reports;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 using LstmSharp.Model;
-using LstmSharp.Reports;
 using LstmSharp.Serialization;
 using LstmSharp.Text;
 using LstmSharp.Training;
@@ -126,7 +126,7 @@ internal sealed class GradFlowCommand
 
             foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (!CellTypeNames.TryParse(cellName, out CellType cell))
+                if (!CellNames.TryParse(cellName, out CellType cell))
                 {
                     throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
                 }
@@ -200,7 +200,7 @@ internal sealed class GradFlowCommand
         var runs = new List<GradientFlowRun>();
         foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!CellTypeNames.TryParse(cellName, out CellType cell))
+            if (!CellNames.TryParse(cellName, out CellType cell))
             {
                 throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
             }

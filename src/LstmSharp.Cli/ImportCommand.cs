@@ -50,7 +50,7 @@ internal sealed class ImportCommand
         string statePath = parse.GetValue(_pytorch)!, outPath = parse.GetValue(_out)!;
         Vocabulary vocabulary = ReadVocabulary(parse.GetValue(_vocabulary)!);
         // --cell accepts only the three names (AcceptOnlyFromAmong).
-        CellType cell = CellTypeNames.TryParse(parse.GetValue(_cell)!, out CellType parsed) ? parsed : throw new UsageException("--cell: unknown cell.");
+        CellType cell = CellNames.TryParse(parse.GetValue(_cell)!, out CellType parsed) ? parsed : throw new UsageException("--cell: unknown cell.");
         if (!File.Exists(statePath))
         {
             throw new FileNotFoundException($"The state dict '{statePath}' does not exist.", statePath);
@@ -61,7 +61,7 @@ internal sealed class ImportCommand
         if (model.CellType != cell)
         {
             throw new InvalidDataException(
-                $"'{statePath}' holds cell type '{CellTypeNames.ToName(model.CellType)}' (by its tensors' shapes), but --cell says '{CellTypeNames.ToName(cell)}'.");
+                $"'{statePath}' holds cell type '{CellNames.Of(model.CellType)}' (by its tensors' shapes), but --cell says '{CellNames.Of(cell)}'.");
         }
 
         if (document.Checksum == SafeTensorsChecksum.None)
@@ -72,7 +72,7 @@ internal sealed class ImportCommand
 
         Checkpoint.Save(outPath, model, vocabulary);
         _console.Out.WriteLine(FormattableString.Invariant(
-            $"Wrote {outPath}: {model.Layers.Count}-layer {CellTypeNames.ToName(cell).ToUpperInvariant()}, hidden {model.HiddenSize}, V = {vocabulary.Count}, {model.ParameterCount:N0} parameters."));
+            $"Wrote {outPath}: {model.Layers.Count}-layer {CellNames.Of(cell).ToUpperInvariant()}, hidden {model.HiddenSize}, V = {vocabulary.Count}, {model.ParameterCount:N0} parameters."));
         return ExitCodes.Success;
     }
 

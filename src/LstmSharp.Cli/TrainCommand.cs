@@ -699,7 +699,7 @@ internal sealed partial class TrainCommand
     private static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is OptionResult { Implicit: false };
 
     // --cell accepts only the three names (AcceptOnlyFromAmong), so the lookup cannot fail here.
-    private static CellType ParseCell(string name) => CellTypeNames.TryParse(name, out CellType cell) ? cell : throw new UsageException($"--cell: unknown cell '{name}'.");
+    private static CellType ParseCell(string name) => CellNames.TryParse(name, out CellType cell) ? cell : throw new UsageException($"--cell: unknown cell '{name}'.");
 
     private static OptimizerKind ParseOptimizer(string name) => name switch
     {

@@ -40,6 +40,29 @@ public sealed class SeededRandom
         return result;
     }
 
+    /// <summary>
+    /// Fills <paramref name="values"/> with the next values of <see cref="NextUInt64()"/>, in order, with the state in
+    /// registers rather than in the object between draws (a dropout mask draws millions per window).
+    /// </summary>
+    /// <param name="values">Receives the draws.</param>
+    internal void NextUInt64(Span<ulong> values)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int index = 0; index < values.Length; index++)
+        {
+            values[index] = ulong.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = ulong.RotateLeft(s3, 45);
+        }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
     /// <returns>The value.</returns>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));

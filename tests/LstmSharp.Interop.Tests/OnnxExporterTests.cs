@@ -51,10 +51,10 @@ public sealed class OnnxExporterTests
         OnnxRun run = OnnxRun.Execute(session, model, ids, sequenceLength, batchSize, initial);
 
         AssertClose(expectedLogits, run.Logits, "logits");
-        AssertClose(Stack(final, state => state.Hidden), run.FinalHidden, "hn");
+        AssertClose(OnnxRun.Stack(final, cell: false), run.FinalHidden, "hn");
         if (cell == CellType.Lstm)
         {
-            AssertClose(Stack(final, state => state.Cell), run.FinalCell, "cn");
+            AssertClose(OnnxRun.Stack(final, cell: true), run.FinalCell, "cn");
         }
         else
         {
@@ -85,7 +85,7 @@ public sealed class OnnxExporterTests
             run.CopyStateTo(state);
         }
 
-        AssertClose(Stack(final, layer => layer.Hidden), Stack(state, layer => layer.Hidden), "hn after stepping");
+        AssertClose(OnnxRun.Stack(final, cell: false), OnnxRun.Stack(state, cell: false), "hn after stepping");
     }
 
     [Fact]
@@ -122,9 +122,6 @@ public sealed class OnnxExporterTests
         var model = new CharModel<float>(CellType.Rnn, 5, 4);
         Assert.Throws<ArgumentException>(() => OnnxExporter.ToBytes(model, Vocabulary.FromText("abc")));
     }
-
-    private static float[] Stack(ModelState<float> state, Func<CellState<float>, float[]> select) =>
-        [.. state.Layers.SelectMany(select)];
 
     private static void AssertClose(float[] expected, float[]? actual, string what)
     {

@@ -12,8 +12,8 @@ internal sealed record OnnxRun(float[] Logits, float[] FinalHidden, float[]? Fin
         long[] stateShape = [model.Layers.Count, batchSize, model.HiddenSize];
         bool hasCell = model.CellType == CellType.Lstm;
         using var inputIds = OrtValue.CreateTensorValueFromMemory(ids.Select(id => (long)id).ToArray(), [sequenceLength, batchSize]);
-        using var h0 = OrtValue.CreateTensorValueFromMemory(initial.Layers.SelectMany(layer => layer.Hidden).ToArray(), stateShape);
-        using OrtValue? c0 = hasCell ? OrtValue.CreateTensorValueFromMemory(initial.Layers.SelectMany(layer => layer.Cell).ToArray(), stateShape) : null;
+        using var h0 = OrtValue.CreateTensorValueFromMemory(Stack(initial, cell: false), stateShape);
+        using OrtValue? c0 = hasCell ? OrtValue.CreateTensorValueFromMemory(Stack(initial, cell: true), stateShape) : null;
 
         List<string> inputNames = [OnnxExporter.InputIdsName, OnnxExporter.InitialHiddenName];
         List<OrtValue> inputs = [inputIds, h0];
@@ -39,11 +39,24 @@ internal sealed record OnnxRun(float[] Logits, float[] FinalHidden, float[]? Fin
     public void CopyStateTo(ModelState<float> state)
     {
         int offset = 0;
-        foreach (CellState<float> layer in state.Layers)
+        for (int layer = 0; layer < state.LayerCount; layer++)
         {
-            FinalHidden.AsSpan(offset, layer.Hidden.Length).CopyTo(layer.Hidden);
-            FinalCell?.AsSpan(offset, layer.Cell.Length).CopyTo(layer.Cell);
-            offset += layer.Hidden.Length;
+            Span<float> hidden = state.Hidden(layer), cell = state.Cell(layer);
+            FinalHidden.AsSpan(offset, hidden.Length).CopyTo(hidden);
+            FinalCell?.AsSpan(offset, cell.Length).CopyTo(cell);
+            offset += hidden.Length;
         }
+    }
+
+    /// <summary>(L, B, H): every layer's h (or c), stacked as ONNX and PyTorch take h_0 (c_0).</summary>
+    public static T[] Stack<T>(ModelState<T> state, bool cell) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var stacked = new List<T>();
+        for (int layer = 0; layer < state.LayerCount; layer++)
+        {
+            stacked.AddRange(cell ? state.Cell(layer) : state.Hidden(layer));
+        }
+
+        return [.. stacked];
     }
 }

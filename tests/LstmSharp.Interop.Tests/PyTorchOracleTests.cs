@@ -27,7 +27,7 @@ public sealed class PyTorchOracleTests(ITestOutputHelper output)
         from cell in Enum.GetValues<CellType>()
         from layers in Enumerable.Range(1, 3)
         from isDouble in new[] { false, true }
-        select ($"{CellTypeNames.ToName(cell)}_l{layers}_{(isDouble ? "f64" : "f32")}", cell, layers, isDouble);
+        select ($"{cell.ToString().ToLowerInvariant()}_l{layers}_{(isDouble ? "f64" : "f32")}", cell, layers, isDouble);
 
     [SkippableFact]
     public void PyTorch_AndLstmSharp_AgreeBothWaysForEveryCellDepthAndPrecision()
@@ -43,7 +43,7 @@ public sealed class PyTorchOracleTests(ITestOutputHelper output)
             foreach ((string name, CellType cell, int layers, bool isDouble) in Cases())
             {
                 expected[name] = isDouble ? WriteLstmSharpCase<double>(directory, name, cell, layers, seed) : WriteLstmSharpCase<float>(directory, name, cell, layers, seed);
-                cases.Add(new { name, cell = CellTypeNames.ToName(cell), dtype = isDouble ? "F64" : "F32", V = s_vocabulary.Count, H = HiddenSize, L = layers, T = SequenceLength, B = BatchSize, seed });
+                cases.Add(new { name, cell = cell.ToString().ToLowerInvariant(), dtype = isDouble ? "F64" : "F32", V = s_vocabulary.Count, H = HiddenSize, L = layers, T = SequenceLength, B = BatchSize, seed });
                 seed++;
             }
 
@@ -110,15 +110,10 @@ public sealed class PyTorchOracleTests(ITestOutputHelper output)
         var random = new Random(seed);
         int[] ids = [.. Enumerable.Range(0, SequenceLength * BatchSize).Select(_ => random.Next(s_vocabulary.Count))];
         var initial = new ModelState<T>(model, BatchSize);
-        foreach (CellState<T> layer in initial.Layers)
+        for (int layer = 0; layer < initial.LayerCount; layer++)
         {
-            foreach (T[] buffer in new[] { layer.Hidden, layer.Cell })
-            {
-                for (int index = 0; index < buffer.Length; index++)
-                {
-                    buffer[index] = T.CreateChecked(random.NextDouble() * 2 - 1);
-                }
-            }
+            RandomModels.Fill(initial.Hidden(layer), random);
+            RandomModels.Fill(initial.Cell(layer), random);
         }
 
         Outputs outputs = Predict(model, ids, initial);
@@ -128,13 +123,13 @@ public sealed class PyTorchOracleTests(ITestOutputHelper output)
         var io = new List<SafeTensor>
         {
             SafeTensor.Create<long>("ids", [SequenceLength, BatchSize], [.. ids.Select(id => (long)id)]),
-            SafeTensor.Create<T>("h0", stateShape, [.. initial.Layers.SelectMany(layer => layer.Hidden)]),
+            SafeTensor.Create<T>("h0", stateShape, OnnxRun.Stack(initial, cell: false)),
             SafeTensor.Create<T>("logits", [SequenceLength, BatchSize, s_vocabulary.Count], [.. outputs.Logits.Select(T.CreateChecked)]),
             SafeTensor.Create<T>("h_n", stateShape, [.. outputs.Hidden.Select(T.CreateChecked)]),
         };
         if (cell == CellType.Lstm)
         {
-            io.Add(SafeTensor.Create<T>("c0", stateShape, [.. initial.Layers.SelectMany(layer => layer.Cell)]));
+            io.Add(SafeTensor.Create<T>("c0", stateShape, OnnxRun.Stack(initial, cell: true)));
             io.Add(SafeTensor.Create<T>("c_n", stateShape, [.. outputs.Cell.Select(T.CreateChecked)]));
         }
 
@@ -154,10 +149,10 @@ public sealed class PyTorchOracleTests(ITestOutputHelper output)
         int width = BatchSize * HiddenSize;
         for (int layer = 0; layer < layers; layer++)
         {
-            h0.AsSpan(layer * width, width).CopyTo(initial.Layers[layer].Hidden);
+            h0.AsSpan(layer * width, width).CopyTo(initial.Hidden(layer));
             if (cell == CellType.Lstm)
             {
-                c0.AsSpan(layer * width, width).CopyTo(initial.Layers[layer].Cell);
+                c0.AsSpan(layer * width, width).CopyTo(initial.Cell(layer));
             }
         }
 
@@ -171,8 +166,8 @@ public sealed class PyTorchOracleTests(ITestOutputHelper output)
         model.Predict(ids, SequenceLength, BatchSize, initial, final, logits);
         return new Outputs(
             [.. logits.Select(double.CreateChecked)],
-            [.. final.Layers.SelectMany(layer => layer.Hidden).Select(double.CreateChecked)],
-            [.. final.Layers.SelectMany(layer => layer.Cell).Select(double.CreateChecked)]);
+            [.. OnnxRun.Stack(final, cell: false).Select(double.CreateChecked)],
+            [.. OnnxRun.Stack(final, cell: true).Select(double.CreateChecked)]);
     }
 
     private static double MaxDifference(double[] actual, double[] expected)

@@ -21,15 +21,19 @@ internal static class RandomModels
 
     public static void Fill(ModelState<float> state, Random random)
     {
-        foreach (CellState<float> layer in state.Layers)
+        for (int layer = 0; layer < state.LayerCount; layer++)
         {
-            foreach (float[] buffer in new[] { layer.Hidden, layer.Cell })
-            {
-                for (int index = 0; index < buffer.Length; index++)
-                {
-                    buffer[index] = (float)(random.NextDouble() * 2 - 1);
-                }
-            }
+            Fill(state.Hidden(layer), random);
+            Fill(state.Cell(layer), random);
+        }
+    }
+
+    /// <summary>Every element from U(−1, 1).</summary>
+    public static void Fill<T>(Span<T> values, Random random) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int index = 0; index < values.Length; index++)
+        {
+            values[index] = T.CreateChecked(random.NextDouble() * 2 - 1);
         }
     }
 }

@@ -29,6 +29,38 @@ public sealed class SeededRandomTests
     }
 
     [Fact]
+    public void NextUInt64_IntoSpan_EqualsOneDrawAtATimeAndContinuesTheSequence()
+    {
+        var single = new SeededRandom(11);
+        var bulk = new SeededRandom(11);
+        ulong[] expected = [.. Enumerable.Range(0, 1500).Select(_ => single.NextUInt64())];
+        ulong[] actual = new ulong[1500];
+        bulk.NextUInt64(actual.AsSpan(0, 1000));
+        bulk.NextUInt64(actual.AsSpan(1000, 3));
+        bulk.NextUInt64(actual.AsSpan(1003));
+
+        Assert.Equal(expected, actual);
+        Assert.Equal(single.NextUInt64(), bulk.NextUInt64());
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    [InlineData(0.5)]
+    [InlineData(0.999)]
+    [InlineData(1.0 / 3.0)]
+    public void DropoutMask_EqualsNextDoubleBelowRateElementByElement(double rate)
+    {
+        var reference = new SeededRandom(5);
+        float keep = 1f / (float)(1.0 - rate);
+        float[] expected = [.. Enumerable.Range(0, 5000).Select(_ => reference.NextDouble() < rate ? 0f : keep)];
+        float[] mask = new float[5000];
+        Model.CharModel<float>.DrawMask(new SeededRandom(5), rate, mask);
+
+        Assert.Equal(expected, mask);
+    }
+
+    [Fact]
     public void NextDouble_ManyDraws_InUnitIntervalWithMeanOneHalf()
     {
         var random = new SeededRandom(3);

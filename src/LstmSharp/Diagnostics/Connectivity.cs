@@ -126,7 +126,7 @@ public static class Connectivity
         for (int layer = model.Layers.Count - 1; layer >= 0; layer--)
         {
             T[] dBelow = layer > 0 ? new T[width] : [];
-            model.Layers[layer].Backward(dOutput, null, layer > 0 ? dBelow : dInputs, null);
+            model.Layers[layer].Backward(dOutput, [], [], layer > 0 ? dBelow : dInputs, [], []);
             dOutput = dBelow;
         }
     }

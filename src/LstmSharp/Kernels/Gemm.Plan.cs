@@ -77,8 +77,11 @@ internal static unsafe partial class Gemm
         int parts = (int)Math.Clamp(work / grain, 1, MaxThreads);
         int rowTiles = (m + rowGrain - 1) / rowGrain, columnTiles = (n + columnGrain - 1) / columnGrain;
 
-        // Column slices share A and each pack their own part of B; prefer them unless they are too few to balance.
-        bool splitRows = columnTiles < 2 * parts && rowTiles > columnTiles;
+        // Column slices share A and each pack their own part of B; prefer them unless they are too few to balance, or
+        // unless every slice would pack all of a taller A: then row slices, each packing its own part of A and all of a
+        // smaller B, pack less in total (the weight gradients' (G·H, T·B)·(T·B, H), dx's (T·B, G·H)·(G·H, H)).
+        bool packsA = strategy == Strategy.Packed && (operands.AColumnStride != 1 || n > InPlaceMaxPanels * columnGrain);
+        bool splitRows = (columnTiles < 2 * parts || (packsA && m > n)) && rowTiles > columnTiles;
         int tiles = splitRows ? rowTiles : columnTiles;
         parts = Math.Min(parts, tiles);
         int tilesPerPart = (tiles + parts - 1) / parts;

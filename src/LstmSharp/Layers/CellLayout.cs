@@ -8,7 +8,7 @@ namespace LstmSharp.Layers;
 /// <param name="CellType">The kind of cell.</param>
 /// <param name="InputSize">I: features per input step (the vocabulary size for one-hot input).</param>
 /// <param name="HiddenSize">H: the size of the hidden state.</param>
-public readonly record struct CellLayout(CellType CellType, int InputSize, int HiddenSize)
+internal readonly record struct CellLayout(CellType CellType, int InputSize, int HiddenSize)
 {
     /// <summary>G: the number of gate blocks (4 for LSTM, 3 for GRU, 1 for RNN).</summary>
     public int GateCount => CellType switch

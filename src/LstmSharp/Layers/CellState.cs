@@ -7,7 +7,7 @@ namespace LstmSharp.Layers;
 /// c (B, H). The same type carries state gradients (dh, dc) in backward passes.
 /// </summary>
 /// <typeparam name="T">The element type (<see cref="float"/> or <see cref="double"/>).</typeparam>
-public sealed class CellState<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class CellState<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates a zero state.</summary>
     /// <param name="batchSize">B: the number of streams.</param>

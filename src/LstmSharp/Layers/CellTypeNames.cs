@@ -4,7 +4,7 @@ namespace LstmSharp.Layers;
 /// The names of the cell types as checkpoints, ONNX metadata and the command line spell them: <c>lstm</c>, <c>gru</c>,
 /// <c>rnn</c> (PyTorch's module names in lower case).
 /// </summary>
-public static class CellTypeNames
+internal static class CellTypeNames
 {
     /// <summary>The name of <paramref name="cell"/>.</summary>
     /// <param name="cell">The cell type.</param>

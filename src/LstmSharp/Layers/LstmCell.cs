@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using LstmSharp.Model;
 
 namespace LstmSharp.Layers;
 
@@ -18,17 +19,23 @@ namespace LstmSharp.Layers;
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Creates an LSTM layer with zero parameters.</summary>
-    /// <param name="inputSize">I: features per input step.</param>
-    /// <param name="hiddenSize">H: the hidden size.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    public LstmCell(int inputSize, int hiddenSize)
+    /// <summary>
+    /// Creates an LSTM layer and draws its parameters, as <c>nn.LSTM(inputSize, hiddenSize)</c> does:
+    /// by default PyTorch's U(−1/√H, 1/√H) for every tensor, from <paramref name="seed"/> so that the same seed gives the same cell.
+    /// </summary>
+    /// <param name="inputSize">I: features per input step (PyTorch's <c>input_size</c>).</param>
+    /// <param name="hiddenSize">H: the hidden size (PyTorch's <c>hidden_size</c>).</param>
+    /// <param name="initialization">The scheme: PyTorch's default, or the article's N(0, 0.01²); see <see cref="RecurrentCell{T}.Initialize"/>.</param>
+    /// <param name="seed">The seed of the draw.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or <paramref name="initialization"/> is not a defined scheme.</exception>
+    public LstmCell(int inputSize, int hiddenSize, Initialization initialization = Initialization.PyTorchUniform, ulong seed = 0)
         : base(new CellLayout(CellType.Lstm, inputSize, hiddenSize))
     {
+        Initialize(initialization, seed);
     }
 
-    /// <summary>An inference view that reads <paramref name="sharedParameters"/> in place.</summary>
-    internal LstmCell(int inputSize, int hiddenSize, T[] sharedParameters)
+    /// <summary>A layer with zero parameters (a model's, which draws them itself), or an inference view that reads <paramref name="sharedParameters"/> in place.</summary>
+    internal LstmCell(int inputSize, int hiddenSize, T[]? sharedParameters)
         : base(new CellLayout(CellType.Lstm, inputSize, hiddenSize), sharedParameters)
     {
     }

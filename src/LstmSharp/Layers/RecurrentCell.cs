@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using LstmSharp.Diagnostics;
 using LstmSharp.Kernels;
+using LstmSharp.Model;
 
 namespace LstmSharp.Layers;
 
@@ -58,7 +59,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     private readonly ForwardWindow _forwardWindow;
     private readonly BackwardWindow _backwardWindow;
 
-    /// <summary>Creates a layer with zero parameters.</summary>
+    /// <summary>Creates a layer with zero parameters (the cells' public constructors then draw them).</summary>
     /// <param name="layout">The layer's type and sizes.</param>
     /// <param name="sharedParameters">Another cell's parameters to read in place (an inference view), or <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size in <paramref name="layout"/> is not positive.</exception>
@@ -78,7 +79,10 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     }
 
     /// <summary>The layer's type, sizes and the offsets of its tensors in <see cref="Parameters"/>.</summary>
-    public CellLayout Layout { get; }
+    internal CellLayout Layout { get; }
+
+    /// <summary>The kind of cell: LSTM, GRU or RNN.</summary>
+    public CellType CellType => Layout.CellType;
 
     /// <summary>I: features per input step.</summary>
     public int InputSize => Layout.InputSize;
@@ -107,13 +111,45 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     /// <summary>The named tensors of the layer, with PyTorch names for layer <paramref name="layerIndex"/>.</summary>
     /// <param name="layerIndex">k in <c>weight_ih_l{k}</c>.</param>
     /// <returns>weight_ih, weight_hh, bias_ih and bias_hh with their offsets and shapes.</returns>
-    public IReadOnlyList<TensorSpec> Tensors(int layerIndex) =>
+    internal IReadOnlyList<TensorSpec> Tensors(int layerIndex) =>
     [
         new($"weight_ih_l{layerIndex}", Layout.WeightIhOffset, [Layout.GateSize, InputSize]),
         new($"weight_hh_l{layerIndex}", Layout.WeightHhOffset, [Layout.GateSize, HiddenSize]),
         new($"bias_ih_l{layerIndex}", Layout.BiasIhOffset, [Layout.GateSize]),
         new($"bias_hh_l{layerIndex}", Layout.BiasHhOffset, [Layout.GateSize]),
     ];
+
+    /// <summary>
+    /// Draws every parameter again from <paramref name="initialization"/>'s distribution, weight_ih, weight_hh, bias_ih,
+    /// bias_hh in turn from one stream: the same seed gives the same parameters, in float and in double alike (up to
+    /// rounding), and a one-layer <see cref="CharModel{T}"/> initialised with the same seed has the same layer.
+    /// </summary>
+    /// <param name="initialization">
+    /// <see cref="Initialization.PyTorchUniform"/> (PyTorch's default, U(−1/√H, 1/√H) for all four tensors),
+    /// <see cref="Initialization.ArticleNormal"/> (N(0, 0.01²), b_hh zero) or <see cref="Initialization.MinCharRnnNormal"/>.
+    /// </param>
+    /// <param name="seed">The seed.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialization"/> is not a defined scheme.</exception>
+    /// <exception cref="InvalidOperationException">This cell is an inference view of another cell's parameters.</exception>
+    public void Initialize(Initialization initialization, ulong seed)
+    {
+        ParameterDraw.CheckDefined(initialization, nameof(initialization));
+        if (Gradients.Length == 0)
+        {
+            throw new InvalidOperationException("This cell is an inference view of another cell's parameters; initialise the cell it reads.");
+        }
+
+        Draw(initialization, new SeededRandom(seed));
+    }
+
+    /// <summary>Draws the four tensors in state-dict order from <paramref name="random"/> (the model's stream, or the cell's own).</summary>
+    internal void Draw(Initialization initialization, SeededRandom random)
+    {
+        ParameterDraw.Fill(WeightIh, initialization, HiddenSize, isBias: false, isSecondBias: false, random);
+        ParameterDraw.Fill(WeightHh, initialization, HiddenSize, isBias: false, isSecondBias: false, random);
+        ParameterDraw.Fill(BiasIh, initialization, HiddenSize, isBias: true, isSecondBias: false, random);
+        ParameterDraw.Fill(BiasHh, initialization, HiddenSize, isBias: true, isSecondBias: true, random);
+    }
 
     /// <summary>Receives the state gradients of every backward step; <see langword="null"/> (the default) for none.</summary>
     public IBackwardObserver<T>? BackwardObserver { get; set; }
@@ -127,41 +163,84 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     /// <summary>B of the last forward pass.</summary>
     public int BatchSize { get; private set; }
 
-    /// <summary>Runs the layer over a window of one-hot input given as character ids.</summary>
+    /// <summary>
+    /// Runs the layer over a window of one-hot input given as character ids, as <c>nn.LSTM</c>/<c>nn.GRU</c>/<c>nn.RNN</c>
+    /// (one layer, time-major) run over <c>one_hot(inputIds)</c>: effectively computes
+    /// <c>output, (hN, cN) = cell(one_hot(inputIds), (h0, c0))</c>. Keeps what <see cref="Backward"/> needs.
+    /// </summary>
     /// <param name="inputIds">(T, B): character ids in [0, I), time-major.</param>
+    /// <param name="h0">(B, H): h_0 for each stream; empty means zeros (PyTorch's <c>None</c>).</param>
+    /// <param name="c0">(B, H): c_0 for an LSTM; empty means zeros. Must be empty for a GRU or RNN.</param>
     /// <param name="sequenceLength">T: the number of steps.</param>
     /// <param name="batchSize">B: the number of streams.</param>
-    /// <param name="initial">h_0 (and c_0) for each stream; <see langword="null"/> means zeros.</param>
     /// <param name="output">(T, B, H): receives h_1 … h_T.</param>
-    /// <param name="final">Receives h_T (and c_T).</param>
-    /// <exception cref="ArgumentException">A length or shape does not match, or an id is out of range.</exception>
-    public void Forward(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, CellState<T>? initial, Span<T> output, CellState<T> final)
+    /// <param name="hN">(B, H): receives h_T; empty to skip. May be the same span as <paramref name="h0"/>.</param>
+    /// <param name="cN">(B, H): receives c_T for an LSTM; empty to skip. May be the same span as <paramref name="c0"/>. Must be empty for a GRU or RNN.</param>
+    /// <exception cref="ArgumentException">
+    /// A length does not match the shape, an id is outside [0, I), or a destination partly overlaps a source or another destination.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequenceLength"/> or <paramref name="batchSize"/> is not positive.</exception>
+    public void Forward(ReadOnlySpan<int> inputIds, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, int sequenceLength, int batchSize,
+        Span<T> output, Span<T> hN, Span<T> cN)
     {
-        ThrowHelper.CheckLength(output.Length, sequenceLength * batchSize * HiddenSize, nameof(output));
-        ForwardInto(inputIds, sequenceLength, batchSize, initial, OwnHidden(sequenceLength, batchSize), final);
+        CheckForwardSpans(h0, c0, sequenceLength, batchSize, output, hN, cN);
+        ForwardInto(inputIds, sequenceLength, batchSize, h0, c0, OwnHidden(sequenceLength, batchSize), hN, cN);
         _hidden.AsSpan(batchSize * HiddenSize, output.Length).CopyTo(output);
     }
 
-    /// <summary>Runs the layer over a window of dense input.</summary>
-    /// <param name="input">(T, B, I): the input vectors, time-major.</param>
+    /// <summary>
+    /// Runs the layer over a window of dense input, as <c>nn.LSTM</c>/<c>nn.GRU</c>/<c>nn.RNN</c> (one layer,
+    /// time-major): effectively computes <c>output, (hN, cN) = cell(input, (h0, c0))</c>. Keeps a copy of the input
+    /// and what <see cref="Backward"/> needs.
+    /// </summary>
+    /// <param name="input">(T, B, I): the input vectors, time-major. May be the same span as <paramref name="output"/> when I = H.</param>
+    /// <param name="h0">(B, H): h_0 for each stream; empty means zeros (PyTorch's <c>None</c>).</param>
+    /// <param name="c0">(B, H): c_0 for an LSTM; empty means zeros. Must be empty for a GRU or RNN.</param>
     /// <param name="sequenceLength">T: the number of steps.</param>
     /// <param name="batchSize">B: the number of streams.</param>
-    /// <param name="initial">h_0 (and c_0) for each stream; <see langword="null"/> means zeros.</param>
     /// <param name="output">(T, B, H): receives h_1 … h_T.</param>
-    /// <param name="final">Receives h_T (and c_T).</param>
-    /// <exception cref="ArgumentException">A length or shape does not match.</exception>
-    public void Forward(ReadOnlySpan<T> input, int sequenceLength, int batchSize, CellState<T>? initial, Span<T> output, CellState<T> final)
+    /// <param name="hN">(B, H): receives h_T; empty to skip. May be the same span as <paramref name="h0"/>.</param>
+    /// <param name="cN">(B, H): receives c_T for an LSTM; empty to skip. May be the same span as <paramref name="c0"/>. Must be empty for a GRU or RNN.</param>
+    /// <exception cref="ArgumentException">
+    /// A length does not match the shape, or a destination partly overlaps a source or another destination.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequenceLength"/> or <paramref name="batchSize"/> is not positive.</exception>
+    public void Forward(ReadOnlySpan<T> input, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, int sequenceLength, int batchSize,
+        Span<T> output, Span<T> hN, Span<T> cN)
     {
-        ThrowHelper.CheckLength(output.Length, sequenceLength * batchSize * HiddenSize, nameof(output));
+        CheckForwardSpans(h0, c0, sequenceLength, batchSize, output, hN, cN);
         ThrowHelper.CheckLength(input.Length, sequenceLength * batchSize * InputSize, nameof(input));
+        SpanOverlap.CheckSource(input, output, nameof(output));
+        SpanOverlap.CheckSource(input, hN, nameof(hN));
+        SpanOverlap.CheckSource(input, cN, nameof(cN));
         if (_inputCopy.Length < input.Length)
         {
             _inputCopy = new T[input.Length];
         }
 
         input.CopyTo(_inputCopy);
-        ForwardInto(_inputCopy.AsMemory(0, input.Length), sequenceLength, batchSize, initial, OwnHidden(sequenceLength, batchSize), final);
+        ForwardInto(_inputCopy.AsMemory(0, input.Length), sequenceLength, batchSize, h0, c0, OwnHidden(sequenceLength, batchSize), hN, cN);
         _hidden.AsSpan(batchSize * HiddenSize, output.Length).CopyTo(output);
+    }
+
+    /// <summary>The model's entry over character ids with per-layer state objects; see the span overload below.</summary>
+    internal void ForwardInto(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
+    {
+        ArgumentNullException.ThrowIfNull(final);
+        CheckState(initial, batchSize, nameof(initial));
+        CheckState(final, batchSize, nameof(final));
+        ForwardInto(inputIds, sequenceLength, batchSize, initial is null ? default : initial.Hidden, initial is null ? default : initial.Cell, hidden,
+            final.Hidden, final.Cell);
+    }
+
+    /// <summary>The model's entry over dense input with per-layer state objects; see the span overload below.</summary>
+    internal void ForwardInto(ReadOnlyMemory<T> input, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
+    {
+        ArgumentNullException.ThrowIfNull(final);
+        CheckState(initial, batchSize, nameof(initial));
+        CheckState(final, batchSize, nameof(final));
+        ForwardInto(input, sequenceLength, batchSize, initial is null ? default : initial.Hidden, initial is null ? default : initial.Cell, hidden,
+            final.Hidden, final.Cell);
     }
 
     /// <summary>
@@ -172,11 +251,14 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     /// <param name="inputIds">(T, B): character ids in [0, I), time-major.</param>
     /// <param name="sequenceLength">T: the number of steps.</param>
     /// <param name="batchSize">B: the number of streams.</param>
-    /// <param name="initial">h_0 (and c_0) for each stream; <see langword="null"/> means zeros.</param>
-    /// <param name="final">Receives h_T (and c_T).</param>
-    internal void ForwardInto(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
+    /// <param name="h0">(B, H): h_0 for each stream; empty means zeros.</param>
+    /// <param name="c0">(B, H): c_0 for an LSTM; empty means zeros.</param>
+    /// <param name="hN">(B, H): receives h_T; empty to skip.</param>
+    /// <param name="cN">(B, H): receives c_T for an LSTM; empty to skip.</param>
+    internal void ForwardInto(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, T[] hidden,
+        Span<T> hN, Span<T> cN)
     {
-        CheckWindow(sequenceLength, batchSize, inputIds.Length, nameof(inputIds), initial, hidden, final);
+        CheckWindow(sequenceLength, batchSize, inputIds.Length, nameof(inputIds), hidden);
         for (int index = 0; index < inputIds.Length; index++)
         {
             if ((uint)inputIds[index] >= (uint)InputSize)
@@ -203,19 +285,22 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         }
 
         StepProfiler.Stop(StepPhase.InputProjection, started);
-        RunForward(initial, final);
+        RunForward(h0, c0, hN, cN);
     }
 
     /// <summary>The window over dense input read in place (the layer below's activations); see the id overload.</summary>
     /// <param name="input">(T, B, I): kept, not copied, until the next window.</param>
     /// <param name="sequenceLength">T: the number of steps.</param>
     /// <param name="batchSize">B: the number of streams.</param>
-    /// <param name="initial">h_0 (and c_0) for each stream; <see langword="null"/> means zeros.</param>
+    /// <param name="h0">(B, H): h_0 for each stream; empty means zeros.</param>
+    /// <param name="c0">(B, H): c_0 for an LSTM; empty means zeros.</param>
     /// <param name="hidden">(≥ T + 1, B, H): receives h_0 (the initial state) and h_1 … h_T.</param>
-    /// <param name="final">Receives h_T (and c_T).</param>
-    internal void ForwardInto(ReadOnlyMemory<T> input, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
+    /// <param name="hN">(B, H): receives h_T; empty to skip.</param>
+    /// <param name="cN">(B, H): receives c_T for an LSTM; empty to skip.</param>
+    internal void ForwardInto(ReadOnlyMemory<T> input, int sequenceLength, int batchSize, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, T[] hidden,
+        Span<T> hN, Span<T> cN)
     {
-        CheckWindow(sequenceLength, batchSize, input.Length, nameof(input), initial, hidden, final, InputSize);
+        CheckWindow(sequenceLength, batchSize, input.Length, nameof(input), hidden, InputSize);
         long started = StepProfiler.Start();
         Resize(sequenceLength, batchSize, hidden);
         _inputWasIds = false;
@@ -232,20 +317,28 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
 
         Gemm.MultiplyTransposedBAdd<T>(input.Span, WeightIh, rows, InputSize, gateSize, gates);
         StepProfiler.Stop(StepPhase.InputProjection, started);
-        RunForward(initial, final);
+        RunForward(h0, c0, hN, cN);
     }
 
     /// <summary>
-    /// The reverse of the last forward pass. Adds into <see cref="Gradients"/>; overwrites <paramref name="dInput"/>
-    /// and <paramref name="dInitial"/>.
+    /// The reverse of the last forward pass, as PyTorch's autograd runs it for <c>output, (hN, cN)</c>: adds
+    /// dL/dweight_ih, dL/dweight_hh, dL/dbias_ih and dL/dbias_hh into <see cref="Gradients"/>; overwrites
+    /// <paramref name="dInput"/>, <paramref name="dh0"/> and <paramref name="dc0"/>.
     /// </summary>
     /// <param name="dOutput">(T, B, H): dL/dh_t from above (the next layer or the head).</param>
-    /// <param name="dFinal">dL/dh_T (and dL/dc_T) from beyond the window; <see langword="null"/> means zeros.</param>
-    /// <param name="dInput">(T, B, I): receives dL/dx (for id input, the gradient with respect to the one-hot vector); empty to skip.</param>
-    /// <param name="dInitial">Receives dL/dh_0 (and dL/dc_0); <see langword="null"/> to skip.</param>
+    /// <param name="dhN">(B, H): dL/dh_T from beyond the window; empty means zeros (truncated BPTT).</param>
+    /// <param name="dcN">(B, H): dL/dc_T for an LSTM; empty means zeros. Must be empty for a GRU or RNN.</param>
+    /// <param name="dInput">
+    /// (T, B, I): receives dL/dx (for id input, the gradient with respect to the one-hot vector); empty to skip. May be
+    /// the same span as <paramref name="dOutput"/> when I = H.
+    /// </param>
+    /// <param name="dh0">(B, H): receives dL/dh_0; empty to skip. May be the same span as <paramref name="dhN"/>.</param>
+    /// <param name="dc0">(B, H): receives dL/dc_0 for an LSTM; empty to skip. May be the same span as <paramref name="dcN"/>. Must be empty for a GRU or RNN.</param>
     /// <exception cref="InvalidOperationException">No forward pass has run, or this cell is an inference view.</exception>
-    /// <exception cref="ArgumentException">A length or shape does not match the last forward pass.</exception>
-    public void Backward(ReadOnlySpan<T> dOutput, CellState<T>? dFinal, Span<T> dInput, CellState<T>? dInitial)
+    /// <exception cref="ArgumentException">
+    /// A length does not match the last forward pass, or a destination partly overlaps a source or another destination.
+    /// </exception>
+    public void Backward(ReadOnlySpan<T> dOutput, ReadOnlySpan<T> dhN, ReadOnlySpan<T> dcN, Span<T> dInput, Span<T> dh0, Span<T> dc0)
     {
         if (SequenceLength == 0)
         {
@@ -260,24 +353,26 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         int sequenceLength = SequenceLength, batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize;
         int rows = sequenceLength * batchSize, width = batchSize * hiddenSize;
         ThrowHelper.CheckLength(dOutput.Length, rows * hiddenSize, nameof(dOutput));
-        CheckState(dFinal, batchSize, nameof(dFinal));
-        CheckState(dInitial, batchSize, nameof(dInitial));
+        CheckStateSpan(dhN, batchSize, hasState: true, nameof(dhN));
+        CheckStateSpan(dcN, batchSize, Layout.HasCellState, nameof(dcN));
+        CheckStateSpan(dh0, batchSize, hasState: true, nameof(dh0));
+        CheckStateSpan(dc0, batchSize, Layout.HasCellState, nameof(dc0));
         if (!dInput.IsEmpty)
         {
             ThrowHelper.CheckLength(dInput.Length, rows * InputSize, nameof(dInput));
         }
 
+        // dOutput is read until the weight gradients; dhN and dcN only at the start: exact reuse of a source as a destination is safe.
+        SpanOverlap.CheckSources(dOutput, dhN, dcN, dInput, nameof(dInput));
+        SpanOverlap.CheckSources(dOutput, dhN, dcN, dh0, nameof(dh0));
+        SpanOverlap.CheckSources(dOutput, dhN, dcN, dc0, nameof(dc0));
+        SpanOverlap.CheckDestinations(dInput, nameof(dInput), dh0, nameof(dh0));
+        SpanOverlap.CheckDestinations(dInput, nameof(dInput), dc0, nameof(dc0));
+        SpanOverlap.CheckDestinations(dh0, nameof(dh0), dc0, nameof(dc0));
+
         long started = StepProfiler.Start();
-        if (dFinal is null)
-        {
-            _dHiddenCarry.AsSpan(0, width).Clear();
-            _dCellCarry.AsSpan(0, Layout.HasCellState ? width : 0).Clear();
-        }
-        else
-        {
-            dFinal.Hidden.CopyTo(_dHiddenCarry, 0);
-            dFinal.Cell.CopyTo(_dCellCarry, 0);
-        }
+        CopyOrClear(dhN, _dHiddenCarry.AsSpan(0, width));
+        CopyOrClear(dcN, _dCellCarry.AsSpan(0, Layout.HasCellState ? width : 0));
 
         Array.Clear(_dBias);
         Array.Clear(_dHiddenBias);
@@ -308,11 +403,8 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
             _dOutput = null;
         }
 
-        if (dInitial is not null)
-        {
-            _dHiddenCarry.AsSpan(0, width).CopyTo(dInitial.Hidden);
-            _dCellCarry.AsSpan(0, dInitial.Cell.Length).CopyTo(dInitial.Cell);
-        }
+        _dHiddenCarry.AsSpan(0, dh0.Length).CopyTo(dh0);
+        _dCellCarry.AsSpan(0, dc0.Length).CopyTo(dc0);
 
         StepProfiler.Stop(StepPhase.RecurrentBackward, started);
         started = StepProfiler.Start();
@@ -354,20 +446,12 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => Array.Clear(Gradients);
 
-    private void RunForward(CellState<T>? initial, CellState<T> final)
+    private void RunForward(ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, Span<T> hN, Span<T> cN)
     {
         long started = StepProfiler.Start();
         int width = BatchSize * HiddenSize;
-        if (initial is null)
-        {
-            _hidden.AsSpan(0, width).Clear();
-            _cells.AsSpan(0, Layout.HasCellState ? width : 0).Clear();
-        }
-        else
-        {
-            initial.Hidden.CopyTo(_hidden, 0);
-            initial.Cell.CopyTo(_cells, 0);
-        }
+        CopyOrClear(h0, _hidden.AsSpan(0, width));
+        CopyOrClear(c0, _cells.AsSpan(0, Layout.HasCellState ? width : 0));
 
         RecurrenceWorkers.Run(_forwardWindow, Gemm.MaxThreads);
         if (ForwardObserver is { } observer)
@@ -375,10 +459,10 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
             ObserveForward(observer);
         }
 
-        _hidden.AsSpan(SequenceLength * width, width).CopyTo(final.Hidden);
-        if (Layout.HasCellState)
+        _hidden.AsSpan(SequenceLength * width, hN.Length).CopyTo(hN);
+        if (!cN.IsEmpty)
         {
-            _cells.AsSpan(SequenceLength * width, width).CopyTo(final.Cell);
+            _cells.AsSpan(SequenceLength * width, width).CopyTo(cN);
         }
         StepProfiler.Stop(StepPhase.RecurrentForward, started);
     }
@@ -664,20 +748,50 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         BatchSize = batchSize;
     }
 
-    private void CheckWindow(int sequenceLength, int batchSize, int inputLength, string inputName, CellState<T>? initial,
-        T[] hidden, CellState<T> final, int inputWidth = 1)
+    private void CheckWindow(int sequenceLength, int batchSize, int inputLength, string inputName, T[] hidden, int inputWidth = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        ArgumentNullException.ThrowIfNull(final);
         ThrowHelper.CheckLength(inputLength, sequenceLength * batchSize * inputWidth, inputName);
         if (hidden.Length < (sequenceLength + 1) * batchSize * HiddenSize)
         {
             ThrowHelper.ThrowLengthMismatch(nameof(hidden), (sequenceLength + 1) * batchSize * HiddenSize, hidden.Length);
         }
+    }
 
-        CheckState(initial, batchSize, nameof(initial));
-        CheckState(final, batchSize, nameof(final));
+    /// <summary>The public forward entries' checks, once at the boundary: shapes, then overlap (the id or dense input is checked by its overload).</summary>
+    private void CheckForwardSpans(ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, int sequenceLength, int batchSize, Span<T> output, Span<T> hN, Span<T> cN)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ThrowHelper.CheckLength(output.Length, sequenceLength * batchSize * HiddenSize, nameof(output));
+        CheckStateSpan(h0, batchSize, hasState: true, nameof(h0));
+        CheckStateSpan(c0, batchSize, Layout.HasCellState, nameof(c0));
+        CheckStateSpan(hN, batchSize, hasState: true, nameof(hN));
+        CheckStateSpan(cN, batchSize, Layout.HasCellState, nameof(cN));
+        // h0 and c0 are copied in before any step and the destinations written after the last: exact reuse is safe.
+        SpanOverlap.CheckSources(h0, c0, default, output, nameof(output));
+        SpanOverlap.CheckSources(h0, c0, default, hN, nameof(hN));
+        SpanOverlap.CheckSources(h0, c0, default, cN, nameof(cN));
+        SpanOverlap.CheckDestinations(output, nameof(output), hN, nameof(hN));
+        SpanOverlap.CheckDestinations(output, nameof(output), cN, nameof(cN));
+        SpanOverlap.CheckDestinations(hN, nameof(hN), cN, nameof(cN));
+    }
+
+    /// <summary>A state span is empty (zeros, or skip) or (B, H); a cell without that state takes only an empty one.</summary>
+    private void CheckStateSpan(ReadOnlySpan<T> state, int batchSize, bool hasState, string paramName)
+    {
+        if (state.IsEmpty)
+        {
+            return;
+        }
+
+        if (!hasState)
+        {
+            throw new ArgumentException($"A {Layout.CellType} cell has no cell state: pass an empty span.", paramName);
+        }
+
+        ThrowHelper.CheckLength(state.Length, batchSize * HiddenSize, paramName);
     }
 
     private void CheckState(CellState<T>? state, int batchSize, string paramName)
@@ -686,6 +800,19 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
             (state.Hidden.Length != batchSize * HiddenSize || state.Cell.Length != (Layout.HasCellState ? batchSize * HiddenSize : 0)))
         {
             throw new ArgumentException($"The state must be shaped for B = {batchSize}, H = {HiddenSize} and a {Layout.CellType} cell.", paramName);
+        }
+    }
+
+    /// <summary>An empty source means zeros (PyTorch's <c>None</c>).</summary>
+    private static void CopyOrClear(ReadOnlySpan<T> source, Span<T> destination)
+    {
+        if (source.IsEmpty)
+        {
+            destination.Clear();
+        }
+        else
+        {
+            source.CopyTo(destination);
         }
     }
 
@@ -710,12 +837,14 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     }
 
     /// <summary>
-    /// The backward pass of one window in stages: packing, then for t = T … 1 the gate gradients of every unit (which
-    /// the carry of every unit reads), then the carry.
+    /// The backward pass of one window in stages: packing, then one stage per step t = T − 1 … 0, then the carry into
+    /// h_0. A chunk's stage first finishes step t + 1 for its own units, the carry dL/dh_t through W_hh (which reads the
+    /// gate gradients of every unit, all made in the stage before), then makes step t's gate gradients of its own units
+    /// (which read only its own units of that carry): one synchronisation per step.
     /// </summary>
     private sealed class BackwardWindow(RecurrentCell<T> cell) : IStagedWindow
     {
-        public int StageCount => 2 * cell.SequenceLength + 1;
+        public int StageCount => cell.SequenceLength + 2;
 
         public int ChunkCount => cell._slices!.PartCount;
 
@@ -727,15 +856,16 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
                 return;
             }
 
-            int step = cell.SequenceLength - 1 - (stage - 1) / 2;
-            if (stage % 2 == 1)
+            int step = cell.SequenceLength - stage;   // −1 in the last stage: only the carry into h_0 is left
+            if (step + 1 < cell.SequenceLength)
+            {
+                cell.CarryStep(chunk, step + 1);
+            }
+
+            if (step >= 0)
             {
                 cell.TotalHiddenGradient(chunk, step);
                 cell.GateGradientStep(chunk, step);
-            }
-            else
-            {
-                cell.CarryStep(chunk, step);
             }
         }
 

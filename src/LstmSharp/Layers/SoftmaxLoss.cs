@@ -17,9 +17,12 @@ public static class SoftmaxLoss
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="logits">(N, V).</param>
     /// <param name="targets">(N): the target id of each row, in [0, V).</param>
-    /// <param name="probabilities">(N, V): receives the softmax; may be the same span as <paramref name="logits"/>.</param>
+    /// <param name="probabilities">(N, V): receives the softmax; may be the same span as <paramref name="logits"/>, but not partly over it.</param>
     /// <returns>The mean negative log-likelihood.</returns>
-    /// <exception cref="ArgumentException">A length does not match or a target is out of range.</exception>
+    /// <exception cref="ArgumentException">
+    /// A length does not match, a target is out of range (checked before anything is written), or
+    /// <paramref name="probabilities"/> partly overlaps <paramref name="logits"/>.
+    /// </exception>
     public static T Forward<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> targets, Span<T> probabilities)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -31,15 +34,12 @@ public static class SoftmaxLoss
 
         int vocabularySize = logits.Length / rows;
         ThrowHelper.CheckLength(probabilities.Length, logits.Length, nameof(probabilities));
+        SpanOverlap.CheckSource(logits, probabilities, nameof(probabilities));
+        CheckTargets(targets, vocabularySize);
         T total = T.Zero;
         for (int row = 0; row < rows; row++)
         {
             int target = targets[row];
-            if ((uint)target >= (uint)vocabularySize)
-            {
-                ThrowTargetOutOfRange(target, row, vocabularySize, nameof(targets));
-            }
-
             ReadOnlySpan<T> rowLogits = logits.Slice(row * vocabularySize, vocabularySize);
             Span<T> rowProbabilities = probabilities.Slice(row * vocabularySize, vocabularySize);
             T max = TensorPrimitives.Max(rowLogits);
@@ -58,8 +58,11 @@ public static class SoftmaxLoss
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="probabilities">(N, V): from <see cref="Forward"/>.</param>
     /// <param name="targets">(N): target ids, in [0, V).</param>
-    /// <param name="dLogits">(N, V): receives dL/dlogits of the mean loss; may be the same span as <paramref name="probabilities"/>.</param>
-    /// <exception cref="ArgumentException">A length does not match or a target is out of range (checked before anything is written).</exception>
+    /// <param name="dLogits">(N, V): receives dL/dlogits of the mean loss; may be the same span as <paramref name="probabilities"/>, but not partly over it.</param>
+    /// <exception cref="ArgumentException">
+    /// A length does not match, a target is out of range (checked before anything is written), or
+    /// <paramref name="dLogits"/> partly overlaps <paramref name="probabilities"/>.
+    /// </exception>
     public static void Backward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<int> targets, Span<T> dLogits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -71,20 +74,26 @@ public static class SoftmaxLoss
         }
 
         int vocabularySize = probabilities.Length / rows;
-        for (int row = 0; row < rows; row++)
-        {
-            // A target ≥ V would write into the next row, a negative one before the span.
-            if ((uint)targets[row] >= (uint)vocabularySize)
-            {
-                ThrowTargetOutOfRange(targets[row], row, vocabularySize, nameof(targets));
-            }
-        }
+        SpanOverlap.CheckSource(probabilities, dLogits, nameof(dLogits));
+        CheckTargets(targets, vocabularySize);
 
         T scale = T.One / T.CreateChecked(rows);
         TensorPrimitives.Multiply(probabilities, scale, dLogits);
         for (int row = 0; row < rows; row++)
         {
             dLogits[row * vocabularySize + targets[row]] -= scale;
+        }
+    }
+
+    private static void CheckTargets(ReadOnlySpan<int> targets, int vocabularySize)
+    {
+        for (int row = 0; row < targets.Length; row++)
+        {
+            // A target ≥ V would read or write into the next row, a negative one before the span.
+            if ((uint)targets[row] >= (uint)vocabularySize)
+            {
+                ThrowTargetOutOfRange(targets[row], row, vocabularySize, nameof(targets));
+            }
         }
     }
 

@@ -4,7 +4,7 @@ namespace LstmSharp.Layers;
 /// <param name="Name">The PyTorch name without the module prefix, for example <c>weight_ih_l0</c> or <c>weight</c>.</param>
 /// <param name="Offset">The index of the first element in the flat buffer.</param>
 /// <param name="Shape">The shape, row-major.</param>
-public sealed record TensorSpec(string Name, int Offset, IReadOnlyList<int> Shape)
+internal sealed record TensorSpec(string Name, int Offset, IReadOnlyList<int> Shape)
 {
     /// <summary>The number of elements.</summary>
     public int Count

@@ -61,13 +61,10 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             int inputSize = layer == 0 ? vocabularySize : hiddenSize;
             T[]? parameters = shared?._layers[layer].Parameters;
-            _layers[layer] = (cellType, parameters) switch
+            _layers[layer] = cellType switch
             {
-                (CellType.Lstm, null) => new LstmCell<T>(inputSize, hiddenSize),
-                (CellType.Lstm, _) => new LstmCell<T>(inputSize, hiddenSize, parameters),
-                (CellType.Gru, null) => new GruCell<T>(inputSize, hiddenSize),
-                (CellType.Gru, _) => new GruCell<T>(inputSize, hiddenSize, parameters),
-                (_, null) => new RnnCell<T>(inputSize, hiddenSize),
+                CellType.Lstm => new LstmCell<T>(inputSize, hiddenSize, parameters),
+                CellType.Gru => new GruCell<T>(inputSize, hiddenSize, parameters),
                 _ => new RnnCell<T>(inputSize, hiddenSize, parameters),
             };
         }
@@ -117,34 +114,30 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The total number of parameters.</summary>
     public int ParameterCount => ParameterBuffers.Sum(buffer => buffer.Parameters.Length);
 
-    /// <summary>Draws every parameter from <paramref name="initialization"/>'s distribution.</summary>
+    /// <summary>
+    /// Draws every parameter from <paramref name="initialization"/>'s distribution, tensor by tensor in state-dict order
+    /// from one stream (each layer as <see cref="RecurrentCell{T}.Initialize"/> draws it, then the head as
+    /// <see cref="Linear{T}.Initialize"/> does).
+    /// </summary>
     /// <param name="initialization">The scheme.</param>
     /// <param name="seed">The seed: the same seed gives the same parameters.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialization"/> is not a defined scheme.</exception>
+    /// <exception cref="InvalidOperationException">This model is an inference view.</exception>
     public void Initialize(Initialization initialization, ulong seed)
     {
-        var random = new SeededRandom(seed);
-        foreach (ModelTensor<T> tensor in Tensors)
+        ParameterDraw.CheckDefined(initialization, nameof(initialization));
+        if (IsInferenceView)
         {
-            Span<T> values = tensor.Values;
-            bool isBias = tensor.Shape.Count == 1;
-            if (initialization is Initialization.ArticleNormal or Initialization.MinCharRnnNormal)
-            {
-                bool zero = isBias && (initialization == Initialization.MinCharRnnNormal || tensor.Name.Contains(".bias_hh", StringComparison.Ordinal));
-                for (int index = 0; index < values.Length; index++)
-                {
-                    values[index] = zero ? T.Zero : T.CreateChecked(0.01 * random.NextNormal());
-                }
-            }
-            else
-            {
-                int fanIn = tensor.Name.StartsWith("head.", StringComparison.Ordinal) ? Head.InputSize : HiddenSize;
-                double bound = 1.0 / Math.Sqrt(fanIn);
-                for (int index = 0; index < values.Length; index++)
-                {
-                    values[index] = T.CreateChecked((2.0 * random.NextDouble() - 1.0) * bound);
-                }
-            }
+            throw new InvalidOperationException("This model is an inference view; initialise the model it reads.");
         }
+
+        var random = new SeededRandom(seed);
+        foreach (RecurrentCell<T> layer in _layers)
+        {
+            layer.Draw(initialization, random);
+        }
+
+        Head.Draw(initialization, random);
     }
 
     /// <summary>Sets every gradient to zero.</summary>
@@ -270,7 +263,10 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int layer = top; layer >= 0; layer--)
         {
             Span<T> dBelow = layer > 0 ? _dLayerOutputs[layer - 1].AsSpan(0, _sequenceLength * width) : dInputs;
-            _layers[layer].Backward(_dLayerOutputs[layer].AsSpan(0, _sequenceLength * width), dFinal?.Layers[layer], dBelow, dInitial?.Layers[layer]);
+            CellState<T>? dLayerFinal = dFinal?.Layers[layer], dLayerInitial = dInitial?.Layers[layer];
+            _layers[layer].Backward(_dLayerOutputs[layer].AsSpan(0, _sequenceLength * width), dLayerFinal is null ? default : dLayerFinal.Hidden,
+                dLayerFinal is null ? default : dLayerFinal.Cell, dBelow, dLayerInitial is null ? default : dLayerInitial.Hidden,
+                dLayerInitial is null ? default : dLayerInitial.Cell);
             if (layer > 0 && _dropoutActive)
             {
                 TensorPrimitives.Multiply(dBelow, _dropoutMasks[layer - 1].AsSpan(0, dBelow.Length), dBelow);
@@ -318,14 +314,9 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             // One mask per layer output (between layers, then before the head), drawn from the window's own seed: the same seed gives the same mask,
             // so a window can be replayed exactly (resume, finite differences).
             _dropoutRandom.Reseed(dropout!.Value.Seed);
-            SeededRandom random = _dropoutRandom;
-            T keep = T.One / T.CreateChecked(1.0 - dropout.Value.Rate);
             foreach (T[] mask in _dropoutMasks)
             {
-                for (int index = 0; index < width; index++)
-                {
-                    mask[index] = random.NextDouble() < dropout.Value.Rate ? T.Zero : keep;
-                }
+                DrawMask(_dropoutRandom, dropout.Value.Rate, mask.AsSpan(0, width));
             }
         }
 
@@ -333,6 +324,26 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         _batchSize = batchSize;
         _lossRows = lossRows;
         _lossMode = lossMode;
+    }
+
+    /// <summary>
+    /// mask[i] = 0 where the i-th draw of <paramref name="random"/> falls below p, else 1/(1 − p). A draw's NextDouble is
+    /// (bits ≫ 11)·2⁻⁵³, so comparing the integer bits ≫ 11 with ⌈p·2⁵³⌉ gives the same elements without the conversion.
+    /// </summary>
+    internal static void DrawMask(SeededRandom random, double rate, Span<T> mask)
+    {
+        ulong threshold = (ulong)Math.Ceiling(rate * (1UL << 53));
+        T keep = T.One / T.CreateChecked(1.0 - rate);
+        Span<ulong> draws = stackalloc ulong[1024];
+        for (int start = 0; start < mask.Length; start += draws.Length)
+        {
+            Span<T> block = mask[start..Math.Min(mask.Length, start + draws.Length)];
+            random.NextUInt64(draws[..block.Length]);
+            for (int index = 0; index < block.Length; index++)
+            {
+                block[index] = keep * T.CreateTruncating(draws[index] >> 11 >= threshold ? 1 : 0);   // no branch: half the draws drop
+            }
+        }
     }
 
     private T ForwardUpperLayers(ModelState<T>? initial, ModelState<T> final)

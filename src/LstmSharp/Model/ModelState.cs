@@ -22,8 +22,30 @@ public sealed class ModelState<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>B: the number of streams.</summary>
     public int BatchSize { get; }
 
-    /// <summary>One state per layer, bottom first.</summary>
-    public IReadOnlyList<CellState<T>> Layers { get; }
+    /// <summary>L: the number of layers.</summary>
+    public int LayerCount => Layers.Count;
+
+    /// <summary>One state per layer, bottom first: the cells' plumbing.</summary>
+    internal IReadOnlyList<CellState<T>> Layers { get; }
+
+    /// <summary>h of layer <paramref name="layer"/>, shape (B, H): PyTorch's <c>h_n[layer]</c> (or <c>h_0[layer]</c>), to read or write.</summary>
+    /// <param name="layer">The layer, 0 at the bottom.</param>
+    /// <returns>The layer's hidden state.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a layer index.</exception>
+    public Span<T> Hidden(int layer) => Layer(layer).Hidden;
+
+    /// <summary>c of layer <paramref name="layer"/>, shape (B, H), for an LSTM: PyTorch's <c>c_n[layer]</c>; empty for other cells.</summary>
+    /// <param name="layer">The layer, 0 at the bottom.</param>
+    /// <returns>The layer's cell state.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a layer index.</exception>
+    public Span<T> Cell(int layer) => Layer(layer).Cell;
+
+    private CellState<T> Layer(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, Layers.Count);
+        return Layers[layer];
+    }
 
     /// <summary>Sets every element to zero.</summary>
     public void Clear()

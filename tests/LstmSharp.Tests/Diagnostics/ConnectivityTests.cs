@@ -29,7 +29,7 @@ public sealed class ConnectivityTests
         foreach (RecurrentCell<double> layer in model.Layers)
         {
             var output = new double[Length * Hidden];
-            layer.Forward(below, Length, 1, null, output, new CellState<double>(layer.Layout, 1));
+            layer.Forward(below, [], [], Length, 1, output, [], []);
             below = output;
         }
 

@@ -4,7 +4,6 @@ using LstmSharp.Diagnostics;
 using LstmSharp.Generation;
 using LstmSharp.Layers;
 using LstmSharp.Model;
-using LstmSharp.Reports;
 using LstmSharp.Text;
 using Xunit;
 
@@ -225,44 +224,6 @@ public sealed class ModelExplainerTests
         Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0], TextFeatures.Compute(TextFeature.Indentation, text));
         Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1], TextFeatures.Compute(TextFeature.AfterNewline, text));
     }
-
-    [Fact]
-    public void ExplainReport_HtmlAndJson_HoldEveryViewAndNumber()
-    {
-        (CharModel<float> model, Vocabulary vocabulary, string text) = Random(CellType.Lstm);
-        Explanation explanation = ModelExplainer.Explain(model, vocabulary, text, new ExplainOptions { ShownLength = 300, Units = [new UnitId(0, 2)] });
-        string directory = Directory.CreateTempSubdirectory("lstmsharp-explain-").FullName;
-        try
-        {
-            string html = ExplainReport.RenderHtml(explanation);
-            Assert.Contains("<section id=\"saturation\">", html, StringComparison.Ordinal);
-            Assert.Contains("<section id=\"units\">", html, StringComparison.Ordinal);
-            Assert.Contains("<section id=\"surprise\">", html, StringComparison.Ordinal);
-            Assert.Equal(2, CountOf(html, "<svg class=\"saturation\""));
-            Assert.Equal(explanation.Units.Count, CountOf(html, "<div class=\"text unit\""));
-            Assert.Contains("Unit 0:2 tanh(c): chosen", html, StringComparison.Ordinal);
-            Assert.DoesNotContain("http", html, StringComparison.Ordinal);
-            Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
-
-            string path = Path.Combine(directory, "explain.json");
-            ExplainReport.WriteJson(path, explanation);
-            using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(path));
-            JsonElement root = json.RootElement;
-            Assert.Equal(8, root.GetProperty("saturation").GetArrayLength());
-            Assert.Equal(model.HiddenSize, root.GetProperty("saturation")[0].GetProperty("left_fraction").GetArrayLength());
-            Assert.Equal(TextFeatures.All.Count, root.GetProperty("unit_search").GetArrayLength());
-            Assert.Equal(text.Length, root.GetProperty("surprise").GetProperty("losses").GetArrayLength());
-            Assert.Equal(JsonValueKind.Null, root.GetProperty("surprise").GetProperty("losses")[0].ValueKind);
-            Assert.Equal(explanation.Surprise.TotalNats, root.GetProperty("surprise").GetProperty("total_nats").GetDouble());
-            Assert.Equal(300, root.GetProperty("units")[0].GetProperty("values").GetArrayLength());
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     private static double Pearson(double[] x, double[] y)
     {

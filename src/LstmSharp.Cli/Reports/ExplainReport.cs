@@ -3,16 +3,15 @@ using System.Text;
 using System.Text.Json;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
-using LstmSharp.Serialization;
 
-namespace LstmSharp.Reports;
+namespace LstmSharp.Cli.Reports;
 
 /// <summary>
 /// Renders an <see cref="Explanation"/> as one self-contained HTML page (inline SVG and CSS, no scripts): gate saturation
 /// as one scatter plot per layer, the unit search with the text coloured by each unit found (and each chosen), and the
 /// text coloured by surprise, −log p, with the model's top guesses on hover. <see cref="WriteJson"/> writes the numbers.
 /// </summary>
-public static class ExplainReport
+internal static class ExplainReport
 {
     private const int UnitLevels = 10, SurpriseLevels = 20;
     private const double SurpriseScaleNats = 5;   // the darkest shade: p ≤ e^−5 ≈ 0.7%
@@ -136,7 +135,7 @@ public static class ExplainReport
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(explanation);
-        AtomicFile.Write(path, stream =>
+        ReportFile.Write(path, stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
             WriteDocument(json, explanation);

@@ -1,13 +1,13 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using LstmSharp.Cli.Reports;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 using LstmSharp.Model;
-using LstmSharp.Reports;
 using LstmSharp.Text;
 using Xunit;
 
-namespace LstmSharp.Tests.Diagnostics;
+namespace LstmSharp.Cli.Tests.Reports;
 
 public sealed partial class ReportTests : IDisposable
 {

@@ -1,11 +1,11 @@
+using LstmSharp.Cli.Reports;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 using LstmSharp.Model;
-using LstmSharp.Reports;
 using LstmSharp.Text;
 using Xunit;
 
-namespace LstmSharp.Tests.Reports;
+namespace LstmSharp.Cli.Tests.Reports;
 
 /// <summary>Every HTML report LstmSharp writes, opened in headless Chromium: no console error, every element there, no empty picture.</summary>
 public sealed class BrowserTests : IDisposable

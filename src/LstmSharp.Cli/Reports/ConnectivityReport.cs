@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace LstmSharp.Reports;
+namespace LstmSharp.Cli.Reports;
 
 /// <summary>
 /// Renders connectivity as coloured text, the article's way: each input character is shaded by its normalised
 /// connectivity to the prediction, value ≤ 0.5 blue with opacity = value and value &gt; 0.5 red with opacity = value − 0.5;
 /// the predicted character follows, highlighted green and outlined. One row per model, so RNN and LSTM compare at a glance.
 /// </summary>
-public static class ConnectivityReport
+internal static class ConnectivityReport
 {
     private const int CellWidth = 11, LineHeight = 20, LabelWidth = 150;
 

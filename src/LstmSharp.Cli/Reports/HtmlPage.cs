@@ -1,7 +1,6 @@
 using System.Text;
-using LstmSharp.Serialization;
 
-namespace LstmSharp.Reports;
+namespace LstmSharp.Cli.Reports;
 
 /// <summary>The frame shared by the reports: one self-contained page with inline CSS, system fonts and no external references.</summary>
 internal static class HtmlPage
@@ -43,6 +42,6 @@ internal static class HtmlPage
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
-        AtomicFile.Write(path, stream => stream.Write(bytes));
+        ReportFile.Write(path, stream => stream.Write(bytes));
     }
 }

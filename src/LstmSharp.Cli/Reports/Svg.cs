@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace LstmSharp.Reports;
+namespace LstmSharp.Cli.Reports;
 
 /// <summary>Small helpers for writing SVG and HTML by hand: invariant numbers and escaping.</summary>
 internal static class Svg

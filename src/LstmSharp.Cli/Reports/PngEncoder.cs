@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace LstmSharp.Reports;
+namespace LstmSharp.Cli.Reports;
 
 /// <summary>A minimal PNG writer (8-bit RGB, no interlace) for heatmaps embedded in SVG as data URIs: a 100 × 48 heatmap is a few hundred bytes where SVG rectangles would take hundreds of kilobytes.</summary>
 internal static class PngEncoder
@@ -12,7 +12,11 @@ internal static class PngEncoder
     /// <summary>Encodes <paramref name="rgb"/> (height, width, 3) as a PNG file.</summary>
     public static byte[] Encode(ReadOnlySpan<byte> rgb, int width, int height)
     {
-        ThrowHelper.CheckLength(rgb.Length, width * height * 3, nameof(rgb));
+        if (rgb.Length != width * height * 3)
+        {
+            throw new ArgumentException($"The image has {rgb.Length} bytes; {width} × {height} RGB needs {width * height * 3}.", nameof(rgb));
+        }
+
         using var output = new MemoryStream();
         output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
 

@@ -2,7 +2,7 @@ using System.Text;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
 
-namespace LstmSharp.Reports;
+namespace LstmSharp.Cli.Reports;
 
 /// <summary>
 /// Renders gradient-flow snapshots as one self-contained HTML page (inline SVG, CSS and one small inline script; nothing
@@ -11,7 +11,7 @@ namespace LstmSharp.Reports;
 /// model and epoch, animated over the time steps from the loss backwards), and our per-step log-magnitude histograms of
 /// dh (and dc for an LSTM) as small multiples, one row per epoch.
 /// </summary>
-public static class GradientFlowReport
+internal static class GradientFlowReport
 {
     private const int HeatmapWidth = 260, HeatmapHeight = 130;
 

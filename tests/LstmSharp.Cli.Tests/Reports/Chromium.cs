@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace LstmSharp.Tests.Reports;
+namespace LstmSharp.Cli.Tests.Reports;
 
 /// <summary>
 /// Opens a report in headless Chromium and says what went wrong: console messages, load errors, required elements

@@ -1,4 +1,4 @@
-namespace LstmSharp.Reports;
+namespace LstmSharp.Cli.Reports;
 
 /// <summary>
 /// The colours of the reports: the Okabe–Ito palette (distinguishable with the common colour-vision deficiencies) for

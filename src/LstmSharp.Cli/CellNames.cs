@@ -1,0 +1,29 @@
+using LstmSharp.Layers;
+
+namespace LstmSharp.Cli;
+
+/// <summary>
+/// The cell types as the command line spells them: <c>lstm</c>, <c>gru</c>, <c>rnn</c> (PyTorch's module names in lower
+/// case, as checkpoints and ONNX metadata write them). The core's own table is internal; the CLI works through the
+/// public <see cref="CellType"/>.
+/// </summary>
+internal static class CellNames
+{
+    public static string Of(CellType cell) => cell.ToString().ToLowerInvariant();
+
+    /// <summary>Reads a cell type from its name, ignoring case; numbers and combinations that <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would take are refused.</summary>
+    public static bool TryParse(string? name, out CellType cell)
+    {
+        foreach (CellType candidate in Enum.GetValues<CellType>())
+        {
+            if (string.Equals(name, Of(candidate), StringComparison.OrdinalIgnoreCase))
+            {
+                cell = candidate;
+                return true;
+            }
+        }
+
+        cell = default;
+        return false;
+    }
+}
