@@ -18,6 +18,23 @@ trap 'rm -f "$rows"' EXIT
 for folder in "${packages[@]}"; do
   awk -v package="${folder#src/}" -v namespaces="$namespaces" '
     BEGIN { n = split(namespaces, ns, "\n") }
+    # Namespaces of types that no longer exist in the source (moved or cut) come from the type entries themselves:
+    # an entry that is a bare type name (Namespace.Type or Namespace.Type<T>) names its namespace before the last dot.
+    function learn(line,   t) {
+      t = line; sub(/^\*REMOVED\*/, "", t)
+      if (t !~ /^[A-Za-z0-9_.]+(<[^>]*>)?$/) return
+      types[t] = 1; sub(/<[^>]*>$/, "", t); sub(/\.[^.]+$/, "", t); candidates[t] = 1
+    }
+    function add_namespaces(   c, i, known) {
+      for (c in candidates) {
+        if (c in types) continue
+        known = 0
+        for (i = 1; i <= n; i++) if (ns[i] == c) known = 1
+        if (!known) ns[++n] = c
+      }
+      # longest first, so an entry takes the most specific namespace
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (length(ns[j]) > length(ns[i])) { c = ns[i]; ns[i] = ns[j]; ns[j] = c }
+    }
     # the symbol an entry declares, without modifiers (static, override, const, ~ for oblivious nullability)
     function symbol(line) {
       sub(/^~/, "", line)
@@ -30,10 +47,12 @@ for folder in "${packages[@]}"; do
       return "(global)"
     }
     /^#/ || /^[[:space:]]*$/ { next }
+    { learn($0) }
     FILENAME ~ /Shipped/ { shipped[$0] = 1; next }
     /^\*REMOVED\*/ { line = $0; sub(/^\*REMOVED\*/, "", line); removed[line] = 1; next }
     { added[$0] = 1 }
     END {
+      add_namespaces()
       for (e in shipped) { was[namespace_of(e)]++; if (!(e in removed)) live[namespace_of(e)]++ }
       for (e in added) if (!(e in shipped)) live[namespace_of(e)]++
       for (k in was) if (!(k in live)) live[k] = 0

@@ -70,7 +70,7 @@ for project in "${projects[@]}"; do
   echo "== $id: packing and validating against $id $baseline_version ($baseline_commit)"
   dotnet pack "$project" -c Release $no_build -o "$out" -nologo -clp:NoSummary \
     -p:PackageValidationBaselinePath="$PWD/$baseline/$id.$baseline_version.nupkg" "${extra[@]}" \
-    || fail "$id breaks the $baseline_version API beyond $suppressions (after an intended change: .ci/package-validation.sh --update)"
+    || fail "$id: its breaks of the $baseline_version API differ from $suppressions (a break not listed, or a listed one gone); after an intended API change: .ci/package-validation.sh --update"
   count=0
   [ -f "$suppressions" ] && count=$(grep -c '<Suppression>' "$suppressions")
   summary="$summary $id: $count suppressed breaks;"

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Regenerates PublicAPI.*.txt of every shipped package (src/LstmSharp, src/LstmSharp.Onnx) from the code, with the
-# analyzer's own code fix (RS0016, through dotnet format): new public API is declared in PublicAPI.Unshipped.txt, and
-# API that is gone is listed (RS0017) so its line can be removed or, for shipped API, marked *REMOVED* in Unshipped.
+# Brings PublicAPI.*.txt of every shipped package (src/LstmSharp, src/LstmSharp.Onnx) up to date with the code, from the
+# public API analyzer's own findings in a full build with TrackPublicApi=true:
+#   RS0016 (public in the code, not declared)       -> the entry is added to PublicAPI.Unshipped.txt
+#   RS0017 (declared, no longer public or gone)      -> an Unshipped entry is deleted; a Shipped one is marked
+#                                                       *REMOVED* in PublicAPI.Unshipped.txt
+# PublicAPI.Shipped.txt is the API as released (1.x) and is never rewritten here, so a removal of shipped API stays
+# visible as a *REMOVED* line until the next release records it.
 #
 #   .ci/update-public-api.sh                 both packages
 #   .ci/update-public-api.sh src/LstmSharp   one package (its folder)
 #
-# PublicAPI.Shipped.txt is the API as released (1.x) and is never rewritten here: a removal of shipped API shows as a
-# *REMOVED* line in PublicAPI.Unshipped.txt, so the break stays visible until the next release records it.
-# Then check: dotnet build LstmSharp.sln -c Release -p:TrackPublicApi=true;  count: .ci/count-public-api.sh
+# Then: .ci/count-public-api.sh (the counts), dotnet build LstmSharp.sln -c Release -p:TrackPublicApi=true (the check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -20,22 +22,35 @@ fi
 projects=("$@")
 [ "${#projects[@]}" -gt 0 ] || projects=(src/LstmSharp src/LstmSharp.Onnx)
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+log=$(mktemp) work=$(mktemp)
+trap 'rm -f "$log" "$work"' EXIT
+# --no-incremental: an up-to-date build skips the compiler, and with it the analyzer, whatever TrackPublicApi says.
+build() { dotnet build "$1" -c Release -p:TrackPublicApi=true --no-incremental -nologo -clp:NoSummary > "$log" 2>&1; }
+# The quoted symbols of one diagnostic, exactly as the PublicAPI files spell them, one per line.
+symbols() { grep -E "(error|warning) $1: Symbol '" "$log" | sed -E "s/.* $1: Symbol '(.*)' is (not )?part of the declared .*/\1/" | LC_ALL=C sort -u || true; }
+
 status=0
 for folder in "${projects[@]}"; do
   folder=${folder%/}
   project=$(ls "$folder"/*.csproj)
-  # MSBuild reads environment variables as properties: this turns the analyzer's diagnostics on for dotnet format.
-  TrackPublicApi=true dotnet format analyzers "$project" --diagnostics RS0016 --severity warn
-  # Whatever is still wrong (API removed or changed: RS0017 names the line) fails this build and is listed.
-  if ! dotnet build "$project" -c Release -p:TrackPublicApi=true -nologo -clp:NoSummary > "$log" 2>&1; then
-    grep -oE '(error|warning) RS[0-9]+: .*' "$log" | sort -u >&2
-    echo "$folder: PublicAPI files updated, but the build still reports the diagnostics above" >&2
-    status=1
-    continue
+  shipped=$folder/PublicAPI.Shipped.txt unshipped=$folder/PublicAPI.Unshipped.txt
+  if ! build "$project"; then
+    added=$(symbols RS0016) gone=$(symbols RS0017)
+    {
+      grep -vxF -f <(printf '%s\n' "$gone") "$unshipped" | grep -v '^#' || true
+      [ -z "$added" ] || printf '%s\n' "$added"
+      # gone from the code but released: record the removal
+      [ -z "$gone" ] || grep -xF -f <(printf '%s\n' "$gone") "$shipped" | sed 's/^/*REMOVED*/' || true
+    } | grep -v '^$' | LC_ALL=C sort -u > "$work"
+    { printf '#nullable enable\n'; cat "$work"; } > "$unshipped"
+    if ! build "$project"; then
+      grep -oE '(error|warning) [A-Z]+[0-9]+: .*' "$log" | sed 's/ \[.*//' | sort -u >&2
+      echo "$folder: PublicAPI files updated, but the build still reports the diagnostics above" >&2
+      status=1
+      continue
+    fi
   fi
-  echo "$folder: PublicAPI files match the code: $(grep -vc '^#' "$folder/PublicAPI.Shipped.txt") shipped," \
-    "$(grep -vc '^#' "$folder/PublicAPI.Unshipped.txt") unshipped lines"
+  echo "$folder: PublicAPI files match the code: $(grep -vc '^#' "$shipped") shipped," \
+    "$(grep -vc '^#' "$unshipped") unshipped lines ($(grep -c '^\*REMOVED\*' "$unshipped" || true) of them *REMOVED*)"
 done
 exit "$status"

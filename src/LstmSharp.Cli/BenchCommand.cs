@@ -77,7 +77,7 @@ internal sealed class BenchCommand
             var warmUpClock = Stopwatch.StartNew();
             for (int warmUp = 0; warmUp < 10 || warmUpClock.ElapsedMilliseconds < 2500; warmUp++)
             {
-                trainer.State.Clear();
+                trainer.ResetState();
                 trainer.TrainStep(inputs, targets, 1e-3);
             }
 
@@ -87,7 +87,7 @@ internal sealed class BenchCommand
             clock.Start();
             for (int step = 0; step < count; step++)
             {
-                trainer.State.Clear();
+                trainer.ResetState();
                 trainer.TrainStep(inputs, targets, 1e-3);
             }
 

@@ -249,7 +249,7 @@ internal sealed class GradFlowCommand
         };
         options.Validate();
         var trainer = new Trainer(model, options);
-        GradientFlowSchedule schedule = trainer.RecordGradientFlowAt(epochs, GradientFlowProbe.FromText(corpus.Ids, sequenceLength));
+        GradientFlowSchedule schedule = new GradientFlowSchedule(epochs, GradientFlowProbe.FromText(corpus.Ids, sequenceLength)).AttachTo(trainer);
         schedule.Recorded += (_, snapshot) => _console.Out.WriteLine(
             string.Create(CultureInfo.InvariantCulture, $"{cell.ToString().ToUpperInvariant()} epoch {snapshot.Epoch}: step {snapshot.Step}, probe loss {snapshot.Loss:F4}"));
         var epochLosses = new List<double>();

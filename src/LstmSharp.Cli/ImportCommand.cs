@@ -56,15 +56,14 @@ internal sealed class ImportCommand
             throw new FileNotFoundException($"The state dict '{statePath}' does not exist.", statePath);
         }
 
-        SafeTensorsDocument document = SafeTensors.Read(statePath);
-        CharModel<float> model = PyTorchStateDict.Load<float>(document, vocabulary);
+        CharModel<float> model = PyTorchStateDict.Load<float>(statePath, vocabulary);
         if (model.CellType != cell)
         {
             throw new InvalidDataException(
                 $"'{statePath}' holds cell type '{CellNames.Of(model.CellType)}' (by its tensors' shapes), but --cell says '{CellNames.Of(cell)}'.");
         }
 
-        if (document.Checksum == SafeTensorsChecksum.None)
+        if (!PyTorchStateDict.HasChecksum(statePath))
         {
             _console.Error.WriteLine($"lstmsharp: note: '{statePath}' carries no checksum (PyTorch's files have none), so only its structure was checked " +
                 "(tensor names, shapes and dtypes), not its values; the checkpoint written now carries a checksum of every byte.");

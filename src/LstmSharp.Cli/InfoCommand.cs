@@ -30,12 +30,12 @@ internal sealed class InfoCommand
     {
         string path = parse.GetValue(_model)!;
         LoadedCheckpoint checkpoint = CheckpointFiles.Load(_console, path);
-        IReadOnlyDictionary<string, string> metadata = checkpoint.Document.Metadata;
+        IReadOnlyDictionary<string, string> metadata = checkpoint.Metadata;
         var model = checkpoint.Model;
         TextWriter output = _console.Out;
         void Line(string name, string value) => output.WriteLine($"{name,-12}{value}");
 
-        Line("checkpoint", $"{path} (format {metadata[Checkpoint.FormatKey]}, {(checkpoint.IntegrityWarning is null ? "every byte verified by its SHA-256" : "partly verified")})");
+        Line("checkpoint", $"{path} (format {metadata["lstmsharp.format"]}, {(checkpoint.IntegrityWarning is null ? "every byte verified by its SHA-256" : "partly verified")})");
         Line("model", Invariant($"{model.Layers.Count}-layer {CellNames.Of(model.CellType).ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
         Line("vocabulary", Invariant($"{checkpoint.Vocabulary.Count} characters: {Preview(checkpoint)}"));
         if (!checkpoint.HasTrainerState)

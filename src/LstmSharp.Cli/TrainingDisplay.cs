@@ -202,10 +202,10 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
             _steps = limits.MaxSteps is { } maxSteps ? string.Create(invariant, $"{value.Step:N0}/{maxSteps:N0}") : value.Step.ToString("N0", invariant);
             _epoch = (value.Epoch + value.EpochFraction).ToString("F2", invariant);
             _train = value.TrainingLoss.ToString("F3", invariant);
-            _trainBits = value.TrainingBitsPerCharacter.ToString("F3", invariant);
+            _trainBits = (value.TrainingLoss / Math.Log(2)).ToString("F3", invariant);
             bool validated = !double.IsNaN(value.ValidationLoss);
             _validation = validated ? value.ValidationLoss.ToString("F3", invariant) : "-";
-            _validationBits = validated ? value.ValidationBitsPerCharacter.ToString("F3", invariant) : "-";
+            _validationBits = validated ? (value.ValidationLoss / Math.Log(2)).ToString("F3", invariant) : "-";
             _speed = value.CharactersPerSecond >= 1e4
                 ? string.Create(invariant, $"{value.CharactersPerSecond / 1e3:F1}k")
                 : value.CharactersPerSecond.ToString("F0", invariant);

@@ -45,7 +45,7 @@ public sealed class LiveDisplayTests
         {
             display.Report(Progress(step: 1));
             display.WriteSample("sample", "tab\there\r\nover\u001b[2J\u001b[31mred\u001b]0;title\u0007 \u009b1A end");
-            display.Report(Progress(step: 2) with { Elapsed = TimeSpan.FromSeconds(2) });
+            display.Report(Progress(step: 2, elapsedSeconds: 2));
             return 0;
         });
 
@@ -98,7 +98,7 @@ public sealed class LiveDisplayTests
     [InlineData(200)]
     public void StatusFit_AnyRoom_FitsAndCutsNoNumber(int room)
     {
-        var status = new TrainingDisplay.Status(Progress(step: 123_456) with { ValidationLoss = 1.2345 }, new TrainingOptions { MaxSteps = 1_000_000 }, 0.25);
+        var status = new TrainingDisplay.Status(Progress(step: 123_456, validationLoss: 1.2345), new TrainingOptions { MaxSteps = 1_000_000 }, 0.25);
 
         string text = status.Fit(room);
 
@@ -116,7 +116,7 @@ public sealed class LiveDisplayTests
     [InlineData(80)]
     public void StatusRows_Narrow_BrokenBetweenFields(int width)
     {
-        var status = new TrainingDisplay.Status(Progress(step: 1_400) with { ValidationLoss = 1.553 }, new TrainingOptions(), 0.5);
+        var status = new TrainingDisplay.Status(Progress(step: 1_400, validationLoss: 1.553), new TrainingOptions(), 0.5);
 
         List<string> rows = status.Rows(width);
 
@@ -124,13 +124,8 @@ public sealed class LiveDisplayTests
         Assert.Equal(status.Line().Replace(" | ", " ", StringComparison.Ordinal), string.Join(' ', rows).Replace(" | ", " ", StringComparison.Ordinal));
     }
 
-    private static TrainingProgress Progress(long step) => default(TrainingProgress) with
-    {
-        Step = step,
-        EpochFraction = 0.5,
-        TrainingLoss = 1.5,
-        ValidationLoss = double.NaN,
-        CharactersPerSecond = 123_456,
-        Elapsed = TimeSpan.FromSeconds(1),
-    };
+    // Reports are the trainer's to make (an internal constructor, which this test assembly sees).
+    private static TrainingProgress Progress(long step, double validationLoss = double.NaN, double elapsedSeconds = 1) =>
+        new(step, epoch: 0, epochFraction: 0.5, trainingLoss: 1.5, validationLoss, charactersPerSecond: 123_456, gradientNorm: 0,
+            learningRate: 0, isEvaluation: false, TimeSpan.FromSeconds(elapsedSeconds), epochTrainingLoss: double.NaN);
 }

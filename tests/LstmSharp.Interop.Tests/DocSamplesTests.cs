@@ -9,7 +9,7 @@ namespace LstmSharp.Interop.Tests;
 /// </summary>
 public sealed partial class DocSamplesTests
 {
-    private static readonly string[] s_documents = ["getting-started.md", "interop.md"];
+    private static readonly string[] s_documents = ["getting-started.md", "interop.md", "layers.md"];
 
     public static TheoryData<string> Documents() => [.. s_documents];
 

@@ -1,11 +1,12 @@
 using LstmSharp.Model;
+using LstmSharp.Training;
 
 namespace LstmSharp.Diagnostics;
 
 /// <summary>
 /// Records the gradient flow of a fixed probe window at the start of chosen training epochs (the article took epochs 0,
-/// 10, 20, 30 and 40). Created by <see cref="Training.Trainer.RecordGradientFlowAt"/>; the trainer calls it at each
-/// epoch boundary, and it records each chosen epoch once.
+/// 10, 20, 30 and 40). <see cref="AttachTo"/> subscribes it to a trainer's <see cref="Trainer.EpochStarting"/> event, so it
+/// records at each epoch boundary, each chosen epoch once; the trainer does not know it is there.
 /// </summary>
 /// <remarks>
 /// Recording runs one extra forward and backward pass on the probe; it saves and restores the gradient buffers and uses
@@ -52,6 +53,19 @@ public sealed class GradientFlowSchedule
 
     /// <summary>Raised after each snapshot, on the training thread.</summary>
     public event EventHandler<GradientFlowSnapshot>? Recorded;
+
+    /// <summary>
+    /// From now on, records the probe at the start of each chosen epoch of <paramref name="trainer"/> (and at the end of
+    /// training if it stops on such an epoch boundary). Training proceeds bit for bit as without recording.
+    /// </summary>
+    /// <param name="trainer">The trainer to observe; the probe's ids must fit its model's vocabulary.</param>
+    /// <returns>This schedule.</returns>
+    public GradientFlowSchedule AttachTo(Trainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        trainer.EpochStarting += (_, _) => OnEpochStart(trainer.Model, trainer.Epoch, trainer.Step);
+        return this;
+    }
 
     /// <summary>Records the probe if <paramref name="epoch"/> is chosen and not yet recorded.</summary>
     /// <param name="model">The model being trained.</param>

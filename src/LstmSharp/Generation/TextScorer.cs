@@ -1,4 +1,3 @@
-using LstmSharp.Layers;
 using LstmSharp.Model;
 using LstmSharp.Text;
 
@@ -105,25 +104,9 @@ public static class TextScorer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(windowLength);
-        model = model.CreateInferenceView();   // own activations: safe beside other readers, and leaves a trainer's buffers alone
-        var state = new ModelState<float>(model, 1);
-        double logProbability = 0;
-        long predicted = 0;
-        // Each window's ids widened to int (one window-sized buffer; for int ids it is a plain copy).
-        var window = new int[Math.Min(windowLength, Math.Max(ids.Length, 1)) + 1];
-        for (int start = 0; start + 1 < ids.Length; start += windowLength)
-        {
-            int length = Math.Min(windowLength, ids.Length - 1 - start);
-            for (int index = 0; index <= length; index++)
-            {
-                window[index] = int.CreateTruncating(ids[start + index]);
-            }
-
-            float meanLoss = model.Forward(window.AsSpan(0, length), window.AsSpan(1, length), length, 1, state, state, LossMode.EveryStep);
-            logProbability -= (double)meanLoss * length;
-            predicted += length;
-        }
-
+        // The model's own evaluation, through a view sized for this text (a window longer than the text buys nothing).
+        var evaluator = new StreamEvaluator(model, Math.Min(windowLength, Math.Max(ids.Length, 1)));
+        (long predicted, double logProbability) = evaluator.Score(ids);
         return new TextScore(predicted, logProbability);
     }
 }

@@ -25,8 +25,7 @@ namespace LstmSharp.Interop;
 /// <c>load_state_dict(strict=True)</c>: a missing, extra or mis-shaped tensor is an error.</para>
 /// <para><b>Integrity.</b> A state dict that PyTorch saved carries no checksum, so the import checks its structure only
 /// (every safetensors rule, names, shapes and dtypes): damaged weights of the right shape load as they are, and
-/// <see cref="SafeTensorsDocument.Checksum"/> is <see cref="SafeTensorsChecksum.None"/> to say so. A file LstmSharp
-/// wrote carries its checksums, which the read verifies.</para>
+/// <see cref="HasChecksum"/> says so. A file LstmSharp wrote carries its checksums, which the read verifies.</para>
 /// </remarks>
 public static partial class PyTorchStateDict
 {
@@ -59,6 +58,26 @@ public static partial class PyTorchStateDict
         return Load<T>(SafeTensors.Read(path), vocabulary, recurrentPrefix, headPrefix);
     }
 
+    /// <summary>
+    /// Whether the safetensors file at <paramref name="path"/> carries LstmSharp's SHA-256 checksums, which
+    /// <see cref="Load{T}(string, Vocabulary, string, string)"/> verifies. A state dict PyTorch saved carries none, so its
+    /// import checks the file's structure only, not its values: say so to the user.
+    /// </summary>
+    /// <param name="path">The .safetensors file.</param>
+    /// <returns><see langword="true"/> when the file's values are covered by a checksum.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors, or a checksum it carries does not match.</exception>
+    public static bool HasChecksum(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The state dict '{path}' does not exist.", path);
+        }
+
+        return SafeTensors.Read(path).Checksum != SafeTensorsChecksum.None;
+    }
+
     /// <summary>Loads an already-read safetensors state dict into a new model.</summary>
     /// <typeparam name="T">The model's element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="document">The state dict.</param>
@@ -67,7 +86,7 @@ public static partial class PyTorchStateDict
     /// <param name="headPrefix">The linear head's key prefix.</param>
     /// <returns>The model, with every parameter loaded.</returns>
     /// <exception cref="InvalidDataException">A tensor is missing, extra, mis-shaped or of an integer type (the message names it).</exception>
-    public static CharModel<T> Load<T>(SafeTensorsDocument document, Vocabulary vocabulary, string recurrentPrefix = DefaultRecurrentPrefix, string headPrefix = DefaultHeadPrefix)
+    internal static CharModel<T> Load<T>(SafeTensorsDocument document, Vocabulary vocabulary, string recurrentPrefix = DefaultRecurrentPrefix, string headPrefix = DefaultHeadPrefix)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(document);

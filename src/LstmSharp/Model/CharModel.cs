@@ -87,7 +87,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     public CharModel<T> CreateInferenceView() => new(CellType, VocabularySize, HiddenSize, _layers.Length, this);
 
     /// <summary>Whether this model is an inference view of another (see <see cref="CreateInferenceView"/>).</summary>
-    public bool IsInferenceView => Head.Gradients.Length == 0;
+    internal bool IsInferenceView => Head.Gradients.Length == 0;
 
     /// <summary>The recurrent cell.</summary>
     public CellType CellType { get; }

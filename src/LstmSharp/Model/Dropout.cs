@@ -6,7 +6,7 @@ namespace LstmSharp.Model;
 /// scaled by 1/(1 − p).
 /// The mask is drawn from <see cref="Seed"/>, so replaying a window with the same seed replays the same mask.
 /// </summary>
-public readonly record struct Dropout
+public readonly struct Dropout
 {
     /// <summary>Creates dropout settings for one window.</summary>
     /// <param name="rate">p, in [0, 1).</param>

@@ -7,16 +7,36 @@ namespace LstmSharp.Model;
 /// PyTorch state-dict name (for example <c>rnn.weight_ih_l0</c> or <c>head.bias</c>).
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-/// <param name="Name">The PyTorch state-dict name.</param>
-/// <param name="Shape">The shape, row-major.</param>
-/// <param name="ParameterBuffer">The owner's flat parameter buffer.</param>
-/// <param name="GradientBuffer">The owner's flat gradient buffer, same layout.</param>
-/// <param name="Offset">Where the tensor starts in both buffers.</param>
-public sealed record ModelTensor<T>(string Name, IReadOnlyList<int> Shape, T[] ParameterBuffer, T[] GradientBuffer, int Offset)
+public sealed class ModelTensor<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    internal ModelTensor(string name, IReadOnlyList<int> shape, T[] parameterBuffer, T[] gradientBuffer, int offset)
+    {
+        Name = name;
+        Shape = shape;
+        ParameterBuffer = parameterBuffer;
+        GradientBuffer = gradientBuffer;
+        Offset = offset;
+        Count = shape.Aggregate(1, (product, dimension) => product * dimension);
+    }
+
+    /// <summary>The PyTorch state-dict name.</summary>
+    public string Name { get; }
+
+    /// <summary>The shape, row-major.</summary>
+    public IReadOnlyList<int> Shape { get; }
+
+    /// <summary>The owner's flat parameter buffer.</summary>
+    internal T[] ParameterBuffer { get; }
+
+    /// <summary>The owner's flat gradient buffer, same layout (empty for an inference view).</summary>
+    internal T[] GradientBuffer { get; }
+
+    /// <summary>Where the tensor starts in both buffers.</summary>
+    internal int Offset { get; }
+
     /// <summary>The number of elements.</summary>
-    public int Count => Shape.Aggregate(1, (product, dimension) => product * dimension);
+    public int Count { get; }
 
     /// <summary>The tensor's values.</summary>
     public Span<T> Values => ParameterBuffer.AsSpan(Offset, Count);

@@ -14,7 +14,7 @@ namespace LstmSharp.Serialization;
 /// and options), so that training resumes exactly.
 /// </summary>
 /// <remarks>
-/// Format 2 files carry a SHA-256 of the whole file (<see cref="SafeTensors.FileSha256Key"/>), so a change to any byte
+/// Format 2 files carry a SHA-256 of the whole file (in the metadata key <c>lstmsharp.sha256</c>), so a change to any byte
 /// (a weight, the vocabulary, the options, a step count, any metadata key added later) makes <see cref="Load"/> throw
 /// an <see cref="InvalidDataException"/>. Format 1 files (written before it) carry a checksum of the tensor data only;
 /// they still load, with <see cref="LoadedCheckpoint.IntegrityWarning"/> naming what is unverified.
@@ -22,29 +22,21 @@ namespace LstmSharp.Serialization;
 public static class Checkpoint
 {
     /// <summary>The metadata key of the format version.</summary>
-    public const string FormatKey = "lstmsharp.format";
+    internal const string FormatKey = "lstmsharp.format";
 
     /// <summary>The format written: 2, whose checksum covers the whole file.</summary>
-    public const string FormatVersion = "2";
+    internal const string FormatVersion = "2";
 
     /// <summary>The format before the whole-file checksum, read with a warning: its checksum covers the tensor data only.</summary>
     private const string LegacyFormatVersion = "1";
     private const int MaxHiddenSize = 1 << 16;
     private const int MaxLayers = 64;
 
-    /// <summary>Writes a checkpoint atomically (a temporary file, then a rename): a crash leaves the previous file whole.</summary>
-    /// <param name="path">The file to write.</param>
-    /// <param name="model">The model.</param>
-    /// <param name="vocabulary">The model's vocabulary.</param>
-    /// <param name="trainer">A trainer whose state to include for resuming; <see langword="null"/> for the model alone.</param>
-    /// <exception cref="ArgumentException">The vocabulary does not match the model, or the trainer trains another model.</exception>
-    /// <exception cref="IOException">The file could not be written; any previous file is untouched.</exception>
-    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer = null) =>
-        Save(path, model, vocabulary, trainer, corpus: null);
-
     /// <summary>
-    /// Writes a checkpoint atomically, recording the training text (<paramref name="corpus"/>) and any separate
-    /// validation text (<paramref name="validation"/>) so that a resume can find and check them.
+    /// Writes a checkpoint atomically (a temporary file, then a rename: a crash leaves the previous file whole), with a
+    /// trainer's state for resuming when <paramref name="trainer"/> is given, and the training text
+    /// (<paramref name="corpus"/>) and any separate validation text (<paramref name="validation"/>) so that a resume can
+    /// find and check them.
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <param name="model">The model.</param>
@@ -54,7 +46,7 @@ public static class Checkpoint
     /// <param name="validation">A separate validation text's fingerprint; <see langword="null"/> when validation is held out of the corpus.</param>
     /// <exception cref="ArgumentException">The vocabulary does not match the model, or the trainer trains another model.</exception>
     /// <exception cref="IOException">The file could not be written; any previous file is untouched.</exception>
-    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer, CorpusFingerprint? corpus,
+    public static void Save(string path, CharModel<float> model, Vocabulary vocabulary, Trainer? trainer = null, CorpusFingerprint? corpus = null,
         CorpusFingerprint? validation = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

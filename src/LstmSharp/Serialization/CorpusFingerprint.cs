@@ -7,11 +7,15 @@ namespace LstmSharp.Serialization;
 /// one: its length in characters, the SHA-256 of its bytes (<see cref="Corpus.Sha256"/>) and the files it was read
 /// from, in order (none for text that came from memory, such as the CLI's built-in corpus).
 /// </summary>
-/// <param name="Length">N: characters.</param>
-/// <param name="Sha256">The SHA-256 in lowercase hex.</param>
-/// <param name="Paths">The files, as full paths, in reading order; empty when the text came from memory.</param>
-public sealed record CorpusFingerprint(long Length, string Sha256, IReadOnlyList<string> Paths)
+public sealed class CorpusFingerprint
 {
+    internal CorpusFingerprint(long length, string sha256, IReadOnlyList<string> paths)
+    {
+        Length = length;
+        Sha256 = sha256;
+        Paths = paths;
+    }
+
     /// <summary>The fingerprint of a corpus read from <paramref name="paths"/> (full paths are recorded).</summary>
     /// <param name="corpus">The corpus.</param>
     /// <param name="paths">The files it was read from, in order; empty for text from memory.</param>
@@ -32,12 +36,12 @@ public sealed record CorpusFingerprint(long Length, string Sha256, IReadOnlyList
         return corpus.Length == Length && string.Equals(corpus.Sha256, Sha256, StringComparison.Ordinal);
     }
 
-    /// <summary>Value equality, the paths compared element by element.</summary>
-    /// <param name="other">The other fingerprint.</param>
-    /// <returns>Whether both describe the same text read from the same files.</returns>
-    public bool Equals(CorpusFingerprint? other) =>
-        other is not null && Length == other.Length && Sha256 == other.Sha256 && Paths.SequenceEqual(other.Paths);
+    /// <summary>N: characters.</summary>
+    public long Length { get; }
 
-    /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Length, Sha256, Paths.Count);
+    /// <summary>The SHA-256 of the text's bytes, in lowercase hex.</summary>
+    public string Sha256 { get; }
+
+    /// <summary>The files, as full paths, in reading order; empty when the text came from memory.</summary>
+    public IReadOnlyList<string> Paths { get; }
 }

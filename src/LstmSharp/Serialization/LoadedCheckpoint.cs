@@ -3,7 +3,7 @@ using LstmSharp.Text;
 
 namespace LstmSharp.Serialization;
 
-/// <summary>A checkpoint read by <see cref="Checkpoint.Load"/>: the model, its vocabulary, and the raw document for resuming.</summary>
+/// <summary>A checkpoint read by <see cref="Checkpoint.Load"/>: the model, its vocabulary, and what it records for resuming.</summary>
 public sealed class LoadedCheckpoint
 {
     internal LoadedCheckpoint(CharModel<float> model, Vocabulary vocabulary, SafeTensorsDocument document, string? integrityWarning)
@@ -21,7 +21,14 @@ public sealed class LoadedCheckpoint
     public Vocabulary Vocabulary { get; }
 
     /// <summary>The file as read, tensors and metadata.</summary>
-    public SafeTensorsDocument Document { get; }
+    internal SafeTensorsDocument Document { get; }
+
+    /// <summary>
+    /// The file's string metadata as saved (<c>__metadata__</c>): the format version (<c>lstmsharp.format</c>), the
+    /// vocabulary, the cell and sizes and, when saved with a trainer, its position (<c>trainer.step</c>,
+    /// <c>trainer.epoch</c>, …) and options (<c>training.options</c>). Read-only; verified by the file's checksum.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata => Document.Metadata;
 
     /// <summary>
     /// <see langword="null"/> when every byte of the file was verified by its checksum; otherwise (a format-1 file,

@@ -10,7 +10,7 @@ namespace LstmSharp.Serialization;
 /// Instances are immutable. A tensor read from a file is a view into the bytes the file was read into; a tensor
 /// made by <see cref="Create{T}"/> owns a copy of the values it was given.
 /// </remarks>
-public sealed class SafeTensor
+internal sealed class SafeTensor
 {
     private readonly int[] _shape;
 

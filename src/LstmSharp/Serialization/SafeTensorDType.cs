@@ -4,7 +4,7 @@ namespace LstmSharp.Serialization;
 /// The element types LstmSharp reads and writes in a safetensors file, spelled in the header as their names
 /// (<c>"F32"</c>, <c>"F64"</c>, <c>"I32"</c>, <c>"I64"</c>). All are little-endian.
 /// </summary>
-public enum SafeTensorDType
+internal enum SafeTensorDType
 {
     /// <summary><c>F32</c>: IEEE 754 binary32, PyTorch's <c>torch.float32</c>; 4 bytes.</summary>
     F32,

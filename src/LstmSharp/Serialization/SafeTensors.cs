@@ -13,7 +13,7 @@ namespace LstmSharp.Serialization;
 /// every structural rule of the format before trusting it, verify the checksums present, and turn any corrupt,
 /// truncated or hostile input into an <see cref="InvalidDataException"/> that says what is wrong.
 /// </remarks>
-public static class SafeTensors
+internal static class SafeTensors
 {
     /// <summary>The reserved header key of the string-to-string metadata map.</summary>
     public const string MetadataKey = "__metadata__";

@@ -1,7 +1,7 @@
 namespace LstmSharp.Serialization;
 
 /// <summary>What a safetensors file's checksums covered when it was read.</summary>
-public enum SafeTensorsChecksum
+internal enum SafeTensorsChecksum
 {
     /// <summary>No checksum: every byte is unverified (files from other writers, such as PyTorch's); only the structure was checked.</summary>
     None,

@@ -6,7 +6,7 @@ namespace LstmSharp.Serialization;
 /// A safetensors file as read by <see cref="SafeTensors"/>: its string metadata and its named tensors, already checked
 /// against the file's bytes. Pass <see cref="Tensors"/> and <see cref="Metadata"/> back to <see cref="SafeTensors.Write(string, IEnumerable{SafeTensor}, IReadOnlyDictionary{string, string}?)"/> to rewrite it.
 /// </summary>
-public sealed class SafeTensorsDocument
+internal sealed class SafeTensorsDocument
 {
     private readonly Dictionary<string, SafeTensor> _byName;
 

@@ -7,7 +7,7 @@ namespace LstmSharp.Text;
 /// <summary>
 /// A training text encoded once as character ids, with its <see cref="Text.Vocabulary"/>. Files are read as strict
 /// UTF-8 in two streaming passes (one to validate and collect the characters, one to encode), never as a string, and
-/// the ids are held compactly (<see cref="BytesPerId"/>: one byte each when V ≤ 256, two when V ≤ 65,536), so memory is
+/// the ids are held compactly (one byte each when V ≤ 256, two when V ≤ 65,536), so memory is
 /// close to the encoded size: about N bytes for a byte-vocabulary text of N characters, plus small fixed tables.
 /// </summary>
 public sealed class Corpus
@@ -27,7 +27,7 @@ public sealed class Corpus
     }
 
     /// <summary>Bytes per stored id: 1 when V ≤ 256, 2 when V ≤ 65,536, else 4.</summary>
-    public int BytesPerId => _compact switch
+    internal int BytesPerId => _compact switch
     {
         byte[] => 1,
         ushort[] => 2,

@@ -49,7 +49,7 @@ public sealed class StepDecaySchedule : LearningRateSchedule
     /// <summary>The number of decays applied by the time <paramref name="epoch"/> epochs have completed.</summary>
     /// <param name="epoch">Completed epochs, at least 0.</param>
     /// <returns>n, the exponent of the decay factor.</returns>
-    public int DecayCount(int epoch)
+    internal int DecayCount(int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         // k runs over StartEpoch + j·N for j ≥ 0, counting only k in [1, epoch].

@@ -1,7 +1,5 @@
 using System.Numerics;
 using System.Diagnostics;
-using LstmSharp.Diagnostics;
-using LstmSharp.Generation;
 using LstmSharp.Layers;
 using LstmSharp.Model;
 using LstmSharp.Text;
@@ -30,7 +28,7 @@ public sealed partial class Trainer
     private readonly float[][] _lastGood;        // parameters at the last good evaluation (or the start)
     private readonly int[] _inputs;              // (T, B)
     private readonly int[] _targets;             // (T, B)
-    private GradientFlowSchedule? _gradientFlow; // null unless RecordGradientFlowAt was called: one null check per window
+    private StreamEvaluator? _evaluator;         // validation, created at the first evaluation and reused
 
     /// <summary>Creates a trainer for <paramref name="model"/>, with a fresh optimizer.</summary>
     /// <param name="model">The model to train (its parameters should already be initialized).</param>
@@ -66,6 +64,15 @@ public sealed partial class Trainer
     /// </summary>
     public event EventHandler<TrainingProgress>? Evaluated;
 
+    /// <summary>
+    /// Raised on the training thread before the first window of each epoch (0 = before the first step) and, when
+    /// <c>Train</c> returns on an epoch boundary, once more for the epoch that would start next. The model then holds the
+    /// parameters that epoch starts from, and <see cref="Epoch"/> and <see cref="Step"/> say where training is. This is
+    /// how observers such as <c>Diagnostics.GradientFlowSchedule</c> sample training without the trainer knowing them;
+    /// a handler must leave the model's parameters as it found them. An exception thrown by a handler ends <c>Train</c> with it.
+    /// </summary>
+    public event EventHandler? EpochStarting;
+
     /// <summary>The model being trained.</summary>
     public CharModel<float> Model => _model;
 
@@ -76,25 +83,27 @@ public sealed partial class Trainer
     public Optimizer<float> Optimizer { get; }
 
     /// <summary>The state carried between windows, one row per stream.</summary>
-    public ModelState<float> State { get; }
+    internal ModelState<float> State { get; }
 
-    /// <summary>Optimizer steps taken in total.</summary>
-    public long Step { get; set; }
+    // The setters below are the restore path of Checkpoint.RestoreTrainer: a trainer's position is what it trained.
+
+    /// <summary>Optimizer steps taken in total (restored from a checkpoint by <see cref="Serialization.Checkpoint.RestoreTrainer"/>).</summary>
+    public long Step { get; internal set; }
 
     /// <summary>The current epoch (0-based).</summary>
-    public int Epoch { get; set; }
+    public int Epoch { get; internal set; }
 
     /// <summary>The next window within the current epoch.</summary>
-    public int WindowInEpoch { get; set; }
+    public int WindowInEpoch { get; internal set; }
 
     /// <summary>The first training loss seen, the reference for divergence; NaN before the first step.</summary>
-    public double InitialLoss { get; set; } = double.NaN;
+    public double InitialLoss { get; internal set; } = double.NaN;
 
     /// <summary>The best validation loss seen so far; +∞ before the first evaluation.</summary>
-    public double BestValidationLoss { get; set; } = double.PositiveInfinity;
+    public double BestValidationLoss { get; internal set; } = double.PositiveInfinity;
 
     /// <summary>The sum of the window losses of the current epoch so far (its first <see cref="WindowInEpoch"/> windows).</summary>
-    public double EpochLossSum { get; set; }
+    internal double EpochLossSum { get; set; }
 
     /// <summary>
     /// The number of windows in one epoch of <paramref name="trainingLength"/> training characters under these options.
@@ -104,35 +113,25 @@ public sealed partial class Trainer
     public int WindowsPerEpoch(int trainingLength) => WindowsPerEpoch(_options, trainingLength);
 
     /// <summary>Evaluations in a row since the last new best validation loss, counted for <see cref="TrainingOptions.Patience"/>.</summary>
-    public int EvaluationsSinceBest { get; set; }
+    internal int EvaluationsSinceBest { get; set; }
 
     /// <summary>
     /// Evaluations in a row without a new best since the best or the last plateau reduction, counted for
     /// <see cref="TrainingOptions.LearningRatePlateauPatience"/>.
     /// </summary>
-    public int PlateauEvaluations { get; set; }
+    internal int PlateauEvaluations { get; set; }
 
     /// <summary>The product of the plateau reductions so far (1 before any), which multiplies every step's learning rate.</summary>
-    public double LearningRateScale { get; set; } = 1.0;
+    internal double LearningRateScale { get; set; } = 1.0;
 
     /// <summary>Whether early stopping's patience has run out, so <c>Train</c> takes no further step.</summary>
     public bool PatienceExhausted => _options.Patience is { } patience && EvaluationsSinceBest >= patience;
 
-    /// <summary>The learning rate of the next step: the options' schedule and warm-up times <see cref="LearningRateScale"/>.</summary>
-    public double CurrentLearningRate => _options.LearningRateAt(Step, Epoch) * LearningRateScale;
-
     /// <summary>
-    /// From now on, records the gradient flow of <paramref name="probe"/> at the start of each epoch in
-    /// <paramref name="epochs"/> (and at the end of training if it stops on such an epoch boundary). Replaces any
-    /// earlier schedule. Training proceeds bit for bit as without recording.
+    /// The learning rate of the next step: the options' schedule and warm-up, times the reductions that
+    /// <see cref="TrainingOptions.LearningRatePlateauFactor"/> has made so far.
     /// </summary>
-    /// <param name="epochs">The epochs to record (0 = before the first step).</param>
-    /// <param name="probe">The window to record; its ids must fit the model's vocabulary.</param>
-    /// <param name="options">What each snapshot keeps; <see langword="null"/> for the defaults.</param>
-    /// <returns>The schedule, which collects the snapshots and raises <see cref="GradientFlowSchedule.Recorded"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">An epoch is negative, or the histogram options are invalid.</exception>
-    public GradientFlowSchedule RecordGradientFlowAt(IReadOnlySet<int> epochs, GradientFlowProbe probe, GradientFlowOptions? options = null) =>
-        _gradientFlow = new GradientFlowSchedule(epochs, probe, options);
+    public double CurrentLearningRate => _options.LearningRateAt(Step, Epoch) * LearningRateScale;
 
     /// <summary>Trains on <paramref name="corpus"/>, holding out its last <see cref="TrainingOptions.ValidationFraction"/> for validation.</summary>
     /// <param name="corpus">The corpus; its vocabulary must match the model's size.</param>
@@ -169,7 +168,7 @@ public sealed partial class Trainer
 
     /// <summary>
     /// Trains on all of <paramref name="training"/> and validates on <paramref name="validation"/> (a separate text), reading
-    /// both in their compact form (<see cref="Corpus.BytesPerId"/>).
+    /// both in their compact form (one or two bytes per id, as the corpus holds them).
     /// </summary>
     /// <param name="training">The training text; its vocabulary must match the model's size.</param>
     /// <param name="validation">The validation text, encoded with the same vocabulary.</param>
@@ -244,9 +243,9 @@ public sealed partial class Trainer
         while (!LimitReached(clock.Elapsed) && !PatienceExhausted)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_gradientFlow is not null && WindowInEpoch == 0)
+            if (WindowInEpoch == 0)
             {
-                _gradientFlow.OnEpochStart(_model, Epoch, Step);
+                EpochStarting?.Invoke(this, EventArgs.Empty);
             }
 
             GatherWindow(training.Span, streamLength, WindowInEpoch * sequenceLength);
@@ -285,11 +284,7 @@ public sealed partial class Trainer
             }
 
             var report = new TrainingProgress(Step, Epoch, (double)WindowInEpoch / windowsPerEpoch, trainingLoss, validationLoss,
-                charactersPerSecond, gradientNorm, learningRate, evaluate, clock.Elapsed)
-            {
-                IsEpochEnd = !double.IsNaN(epochMeanLoss),
-                EpochTrainingLoss = epochMeanLoss,
-            };
+                charactersPerSecond, gradientNorm, learningRate, evaluate, clock.Elapsed, epochMeanLoss);
             if (evaluate)
             {
                 Evaluated?.Invoke(this, report);
@@ -298,20 +293,23 @@ public sealed partial class Trainer
             progress?.Report(report);
         }
 
-        if (_gradientFlow is not null && WindowInEpoch == 0)
+        if (WindowInEpoch == 0)
         {
-            _gradientFlow.OnEpochStart(_model, Epoch, Step);
+            EpochStarting?.Invoke(this, EventArgs.Empty);
         }
 
         double speed = (Step - firstStep) * sequenceLength * batchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-        return new TrainingResult(Step, Epoch, trainingLoss, validationLoss, BestValidationLoss, speed, clock.Elapsed)
-        {
-            StoppedEarly = PatienceExhausted,
-        };
+        return new TrainingResult(Step, Epoch, trainingLoss, validationLoss, BestValidationLoss, speed, clock.Elapsed, PatienceExhausted);
     }
 
     /// <summary>
-    /// One optimizer step on one window, continuing from the carried <see cref="State"/>: forward, backward, clipping,
+    /// Zeroes the state carried between windows (h, and c for an LSTM, of every stream), as at the start of each epoch:
+    /// the next <see cref="TrainStep"/> starts from h0 = c0 = 0. Use it between unrelated texts in your own loop.
+    /// </summary>
+    public void ResetState() => State.Clear();
+
+    /// <summary>
+    /// One optimizer step on one window, continuing from the state carried from the previous window: forward, backward, clipping,
     /// the divergence check and the update. <see cref="Train(ReadOnlyMemory{int}, ReadOnlyMemory{int}, IProgress{TrainingProgress}?, CancellationToken)"/>
     /// calls this for every window; call it directly to feed windows from your own pipeline.
     /// </summary>
@@ -367,7 +365,10 @@ public sealed partial class Trainer
             ids = ids[..(maxCharacters + 1)];
         }
 
-        return TextScorer.Score(_model, ids, _options.SequenceLength).NatsPerCharacter;
+        // The model's own evaluation through one reusable inference view: the training activations stay untouched.
+        _evaluator ??= new StreamEvaluator(_model, _options.SequenceLength);
+        (long predicted, double logProbability) = _evaluator.Score(ids);
+        return predicted == 0 ? double.NaN : -logProbability / predicted;
     }
 
     private static int WindowsPerEpoch(TrainingOptions options, int trainingLength) => options.EpochWindows switch

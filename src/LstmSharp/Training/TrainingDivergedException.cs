@@ -27,5 +27,5 @@ public sealed class TrainingDivergedException : Exception
     }
 
     /// <summary>The step at which divergence was detected.</summary>
-    public long Step { get; init; }
+    public long Step { get; internal init; }
 }

@@ -258,7 +258,7 @@ public sealed record TrainingOptions
     /// <param name="epoch">Epochs already completed.</param>
     /// <returns>γ for the step.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> or <paramref name="epoch"/> is negative.</exception>
-    public double LearningRateAt(long step, int epoch)
+    internal double LearningRateAt(long step, int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);

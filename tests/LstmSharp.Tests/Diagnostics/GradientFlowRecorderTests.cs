@@ -126,7 +126,7 @@ public sealed class GradientFlowRecorderTests
     }
 
     [Fact]
-    public void RecordGradientFlowAt_ChosenEpochs_RecordsEachOnceAndLeavesTrainingBitIdentical()
+    public void AttachTo_ChosenEpochs_RecordsEachOnceAndLeavesTrainingBitIdentical()
     {
         Corpus corpus = Corpus.FromText(TestText.Repeat(6));
         var options = new TrainingOptions { SequenceLength = 16, BatchSize = 4, MaxEpochs = 4, ValidationFraction = 0, LearningRate = 1e-2 };
@@ -135,7 +135,7 @@ public sealed class GradientFlowRecorderTests
             var model = new CharModel<float>(CellType.Lstm, corpus.Vocabulary.Count, 16);
             model.Initialize(Initialization.PyTorchUniform, 3);
             var trainer = new Trainer(model, options);
-            schedule = record ? trainer.RecordGradientFlowAt(new HashSet<int> { 0, 2, 4 }, GradientFlowProbe.FromText(corpus.Ids, 20)) : null;
+            schedule = record ? new GradientFlowSchedule(new HashSet<int> { 0, 2, 4 }, GradientFlowProbe.FromText(corpus.Ids, 20)).AttachTo(trainer) : null;
             trainer.Train(corpus);
             return [.. model.ParameterBuffers.SelectMany(buffer => buffer.Parameters)];
         }
