@@ -17,9 +17,9 @@ namespace LstmSharp.Generation;
 /// </remarks>
 public sealed class Sampler
 {
-    // Characters per prime window: a long prime runs as windows through the batched engine. At most 256 rows, so the
-    // head's product keeps the dot-product chain of a single row (Gemm's few-rows path) and a window gives the bits of
-    // one character at a time.
+    // Characters per prime window: a long prime runs as windows through the batched engine, which gives the bits of one
+    // character at a time: at most 256 rows, so an upper layer's input product stays on Gemm's few-rows dot-product
+    // chain (the tests compare a 700-character prime with one character at a time).
     private const int PrimeChunk = 256;
 
     private readonly CharModel<float> _model;
@@ -31,7 +31,6 @@ public sealed class Sampler
     private readonly float[] _probabilities;   // (V)
     private readonly int[] _order;             // (V): ids sorted by probability, for top-k / top-p
     private readonly SingleStreamEngine _engine;
-    private float[] _primeLogits = [];         // (PrimeChunk, V), for the first long prime
     private int _lastId = -1;
 
     /// <summary>Creates a sampler with a zero state.</summary>
@@ -158,7 +157,7 @@ public sealed class Sampler
 
     /// <summary>
     /// Feeds a run of prime characters: as one window through the batched engine (every step's chunks on persistent
-    /// workers, the head for all rows at once), which gives the bits of feeding them one at a time. The bfloat16 engine
+    /// workers, no head but for the last step), which gives the bits of feeding them one at a time. The bfloat16 engine
     /// has no window form, so it feeds them one at a time.
     /// </summary>
     private void PrimeWindow(ReadOnlySpan<int> ids)
@@ -173,16 +172,10 @@ public sealed class Sampler
             return;
         }
 
-        int vocabularySize = _model.VocabularySize;
-        if (_primeLogits.Length < ids.Length * vocabularySize)
-        {
-            _primeLogits = new float[PrimeChunk * vocabularySize];   // once, at the first long prime
-        }
-
         _engine.Store(_state);
-        _model.Predict(ids, ids.Length, 1, _state, _state, _primeLogits.AsSpan(0, ids.Length * vocabularySize));
+        _model.Advance(ids, ids.Length, 1, _state, _state);
         _engine.Load(_state);
-        _primeLogits.AsSpan((ids.Length - 1) * vocabularySize, vocabularySize).CopyTo(_logits);
+        _engine.Logits(_logits);
         _lastId = ids[^1];
     }
 

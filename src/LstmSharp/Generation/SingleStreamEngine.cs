@@ -55,10 +55,17 @@ internal sealed unsafe class SingleStreamEngine : IStagedWindow
         _id = id;
         SingleStreamWorkers.Run(this, Gemm.MaxThreads);
         _current ^= 1;
+        Logits(logits);
+    }
+
+    /// <summary>Writes the logits of the current state: b + W·h of the top layer's h.</summary>
+    /// <param name="logits">(V): receives the logits.</param>
+    public void Logits(Span<float> logits)
+    {
         ReadOnlySpan<float> top = _layers[^1].Hidden[_current];
         if (_bf16 is null)
         {
-            // b + W·h, a dot product per logit: the chain of Linear.Forward's few-rows path, without its call overhead.
+            // A dot product per logit: the chain of Linear.Forward's few-rows path, without its call overhead.
             _model.Head.Bias.CopyTo(logits);
             fixed (float* weight = _model.Head.Weight, hidden = top, output = logits)
             {

@@ -1,3 +1,4 @@
+using LstmSharp.Layers;
 using LstmSharp.Model;
 using LstmSharp.Text;
 
