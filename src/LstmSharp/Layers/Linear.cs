@@ -95,10 +95,10 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="rows">The number of rows.</param>
     /// <param name="output">(rows, out): overwritten. Must not overlap <paramref name="input"/> (the bias is written first).</param>
     /// <exception cref="ArgumentException">A length does not match, or <paramref name="output"/> overlaps <paramref name="input"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is negative, or too large for one array.</exception>
     public void Forward(ReadOnlySpan<T> input, int rows, Span<T> output)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        CheckRows(rows);
         ThrowHelper.CheckLength(input.Length, rows * InputSize, nameof(input));
         ThrowHelper.CheckLength(output.Length, rows * OutputSize, nameof(output));
         SpanOverlap.CheckDisjoint(input, output, nameof(output), nameof(input));
@@ -125,11 +125,11 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="ArgumentException">
     /// A length does not match, <paramref name="dInput"/> partly overlaps <paramref name="input"/>, or it overlaps <paramref name="dOutput"/>.
     /// </exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is negative, or too large for one array.</exception>
     /// <exception cref="InvalidOperationException">This projection is an inference view and has no gradients.</exception>
     public void Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> dOutput, int rows, Span<T> dInput)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        CheckRows(rows);
         if (Gradients.Length == 0)
         {
             throw new InvalidOperationException("This projection is an inference view of another's parameters and cannot be trained.");
@@ -150,6 +150,16 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         dInput.Clear();
         Gemm.MultiplyAdd<T>(dOutput, Weight, rows, OutputSize, InputSize, dInput);
+    }
+
+    /// <summary>rows is not negative, and rows·max(in, out) fits an array, so the length checks cannot wrap.</summary>
+    private void CheckRows(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if ((long)rows * Math.Max(InputSize, OutputSize) > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, "Too many rows for one array at this layer's size.");
+        }
     }
 
     /// <summary>Sets every gradient to zero.</summary>

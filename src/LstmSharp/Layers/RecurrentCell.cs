@@ -764,6 +764,13 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        // The largest workspace is (T + 1)·B·max(G·H, I): a product past an array's length would wrap the length checks below.
+        if ((sequenceLength + 1L) * batchSize * Math.Max(Layout.GateSize, InputSize) > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sequenceLength), sequenceLength,
+                $"A window of T = {sequenceLength} steps for B = {batchSize} streams is too large for one array at this cell's size.");
+        }
+
         ThrowHelper.CheckLength(output.Length, sequenceLength * batchSize * HiddenSize, nameof(output));
         CheckStateSpan(h0, batchSize, hasState: true, nameof(h0));
         CheckStateSpan(c0, batchSize, Layout.HasCellState, nameof(c0));

@@ -132,6 +132,22 @@ public sealed class SpanOverlapTests
     }
 
     [Fact]
+    public void CellForward_WindowTooLargeForAnArray_ThrowsBeforeItsLengthChecksCanWrap()
+    {
+        // 65,536 · 65,536 · 6 wraps to 0 in 32 bits, which would match an empty output.
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => Create(CellType.Rnn).Forward(ReadOnlySpan<int>.Empty, [], [], 65_536, 65_536, [], [], []));
+        Assert.Equal("sequenceLength", exception.ParamName);
+    }
+
+    [Fact]
+    public void Linear_RowsTooManyForAnArray_ThrowsBeforeItsLengthChecksCanWrap()
+    {
+        var linear = new Linear<float>(4, 4);   // 2³⁰ · 4 wraps to 0 in 32 bits
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => linear.Forward([], 1 << 30, [])).ParamName);
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => linear.Backward([], [], 1 << 30, [])).ParamName);
+    }
+
+    [Fact]
     public void LinearForward_AnyOverlap_ThrowsNamingOutput()
     {
         var linear = new Linear<double>(4, 4, seed: 1);
