@@ -30,10 +30,10 @@ namespace LstmSharp.Interop;
 public static partial class PyTorchStateDict
 {
     /// <summary>The default module name of the recurrent stack, with its separator: <c>rnn.</c>.</summary>
-    public const string DefaultRecurrentPrefix = "rnn.";
+    internal const string DefaultRecurrentPrefix = "rnn.";
 
     /// <summary>The default module name of the linear head, with its separator: <c>head.</c>.</summary>
-    public const string DefaultHeadPrefix = "head.";
+    internal const string DefaultHeadPrefix = "head.";
 
     private const int MaxLayers = 64;
 

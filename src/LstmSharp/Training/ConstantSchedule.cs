@@ -13,7 +13,7 @@ public sealed class ConstantSchedule : LearningRateSchedule
     }
 
     /// <summary>γ.</summary>
-    public double LearningRate { get; }
+    internal double LearningRate { get; }
 
     /// <inheritdoc/>
     protected override double Compute(long stepIndex, int epoch) => LearningRate;

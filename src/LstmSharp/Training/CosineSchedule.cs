@@ -35,16 +35,16 @@ public sealed class CosineSchedule : LearningRateSchedule
     }
 
     /// <summary>γ, the peak rate.</summary>
-    public double LearningRate { get; }
+    internal double LearningRate { get; }
 
     /// <summary>S: the step at which the rate reaches <see cref="MinLearningRate"/>.</summary>
-    public long TotalSteps { get; }
+    internal long TotalSteps { get; }
 
     /// <summary>γmin, the floor.</summary>
-    public double MinLearningRate { get; }
+    internal double MinLearningRate { get; }
 
     /// <summary>W: the number of warm-up steps.</summary>
-    public long WarmupSteps { get; }
+    internal long WarmupSteps { get; }
 
     /// <inheritdoc/>
     protected override double Compute(long stepIndex, int epoch)

@@ -18,10 +18,10 @@ public sealed class ExponentialSchedule : LearningRateSchedule
     }
 
     /// <summary>γ at step 0.</summary>
-    public double LearningRate { get; }
+    internal double LearningRate { get; }
 
     /// <summary>The multiplier per step.</summary>
-    public double GammaPerStep { get; }
+    internal double GammaPerStep { get; }
 
     /// <inheritdoc/>
     protected override double Compute(long stepIndex, int epoch) => LearningRate * Math.Pow(GammaPerStep, stepIndex);

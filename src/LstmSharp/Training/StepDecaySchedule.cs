@@ -1,8 +1,8 @@
 namespace LstmSharp.Training;
 
 /// <summary>
-/// char-rnn's schedule: the rate is multiplied by <see cref="DecayFactor"/> at the end of every
-/// <see cref="DecayEveryEpochs"/>-th epoch from <see cref="StartEpoch"/> on. Precisely, the end of the k-th epoch
+/// char-rnn's schedule: the rate is multiplied by the decay factor at the end of every N-th epoch (N =
+/// <c>decayEveryEpochs</c>) from <c>startEpoch</c> on. Precisely, the end of the k-th epoch
 /// (k = 1, 2, …) decays the rate when k ≥ StartEpoch and (k − StartEpoch) is a multiple of DecayEveryEpochs, so
 /// during epoch e (e epochs completed) the rate is <c>γ · factor^n</c>, n being the number of such k ≤ e.
 /// </summary>
@@ -35,16 +35,16 @@ public sealed class StepDecaySchedule : LearningRateSchedule
     }
 
     /// <summary>γ before any decay.</summary>
-    public double LearningRate { get; }
+    internal double LearningRate { get; }
 
     /// <summary>The multiplier per decay.</summary>
-    public double DecayFactor { get; }
+    internal double DecayFactor { get; }
 
     /// <summary>N: epochs between decays.</summary>
-    public int DecayEveryEpochs { get; }
+    internal int DecayEveryEpochs { get; }
 
     /// <summary>The first completed-epoch count that decays.</summary>
-    public int StartEpoch { get; }
+    internal int StartEpoch { get; }
 
     /// <summary>The number of decays applied by the time <paramref name="epoch"/> epochs have completed.</summary>
     /// <param name="epoch">Completed epochs, at least 0.</param>

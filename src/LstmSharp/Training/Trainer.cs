@@ -125,7 +125,7 @@ public sealed partial class Trainer
     internal double LearningRateScale { get; set; } = 1.0;
 
     /// <summary>Whether early stopping's patience has run out, so <c>Train</c> takes no further step.</summary>
-    public bool PatienceExhausted => _options.Patience is { } patience && EvaluationsSinceBest >= patience;
+    internal bool PatienceExhausted => _options.Patience is { } patience && EvaluationsSinceBest >= patience;
 
     /// <summary>
     /// The learning rate of the next step: the options' schedule and warm-up, times the reductions that

@@ -47,4 +47,43 @@ internal static class GettingStartedSamples
         Console.WriteLine($"after \"hello\" the model expects '{vocabulary[next]}'");
         // end sample
     }
+
+    public static void Resume()
+    {
+        // sample: getting-started-resume
+        Corpus corpus = Corpus.FromFile("input.txt");
+        LoadedCheckpoint? last = File.Exists("model.last.safetensors") ? Checkpoint.Load("model.last.safetensors") : null;
+        CharModel<float> model = last?.Model ?? new CharModel<float>(CellType.Lstm, corpus.Vocabulary.Count, hiddenSize: 128);
+        if (last is null)
+        {
+            model.Initialize(Initialization.PyTorchUniform, seed: 1);
+        }
+
+        TrainingOptions options = (last is null ? null : Checkpoint.ReadTrainingOptions(last))
+            ?? new TrainingOptions { SequenceLength = 64, BatchSize = 16, MaxEpochs = 20, EvaluateEvery = 200 };
+        var trainer = new Trainer(model, options);
+        if (last is { HasTrainerState: true })
+        {
+            Checkpoint.RestoreTrainer(last, trainer);                    // step, epoch, optimizer moments, carried state
+        }
+
+        // At every evaluation the trainer is consistent: save the latest, and the best so far.
+        trainer.Evaluated += (_, progress) =>
+        {
+            Checkpoint.Save("model.last.safetensors", model, corpus.Vocabulary, trainer);
+            if (progress.ValidationLoss == trainer.BestValidationLoss)
+            {
+                Checkpoint.Save("model.safetensors", model, corpus.Vocabulary, trainer);
+            }
+        };
+        TrainingResult result = trainer.Train(corpus);
+        Console.WriteLine($"step {trainer.Step}, epoch {trainer.Epoch}, best validation {result.BestValidationLoss:F3} nats/char");
+
+        // Windows from your own pipeline: (T, B) ids, time-major; the state carries over until you reset it.
+        int[] inputs = new int[options.SequenceLength * options.BatchSize], targets = new int[inputs.Length];
+        trainer.ResetState();
+        (double loss, double gradientNorm) = trainer.TrainStep(inputs, targets, trainer.CurrentLearningRate);
+        Console.WriteLine($"loss {loss:F3}, gradient norm {gradientNorm:F3}");
+        // end sample
+    }
 }
