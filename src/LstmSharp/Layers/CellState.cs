@@ -44,6 +44,12 @@ internal sealed class CellState<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>c, shape (B, H) for an LSTM (PyTorch's <c>c_n</c> for one layer); empty for other cells.</summary>
     public T[] Cell { get; }
 
+    /// <summary>h of <paramref name="state"/>, or an empty span (zeros as a source, "not wanted" as a destination) for none.</summary>
+    public static Span<T> HiddenOf(CellState<T>? state) => state is null ? default : state.Hidden;
+
+    /// <summary>c of <paramref name="state"/> (empty for cells without one), or an empty span for none.</summary>
+    public static Span<T> CellOf(CellState<T>? state) => state is null ? default : state.Cell;
+
     /// <summary>Sets every element to zero.</summary>
     public void Clear()
     {

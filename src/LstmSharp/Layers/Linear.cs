@@ -74,12 +74,7 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="InvalidOperationException">This projection is an inference view of another's parameters.</exception>
     public void Initialize(Initialization initialization, ulong seed)
     {
-        ParameterDraw.CheckDefined(initialization, nameof(initialization));
-        if (Gradients.Length == 0)
-        {
-            throw new InvalidOperationException("This projection is an inference view of another's parameters; initialise the one it reads.");
-        }
-
+        ParameterDraw.CheckInitialize(initialization, isInferenceView: Gradients.Length == 0, nameof(initialization));
         Draw(initialization, new SeededRandom(seed));
     }
 

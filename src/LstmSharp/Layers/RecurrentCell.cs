@@ -133,12 +133,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     /// <exception cref="InvalidOperationException">This cell is an inference view of another cell's parameters.</exception>
     public void Initialize(Initialization initialization, ulong seed)
     {
-        ParameterDraw.CheckDefined(initialization, nameof(initialization));
-        if (Gradients.Length == 0)
-        {
-            throw new InvalidOperationException("This cell is an inference view of another cell's parameters; initialise the cell it reads.");
-        }
-
+        ParameterDraw.CheckInitialize(initialization, isInferenceView: Gradients.Length == 0, nameof(initialization));
         Draw(initialization, new SeededRandom(seed));
     }
 
@@ -226,21 +221,15 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     /// <summary>The model's entry over character ids with per-layer state objects; see the span overload below.</summary>
     internal void ForwardInto(ReadOnlySpan<int> inputIds, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
     {
-        ArgumentNullException.ThrowIfNull(final);
-        CheckState(initial, batchSize, nameof(initial));
-        CheckState(final, batchSize, nameof(final));
-        ForwardInto(inputIds, sequenceLength, batchSize, initial is null ? default : initial.Hidden, initial is null ? default : initial.Cell, hidden,
-            final.Hidden, final.Cell);
+        CheckStates(initial, final, batchSize);
+        ForwardInto(inputIds, sequenceLength, batchSize, CellState<T>.HiddenOf(initial), CellState<T>.CellOf(initial), hidden, final.Hidden, final.Cell);
     }
 
     /// <summary>The model's entry over dense input with per-layer state objects; see the span overload below.</summary>
     internal void ForwardInto(ReadOnlyMemory<T> input, int sequenceLength, int batchSize, CellState<T>? initial, T[] hidden, CellState<T> final)
     {
-        ArgumentNullException.ThrowIfNull(final);
-        CheckState(initial, batchSize, nameof(initial));
-        CheckState(final, batchSize, nameof(final));
-        ForwardInto(input, sequenceLength, batchSize, initial is null ? default : initial.Hidden, initial is null ? default : initial.Cell, hidden,
-            final.Hidden, final.Cell);
+        CheckStates(initial, final, batchSize);
+        ForwardInto(input, sequenceLength, batchSize, CellState<T>.HiddenOf(initial), CellState<T>.CellOf(initial), hidden, final.Hidden, final.Cell);
     }
 
     /// <summary>
@@ -799,6 +788,13 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         }
 
         ThrowHelper.CheckLength(state.Length, batchSize * HiddenSize, paramName);
+    }
+
+    private void CheckStates(CellState<T>? initial, CellState<T> final, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(final);
+        CheckState(initial, batchSize, nameof(initial));
+        CheckState(final, batchSize, nameof(final));
     }
 
     private void CheckState(CellState<T>? state, int batchSize, string paramName)

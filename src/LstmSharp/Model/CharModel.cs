@@ -125,12 +125,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="InvalidOperationException">This model is an inference view.</exception>
     public void Initialize(Initialization initialization, ulong seed)
     {
-        ParameterDraw.CheckDefined(initialization, nameof(initialization));
-        if (IsInferenceView)
-        {
-            throw new InvalidOperationException("This model is an inference view; initialise the model it reads.");
-        }
-
+        ParameterDraw.CheckInitialize(initialization, IsInferenceView, nameof(initialization));
         var random = new SeededRandom(seed);
         foreach (RecurrentCell<T> layer in _layers)
         {
@@ -275,9 +270,8 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             Span<T> dBelow = layer > 0 ? _dLayerOutputs[layer - 1].AsSpan(0, _sequenceLength * width) : dInputs;
             CellState<T>? dLayerFinal = dFinal?.Layers[layer], dLayerInitial = dInitial?.Layers[layer];
-            _layers[layer].Backward(_dLayerOutputs[layer].AsSpan(0, _sequenceLength * width), dLayerFinal is null ? default : dLayerFinal.Hidden,
-                dLayerFinal is null ? default : dLayerFinal.Cell, dBelow, dLayerInitial is null ? default : dLayerInitial.Hidden,
-                dLayerInitial is null ? default : dLayerInitial.Cell);
+            _layers[layer].Backward(_dLayerOutputs[layer].AsSpan(0, _sequenceLength * width), CellState<T>.HiddenOf(dLayerFinal), CellState<T>.CellOf(dLayerFinal),
+                dBelow, CellState<T>.HiddenOf(dLayerInitial), CellState<T>.CellOf(dLayerInitial));
             if (layer > 0 && _dropoutActive)
             {
                 TensorPrimitives.Multiply(dBelow, _dropoutMasks[layer - 1].AsSpan(0, dBelow.Length), dBelow);

@@ -36,12 +36,17 @@ internal static class ParameterDraw
         }
     }
 
-    /// <summary>Rejects a value outside the enum at a public boundary.</summary>
-    public static void CheckDefined(Initialization initialization, string paramName)
+    /// <summary>The checks of every public <c>Initialize</c>: a defined scheme, and a buffer of one's own (an inference view reads another's).</summary>
+    public static void CheckInitialize(Initialization initialization, bool isInferenceView, string paramName)
     {
         if (!Enum.IsDefined(initialization))
         {
             throw new ArgumentOutOfRangeException(paramName, initialization, "Unknown initialization scheme.");
+        }
+
+        if (isInferenceView)
+        {
+            throw new InvalidOperationException("This is an inference view that reads another's parameters: initialise the one it reads.");
         }
     }
 }
