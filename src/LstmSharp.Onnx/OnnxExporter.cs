@@ -101,9 +101,9 @@ public static class OnnxExporter
     private static ModelProto Build(CharModel<float> model, Vocabulary? vocabulary)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (vocabulary is not null && vocabulary.Count != model.VocabularySize)
+        if (vocabulary is not null)
         {
-            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
+            ThrowHelper.CheckVocabularySize(vocabulary.Count, model.VocabularySize, nameof(vocabulary));
         }
 
         var graph = new OnnxGraphBuilder("lstmsharp_char_model");

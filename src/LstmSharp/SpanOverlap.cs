@@ -32,7 +32,7 @@ internal static class SpanOverlap
     {
         if (source.Overlaps(destination))
         {
-            throw new ArgumentException($"{destinationName} must not overlap {sourceName}: it is written before {sourceName} has been read.", destinationName);
+            ThrowHelper.ThrowArgument($"{destinationName} must not overlap {sourceName}: it is written before {sourceName} has been read.", destinationName);
         }
     }
 
@@ -41,12 +41,12 @@ internal static class SpanOverlap
     {
         if (first.Overlaps(second))
         {
-            throw new ArgumentException($"{secondName} must not overlap {firstName}: both are written.", secondName);
+            ThrowHelper.ThrowArgument($"{secondName} must not overlap {firstName}: both are written.", secondName);
         }
     }
 
     [DoesNotReturn]
     private static void ThrowPartialOverlap(string destinationName) =>
-        throw new ArgumentException(
+        ThrowHelper.ThrowArgument(
             $"{destinationName} may overlap an input span only if both start at the same element and have the same length.", destinationName);
 }

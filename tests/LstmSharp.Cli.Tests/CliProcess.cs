@@ -30,6 +30,25 @@ internal static class CliProcess
         return Process.Start(start) ?? throw new InvalidOperationException("could not start " + Host);
     }
 
+    /// <summary>
+    /// Runs <c>lstmsharp args</c> to the end and returns what it printed. For counts that must see only the CLI's own
+    /// threads (the bench commands' bytes allocated): in-process, the test host's threads allocate at the same time.
+    /// </summary>
+    public static CliResult Run(TimeSpan limit, params string[] args)
+    {
+        using Process process = Start(args);
+        process.StandardInput.Close();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"lstmsharp {string.Join(' ', args)} ran over {limit}");
+        }
+
+        return new CliResult(process.ExitCode, output.Result, error.Result);
+    }
+
     /// <summary>The shell command line that runs <c>lstmsharp args</c> (for tmux).</summary>
     public static string CommandLine(params string[] args) =>
         string.Join(' ', new[] { Host, Assembly }.Concat(args).Select(Quote));

@@ -1,9 +1,8 @@
 namespace LstmSharp.Cli.Tests;
 
 /// <summary>
-/// Tests that set <c>--threads</c> change <c>Parallelism.MaxThreads</c> for the whole process (as the CLI does), and the
-/// bench tests print it: classes in this collection never run at the same time. They run alone, beside no other test,
-/// because the bench tests also count the bytes allocated on every thread, where any other test's allocations would count.
+/// Tests that set <c>--threads</c> in-process change <c>Parallelism.MaxThreads</c> for the whole process (as the CLI
+/// does): classes in this collection never run at the same time, nor beside any other test.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProcessWideThreads

@@ -16,7 +16,7 @@ internal sealed record ConnectivitySection(string Title, IReadOnlyList<Connectiv
         get;
         init => field = value is null || (value > 0 && double.IsFinite(value.Value))
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "The number of decades must be positive and finite.");
+            : ThrowHelper.ThrowOutOfRange<double?>(nameof(value), value, "The number of decades must be positive and finite.");
     }
 
     /// <summary>The shade, in [0, 1], of a normalised connectivity <paramref name="normalized"/> under <see cref="LogDecades"/>.</summary>

@@ -106,7 +106,7 @@ internal static class ExplainReport
         ArgumentNullException.ThrowIfNull(explanation);
         if (explanation.Saturation.Count == 0)
         {
-            throw new ArgumentException("A vanilla RNN has no gates: there is no saturation to plot.", nameof(explanation));
+            ThrowHelper.ThrowArgument("A vanilla RNN has no gates: there is no saturation to plot.", nameof(explanation));
         }
 
         var body = new StringBuilder();

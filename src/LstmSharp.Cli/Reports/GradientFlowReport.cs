@@ -25,7 +25,7 @@ internal static class GradientFlowReport
         ArgumentNullException.ThrowIfNull(runs);
         if (!runs.Any(run => run.Snapshots.Count > 0))
         {
-            throw new ArgumentException("No run has a snapshot to show.", nameof(runs));
+            ThrowHelper.ThrowArgument("No run has a snapshot to show.", nameof(runs));
         }
 
         StringBuilder html = HtmlPage.Begin(title);

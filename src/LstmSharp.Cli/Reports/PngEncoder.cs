@@ -14,7 +14,7 @@ internal static class PngEncoder
     {
         if (rgb.Length != width * height * 3)
         {
-            throw new ArgumentException($"The image has {rgb.Length} bytes; {width} × {height} RGB needs {width * height * 3}.", nameof(rgb));
+            ThrowHelper.ThrowArgument($"The image has {rgb.Length} bytes; {width} × {height} RGB needs {width * height * 3}.", nameof(rgb));
         }
 
         using var output = new MemoryStream();

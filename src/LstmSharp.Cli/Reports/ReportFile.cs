@@ -14,7 +14,7 @@ internal static class ReportFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
+        string directory = Path.GetDirectoryName(fullPath) ?? ThrowHelper.ThrowArgument<string>($"'{path}' names no file.", nameof(path));
         string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {

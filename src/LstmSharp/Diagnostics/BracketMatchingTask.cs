@@ -24,7 +24,7 @@ public sealed class BracketMatchingTask : LongRangeTask
     {
         if (!(bracketRate >= 0 && bracketRate <= 0.5))
         {
-            throw new ArgumentOutOfRangeException(nameof(bracketRate), bracketRate, "The bracket rate must be in [0, 0.5].");
+            ThrowHelper.ThrowOutOfRange(nameof(bracketRate), bracketRate, "The bracket rate must be in [0, 0.5].");
         }
 
         _bracketRate = bracketRate;

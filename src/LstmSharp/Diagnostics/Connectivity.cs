@@ -28,28 +28,20 @@ public static class Connectivity
         ArgumentNullException.ThrowIfNull(model);
         if (inputs.IsEmpty)
         {
-            throw new ArgumentException("Connectivity needs at least one input character.", nameof(inputs));
+            ThrowHelper.ThrowArgument("Connectivity needs at least one input character.", nameof(inputs));
         }
 
         int vocabularySize = model.VocabularySize, sequenceLength = inputs.Length;
         if ((uint)target >= (uint)vocabularySize)
         {
-            throw new ArgumentException($"The target id {target} is outside [0, {vocabularySize}).", nameof(target));
+            ThrowHelper.ThrowArgument($"The target id {target} is outside [0, {vocabularySize}).", nameof(target));
         }
 
-        if (!Enum.IsDefined(measure))
-        {
-            throw new ArgumentOutOfRangeException(nameof(measure), measure, "Unknown measure.");
-        }
-
+        ThrowHelper.CheckDefined(measure, "Unknown measure.");
+        ThrowHelper.CheckIds(inputs, vocabularySize, "Input id", "position", nameof(inputs));
         var oneHot = new T[sequenceLength * vocabularySize];   // (N, 1, V)
         for (int position = 0; position < sequenceLength; position++)
         {
-            if ((uint)inputs[position] >= (uint)vocabularySize)
-            {
-                throw new ArgumentException($"Input id {inputs[position]} at position {position} is outside [0, {vocabularySize}).", nameof(inputs));
-            }
-
             oneHot[position * vocabularySize + inputs[position]] = T.One;
         }
 

@@ -99,9 +99,6 @@ public sealed class ConnectivityMap
 
     private static void CheckThreshold(double threshold)
     {
-        if (!(threshold > 0 && threshold <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be in (0, 1].");
-        }
+        ThrowHelper.CheckFactor(threshold, "The threshold must be in (0, 1].");
     }
 }

@@ -117,7 +117,7 @@ public static class GradientChecker
         {
             if (!analytic.TryGetValue(name, out double[]? actual) || actual.Length != expected.Length)
             {
-                throw new ArgumentException($"The analytic gradients lack '{name}' or have another length.", nameof(analytic));
+                ThrowHelper.ThrowArgument($"The analytic gradients lack '{name}' or have another length.", nameof(analytic));
             }
 
             var worst = new TensorGradientError(name, 0, -1, 0, 0);

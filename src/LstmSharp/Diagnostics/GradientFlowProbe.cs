@@ -22,11 +22,7 @@ public sealed class GradientFlowProbe
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (!Enum.IsDefined(lossMode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(lossMode), lossMode, "Unknown loss mode.");
-        }
-
+        ThrowHelper.CheckDefined(lossMode, "Unknown loss mode.");
         ThrowHelper.CheckLength(inputs.Length, sequenceLength * batchSize, nameof(inputs));
         ThrowHelper.CheckLength(targets.Length, lossMode == LossMode.LastStep ? batchSize : sequenceLength * batchSize, nameof(targets));
         _inputs = (int[])inputs.Clone();
@@ -66,7 +62,7 @@ public sealed class GradientFlowProbe
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         if (ids.Length < offset + sequenceLength + 1)
         {
-            throw new ArgumentException($"The text has {ids.Length} characters; the probe needs offset + T + 1 = {offset + sequenceLength + 1}.", nameof(ids));
+            ThrowHelper.ThrowArgument($"The text has {ids.Length} characters; the probe needs offset + T + 1 = {offset + sequenceLength + 1}.", nameof(ids));
         }
 
         return new GradientFlowProbe(ids.Slice(offset, sequenceLength).ToArray(), [ids[offset + sequenceLength]], sequenceLength, 1);

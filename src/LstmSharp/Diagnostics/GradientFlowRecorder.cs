@@ -182,7 +182,7 @@ public sealed class GradientFlowRecorder<T> : IBackwardObserver<T> where T : unm
             }
         }
 
-        throw new ArgumentException("The cell is not a layer of the recorder's model.", nameof(cell));
+        return ThrowHelper.ThrowArgument<int>("The cell is not a layer of the recorder's model.", nameof(cell));
     }
 
     private StateGradientSeries Series(string name, LayerRecord record, T[] buffer)

@@ -30,7 +30,7 @@ public sealed class GradientFlowSchedule
         ArgumentNullException.ThrowIfNull(probe);
         if (epochs.Any(epoch => epoch < 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(epochs), "Epochs are counted from 0.");
+            ThrowHelper.ThrowOutOfRange(nameof(epochs), epochs.Min(), "Epochs are counted from 0.");
         }
 
         Options = options ?? new GradientFlowOptions();

@@ -41,17 +41,14 @@ public sealed record HistogramOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BinCount);
         if (!double.IsFinite(Minimum) || !double.IsFinite(Maximum) || !(Maximum > Minimum))
         {
-            throw new ArgumentOutOfRangeException(nameof(Maximum), Maximum, $"The range [{Minimum}, {Maximum}] must be finite and non-empty.");
+            ThrowHelper.ThrowOutOfRange(nameof(Maximum), Maximum, $"The range [{Minimum}, {Maximum}] must be finite and non-empty.");
         }
 
-        if (!Enum.IsDefined(Scale))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Scale), Scale, "Unknown histogram scale.");
-        }
+        ThrowHelper.CheckDefined(Scale, "Unknown histogram scale.");
 
         if (Scale == HistogramScale.LogMagnitude && !(Minimum > 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(Minimum), Minimum, "A log-magnitude histogram needs a positive minimum.");
+            ThrowHelper.ThrowOutOfRange(nameof(Minimum), Minimum, "A log-magnitude histogram needs a positive minimum.");
         }
     }
 }

@@ -52,14 +52,14 @@ public static class ModelExplainer
         options.Validate();
         if (ids.Length < 2)
         {
-            throw new ArgumentException($"The text has {ids.Length} character(s); explaining needs at least two.", nameof(ids));
+            ThrowHelper.ThrowArgument($"The text has {ids.Length} character(s); explaining needs at least two.", nameof(ids));
         }
 
         foreach (UnitId unit in options.Units)
         {
             if ((uint)unit.Layer >= (uint)model.Layers.Count || (uint)unit.Index >= (uint)model.HiddenSize)
             {
-                throw new ArgumentException(
+                ThrowHelper.ThrowArgument(
                     $"Unit {unit} is outside the model ({model.Layers.Count} layer(s) of {model.HiddenSize} units: layer 0 … {model.Layers.Count - 1}, index 0 … {model.HiddenSize - 1}).",
                     nameof(options));
             }
@@ -67,18 +67,14 @@ public static class ModelExplainer
 
         if (options.ShownStart >= ids.Length)
         {
-            throw new ArgumentException($"The shown part starts at {options.ShownStart}, past the text's {ids.Length} characters.", nameof(options));
+            ThrowHelper.ThrowArgument($"The shown part starts at {options.ShownStart}, past the text's {ids.Length} characters.", nameof(options));
         }
 
         int length = ids.Length, shownStart = options.ShownStart, shown = Math.Min(options.ShownLength, length - shownStart), vocabularySize = model.VocabularySize;
         Rune[] characters = new Rune[length];
+        ThrowHelper.CheckIds(ids, vocabularySize, "Id", "position", nameof(ids));
         for (int position = 0; position < length; position++)
         {
-            if ((uint)ids[position] >= (uint)vocabularySize)
-            {
-                throw new ArgumentException($"Id {ids[position]} at position {position} is outside [0, {vocabularySize}).", nameof(ids));
-            }
-
             characters[position] = vocabulary[ids[position]];
         }
 
@@ -119,10 +115,7 @@ public static class ModelExplainer
 
     private static void CheckVocabulary(CharModel<float> model, Vocabulary vocabulary)
     {
-        if (vocabulary.Count != model.VocabularySize)
-        {
-            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
-        }
+        ThrowHelper.CheckVocabularySize(vocabulary.Count, model.VocabularySize, nameof(vocabulary));
     }
 
     private static FeatureRanking Rank(TextFeature feature, double[] values, LayerRecorder[] recorders)
@@ -325,7 +318,7 @@ public static class ModelExplainer
             int index = Array.IndexOf(_signals, signal);
             if (index < 0)
             {
-                throw new ArgumentException($"A {_cellType} layer has no {signal} signal.", nameof(signal));
+                ThrowHelper.ThrowArgument($"A {_cellType} layer has no {signal} signal.", nameof(signal));
             }
 
             var values = new float[_shown];

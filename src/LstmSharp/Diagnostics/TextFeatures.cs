@@ -19,7 +19,7 @@ public static class TextFeatures
         TextFeature.PositionInLine => "position in line",
         TextFeature.Indentation => "indentation",
         TextFeature.AfterNewline => "after newline",
-        _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, "Unknown feature."),
+        _ => ThrowHelper.ThrowOutOfRange<string>(nameof(feature), feature, "Unknown feature."),
     };
 
     /// <summary>A snake_case key for JSON: "inside_quotes", "position_in_line", ….</summary>
@@ -35,10 +35,7 @@ public static class TextFeatures
     public static double[] Compute(TextFeature feature, IReadOnlyList<Rune> text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!Enum.IsDefined(feature))
-        {
-            throw new ArgumentOutOfRangeException(nameof(feature), feature, "Unknown feature.");
-        }
+        ThrowHelper.CheckDefined(feature, "Unknown feature.");
 
         var values = new double[text.Count];
         bool inQuote = false, inLeadingSpace = true;

@@ -43,10 +43,7 @@ public sealed class Sampler
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
-        if (vocabulary.Count != model.VocabularySize)
-        {
-            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
-        }
+        ThrowHelper.CheckVocabularySize(vocabulary.Count, model.VocabularySize, nameof(vocabulary));
 
         _options = options ?? new SamplingOptions();
         _options.Validate();
@@ -259,7 +256,7 @@ public sealed class Sampler
 
         if (unknown.Count > 0)
         {
-            throw new ArgumentException(
+            ThrowHelper.ThrowArgument(
                 $"The prime text holds {unknown.Count} character(s) the model does not know: {string.Join(", ", unknown.Select(Vocabulary.Describe))}.", nameof(text));
         }
     }

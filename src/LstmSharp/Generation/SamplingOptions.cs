@@ -30,15 +30,9 @@ public sealed record SamplingOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
     {
-        if (!(Temperature > 0 && double.IsFinite(Temperature)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "The temperature must be positive and finite.");
-        }
+        ThrowHelper.CheckPositive(Temperature, "The temperature must be positive and finite.");
 
         ArgumentOutOfRangeException.ThrowIfNegative(TopK);
-        if (!(TopP > 0 && TopP <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "Top-p must be in (0, 1].");
-        }
+        ThrowHelper.CheckFactor(TopP, "Top-p must be in (0, 1].");
     }
 }

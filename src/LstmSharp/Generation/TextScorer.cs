@@ -22,10 +22,7 @@ public static class TextScorer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(text);
-        if (vocabulary.Count != model.VocabularySize)
-        {
-            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
-        }
+        ThrowHelper.CheckVocabularySize(vocabulary.Count, model.VocabularySize, nameof(vocabulary));
 
         return Score(model, vocabulary.Encode(text), windowLength);
     }

@@ -65,7 +65,7 @@ internal sealed class CellState<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentNullException.ThrowIfNull(source);
         if (source.Hidden.Length != Hidden.Length || source.Cell.Length != Cell.Length)
         {
-            throw new ArgumentException("The source state has a different shape.", nameof(source));
+            ThrowHelper.ThrowArgument("The source state has a different shape.", nameof(source));
         }
 
         source.Hidden.CopyTo(Hidden, 0);

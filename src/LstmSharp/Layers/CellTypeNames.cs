@@ -15,7 +15,7 @@ internal static class CellTypeNames
         CellType.Lstm => "lstm",
         CellType.Gru => "gru",
         CellType.Rnn => "rnn",
-        _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell type."),
+        _ => ThrowHelper.ThrowOutOfRange<string>(nameof(cell), cell, "Unknown cell type."),
     };
 
     /// <summary>Reads a cell type from its name, ignoring case.</summary>

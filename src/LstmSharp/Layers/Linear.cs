@@ -153,7 +153,7 @@ public sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         if ((long)rows * Math.Max(InputSize, OutputSize) > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(rows), rows, "Too many rows for one array at this layer's size.");
+            ThrowHelper.ThrowOutOfRange(nameof(rows), rows, "Too many rows for one array at this layer's size.");
         }
     }
 

@@ -248,13 +248,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         Span<T> hN, Span<T> cN)
     {
         CheckWindow(sequenceLength, batchSize, inputIds.Length, nameof(inputIds), hidden);
-        for (int index = 0; index < inputIds.Length; index++)
-        {
-            if ((uint)inputIds[index] >= (uint)InputSize)
-            {
-                throw new ArgumentException($"Input id {inputIds[index]} at position {index} is outside [0, {InputSize}).", nameof(inputIds));
-            }
-        }
+        ThrowHelper.CheckIds(inputIds, InputSize, "Input id", "position", nameof(inputIds));
 
         long started = StepProfiler.Start();
         Resize(sequenceLength, batchSize, hidden);
@@ -756,7 +750,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         // The largest workspace is (T + 1)·B·max(G·H, I): a product past an array's length would wrap the length checks below.
         if ((sequenceLength + 1L) * batchSize * Math.Max(Layout.GateSize, InputSize) > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(sequenceLength), sequenceLength,
+            ThrowHelper.ThrowOutOfRange(nameof(sequenceLength), sequenceLength,
                 $"A window of T = {sequenceLength} steps for B = {batchSize} streams is too large for one array at this cell's size.");
         }
 
@@ -784,7 +778,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
 
         if (!hasState)
         {
-            throw new ArgumentException($"A {Layout.CellType} cell has no cell state: pass an empty span.", paramName);
+            ThrowHelper.ThrowArgument($"A {Layout.CellType} cell has no cell state: pass an empty span.", paramName);
         }
 
         ThrowHelper.CheckLength(state.Length, batchSize * HiddenSize, paramName);
@@ -802,7 +796,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         if (state is not null &&
             (state.Hidden.Length != batchSize * HiddenSize || state.Cell.Length != (Layout.HasCellState ? batchSize * HiddenSize : 0)))
         {
-            throw new ArgumentException($"The state must be shaped for B = {batchSize}, H = {HiddenSize} and a {Layout.CellType} cell.", paramName);
+            ThrowHelper.ThrowArgument($"The state must be shaped for B = {batchSize}, H = {HiddenSize} and a {Layout.CellType} cell.", paramName);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -29,13 +28,13 @@ public static class SoftmaxLoss
         int rows = targets.Length;
         if (rows == 0 || logits.Length % rows != 0)
         {
-            throw new ArgumentException($"logits ({logits.Length}) must hold a whole number of rows for {rows} targets.", nameof(logits));
+            ThrowHelper.ThrowArgument($"logits ({logits.Length}) must hold a whole number of rows for {rows} targets.", nameof(logits));
         }
 
         int vocabularySize = logits.Length / rows;
         ThrowHelper.CheckLength(probabilities.Length, logits.Length, nameof(probabilities));
         SpanOverlap.CheckSource(logits, probabilities, nameof(probabilities));
-        CheckTargets(targets, vocabularySize);
+        ThrowHelper.CheckIds(targets, vocabularySize, "Target", "row", nameof(targets));   // a target ≥ V would read the next row
         T total = T.Zero;
         for (int row = 0; row < rows; row++)
         {
@@ -70,12 +69,12 @@ public static class SoftmaxLoss
         ThrowHelper.CheckLength(dLogits.Length, probabilities.Length, nameof(dLogits));
         if (rows == 0 || probabilities.Length % rows != 0)
         {
-            throw new ArgumentException($"probabilities ({probabilities.Length}) must hold a whole number of rows for {rows} targets.", nameof(probabilities));
+            ThrowHelper.ThrowArgument($"probabilities ({probabilities.Length}) must hold a whole number of rows for {rows} targets.", nameof(probabilities));
         }
 
         int vocabularySize = probabilities.Length / rows;
         SpanOverlap.CheckSource(probabilities, dLogits, nameof(dLogits));
-        CheckTargets(targets, vocabularySize);
+        ThrowHelper.CheckIds(targets, vocabularySize, "Target", "row", nameof(targets));   // a target ≥ V would write into the next row
 
         T scale = T.One / T.CreateChecked(rows);
         TensorPrimitives.Multiply(probabilities, scale, dLogits);
@@ -84,20 +83,4 @@ public static class SoftmaxLoss
             dLogits[row * vocabularySize + targets[row]] -= scale;
         }
     }
-
-    private static void CheckTargets(ReadOnlySpan<int> targets, int vocabularySize)
-    {
-        for (int row = 0; row < targets.Length; row++)
-        {
-            // A target ≥ V would read or write into the next row, a negative one before the span.
-            if ((uint)targets[row] >= (uint)vocabularySize)
-            {
-                ThrowTargetOutOfRange(targets[row], row, vocabularySize, nameof(targets));
-            }
-        }
-    }
-
-    [DoesNotReturn]
-    private static void ThrowTargetOutOfRange(int target, int row, int vocabularySize, string paramName) =>
-        throw new ArgumentException($"Target {target} at row {row} is outside [0, {vocabularySize}).", paramName);
 }

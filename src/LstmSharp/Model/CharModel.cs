@@ -48,10 +48,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabularySize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layerCount);
-        if (!Enum.IsDefined(cellType))
-        {
-            throw new ArgumentOutOfRangeException(nameof(cellType), cellType, "Unknown cell type.");
-        }
+        ThrowHelper.CheckDefined(cellType, "Unknown cell type.");
 
         CellType = cellType;
         VocabularySize = vocabularySize;
@@ -285,10 +282,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentNullException.ThrowIfNull(final);
-        if (!Enum.IsDefined(lossMode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(lossMode), lossMode, "Unknown loss mode.");
-        }
+        ThrowHelper.CheckDefined(lossMode, "Unknown loss mode.");
 
         // Empty targets: an inference pass (Predict), with no loss rows.
         int lossRows = targets.IsEmpty ? 0 : lossMode == LossMode.EveryStep ? sequenceLength * batchSize : batchSize;
@@ -410,7 +404,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (state is not null && (state.Layers.Count != _layers.Length || state.BatchSize != batchSize))
         {
-            throw new ArgumentException($"The state must have {_layers.Length} layers and B = {batchSize}.", paramName);
+            ThrowHelper.ThrowArgument($"The state must have {_layers.Length} layers and B = {batchSize}.", paramName);
         }
     }
 }

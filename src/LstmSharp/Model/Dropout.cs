@@ -14,10 +14,7 @@ public readonly struct Dropout
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is outside [0, 1).</exception>
     public Dropout(double rate, ulong seed)
     {
-        if (!(rate >= 0 && rate < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(rate), rate, "Dropout must be in [0, 1).");
-        }
+        ThrowHelper.CheckUnitIntervalHalfOpen(rate, "Dropout must be in [0, 1).");
 
         Rate = rate;
         Seed = seed;

@@ -65,7 +65,7 @@ public sealed class ModelState<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentNullException.ThrowIfNull(source);
         if (source.Layers.Count != Layers.Count)
         {
-            throw new ArgumentException("The source state has a different number of layers.", nameof(source));
+            ThrowHelper.ThrowArgument("The source state has a different number of layers.", nameof(source));
         }
 
         for (int layer = 0; layer < Layers.Count; layer++)

@@ -32,10 +32,7 @@ public static class ModelVocabulary
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(extended);
-        if (vocabulary.Count != model.VocabularySize)
-        {
-            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
-        }
+        ThrowHelper.CheckVocabularySize(vocabulary.Count, model.VocabularySize, nameof(vocabulary));
 
         // newId[old id]: where each existing character goes.
         var newId = new int[vocabulary.Count];
@@ -50,7 +47,7 @@ public static class ModelVocabulary
 
         if (lacking.Count > 0)
         {
-            throw new ArgumentException($"The extended vocabulary lacks {lacking.Count} of the model's characters: {string.Join(", ", lacking)}.", nameof(extended));
+            ThrowHelper.ThrowArgument($"The extended vocabulary lacks {lacking.Count} of the model's characters: {string.Join(", ", lacking)}.", nameof(extended));
         }
 
         var result = new CharModel<T>(model.CellType, extended.Count, model.HiddenSize, model.Layers.Count);

@@ -41,7 +41,7 @@ internal static class ParameterDraw
     {
         if (!Enum.IsDefined(initialization))
         {
-            throw new ArgumentOutOfRangeException(paramName, initialization, "Unknown initialization scheme.");
+            ThrowHelper.ThrowOutOfRange(paramName, initialization, "Unknown initialization scheme.");
         }
 
         if (isInferenceView)

@@ -25,7 +25,7 @@ internal static partial class AtomicFile
     public static void Write(string path, Action<Stream> writeContent)
     {
         string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
+        string directory = Path.GetDirectoryName(fullPath) ?? ThrowHelper.ThrowArgument<string>($"'{path}' names no file.", nameof(path));
         RemoveStaleTemporaryFiles(directory);
         string tempPath = Path.Combine(directory, TemporaryName(Path.GetFileName(fullPath), Environment.ProcessId, Guid.NewGuid()));
         try

@@ -52,14 +52,11 @@ public static class Checkpoint
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
-        if (vocabulary.Count != model.VocabularySize)
-        {
-            throw new ArgumentException($"The vocabulary has {vocabulary.Count} characters but the model expects {model.VocabularySize}.", nameof(vocabulary));
-        }
+        ThrowHelper.CheckVocabularySize(vocabulary.Count, model.VocabularySize, nameof(vocabulary));
 
         if (trainer is not null && !ReferenceEquals(trainer.Model, model))
         {
-            throw new ArgumentException("The trainer trains a different model.", nameof(trainer));
+            ThrowHelper.ThrowArgument("The trainer trains a different model.", nameof(trainer));
         }
 
         var metadata = new Dictionary<string, string>
@@ -214,7 +211,7 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(trainer);
         if (!ReferenceEquals(trainer.Model, checkpoint.Model))
         {
-            throw new ArgumentException("The trainer must train the checkpoint's model.", nameof(trainer));
+            ThrowHelper.ThrowArgument("The trainer must train the checkpoint's model.", nameof(trainer));
         }
 
         IReadOnlyDictionary<string, string> metadata = checkpoint.Document.Metadata;
@@ -226,7 +223,7 @@ public static class Checkpoint
         string kind = Required(metadata, "optimizer.kind");
         if (kind != trainer.Optimizer.Kind.ToString())
         {
-            throw new ArgumentException($"The checkpoint was trained with {kind}, the trainer uses {trainer.Optimizer.Kind}.", nameof(trainer));
+            ThrowHelper.ThrowArgument($"The checkpoint was trained with {kind}, the trainer uses {trainer.Optimizer.Kind}.", nameof(trainer));
         }
 
         foreach ((string name, float[] values) in trainer.Optimizer.State)
@@ -239,7 +236,7 @@ public static class Checkpoint
             CellState<float> state = trainer.State.Layers[layer];
             if (!checkpoint.Document.TryGetTensor($"trainer.h_l{layer}", out SafeTensor? hidden) || hidden.Shape[0] != state.BatchSize)
             {
-                throw new ArgumentException($"The checkpoint's carried state does not fit B = {state.BatchSize}; resume with the batch size it was trained with.", nameof(trainer));
+                ThrowHelper.ThrowArgument($"The checkpoint's carried state does not fit B = {state.BatchSize}; resume with the batch size it was trained with.", nameof(trainer));
             }
 
             ReadTensor(checkpoint.Document, $"trainer.h_l{layer}", [state.BatchSize, state.HiddenSize], state.Hidden);

@@ -38,12 +38,12 @@ internal sealed class EncodedFile
         {
             if (tensor is null)
             {
-                throw new ArgumentNullException(nameof(tensors), "The tensors include a null.");
+                ThrowHelper.ThrowNull(nameof(tensors), "The tensors include a null.");
             }
 
             if (!names.Add(tensor.Name))
             {
-                throw new ArgumentException($"Two tensors are named '{tensor.Name}'.", nameof(tensors));
+                ThrowHelper.ThrowArgument($"Two tensors are named '{tensor.Name}'.", nameof(tensors));
             }
         }
 
@@ -65,7 +65,7 @@ internal sealed class EncodedFile
             {
                 if (value is null)
                 {
-                    throw new ArgumentNullException(nameof(metadata), $"Metadata key '{key}' has a null value.");
+                    ThrowHelper.ThrowNull(nameof(metadata), $"Metadata key '{key}' has a null value.");
                 }
 
                 allMetadata[key] = value;
@@ -77,7 +77,7 @@ internal sealed class EncodedFile
         (byte[] header, int checksumAt) = EncodeHeader(ordered, allMetadata);
         if (header.Length > SafeTensors.MaxHeaderLength)
         {
-            throw new ArgumentException($"The header would be {header.Length} bytes, over the {SafeTensors.MaxHeaderLength}-byte limit readers enforce.", nameof(metadata));
+            ThrowHelper.ThrowArgument($"The header would be {header.Length} bytes, over the {SafeTensors.MaxHeaderLength}-byte limit readers enforce.", nameof(metadata));
         }
 
         // The whole-file checksum: the bytes WriteTo emits, the checksum's own digits still zeros, then put in place.

@@ -52,7 +52,7 @@ internal sealed class SafeTensor
         ArgumentNullException.ThrowIfNull(name);
         if (name == SafeTensors.MetadataKey)
         {
-            throw new ArgumentException($"'{SafeTensors.MetadataKey}' is reserved for the metadata and cannot name a tensor.", nameof(name));
+            ThrowHelper.ThrowArgument($"'{SafeTensors.MetadataKey}' is reserved for the metadata and cannot name a tensor.", nameof(name));
         }
 
         SafeTensorDType dtype = DTypeInfo.Of<T>();
@@ -61,7 +61,7 @@ internal sealed class SafeTensor
         {
             if (dimension < 0)
             {
-                throw new ArgumentException($"Dimension {dimension} of tensor '{name}' is negative.", nameof(shape));
+                ThrowHelper.ThrowArgument($"Dimension {dimension} of tensor '{name}' is negative.", nameof(shape));
             }
 
             count = Math.Min(count * dimension, (long)int.MaxValue + 1);   // saturate: both factors are at most 2^31
@@ -69,7 +69,7 @@ internal sealed class SafeTensor
 
         if (count != values.Length)
         {
-            throw new ArgumentException($"Tensor '{name}' has shape [{string.Join(", ", shape.ToArray())}] but {values.Length} values.", nameof(values));
+            ThrowHelper.ThrowArgument($"Tensor '{name}' has shape [{string.Join(", ", shape.ToArray())}] but {values.Length} values.", nameof(values));
         }
 
         byte[] data = new byte[checked(values.Length * DTypeInfo.Size(dtype))];

@@ -171,7 +171,8 @@ internal static class TrainingOptionsJson
                 writer.WriteNumber("warmup_steps", cosine.WarmupSteps);
                 break;
             default:
-                throw new ArgumentException($"A {schedule.GetType().Name} cannot be saved in a checkpoint.", nameof(schedule));
+                ThrowHelper.ThrowArgument($"A {schedule.GetType().Name} cannot be saved in a checkpoint.", nameof(schedule));
+                break;
         }
 
         writer.WriteEndObject();

@@ -69,10 +69,7 @@ public sealed class Corpus
     /// <summary>The length of the training part for <paramref name="validationFraction"/> (see <see cref="Split"/>).</summary>
     internal int TrainingLength(double validationFraction)
     {
-        if (!(validationFraction >= 0 && validationFraction < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be in [0, 1).");
-        }
+        ThrowHelper.CheckUnitIntervalHalfOpen(validationFraction, "The validation fraction must be in [0, 1).");
 
         return Length - (int)(Length * validationFraction);
     }
@@ -172,7 +169,7 @@ public sealed class Corpus
         ArgumentNullException.ThrowIfNull(paths);
         if (paths.Count == 0)
         {
-            throw new ArgumentException("No corpus file was given.", nameof(paths));
+            ThrowHelper.ThrowArgument("No corpus file was given.", nameof(paths));
         }
 
         foreach (string path in paths)
@@ -330,7 +327,7 @@ public sealed class Corpus
 
         if (lacking.Count > 0)
         {
-            throw new ArgumentException($"The vocabulary lacks {lacking.Count} character(s) of the text: {string.Join(", ", lacking)}.", nameof(vocabulary));
+            ThrowHelper.ThrowArgument($"The vocabulary lacks {lacking.Count} character(s) of the text: {string.Join(", ", lacking)}.", nameof(vocabulary));
         }
 
         Array ids = Allocate(vocabulary.Count, Length);

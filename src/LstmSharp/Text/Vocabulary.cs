@@ -123,7 +123,7 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
     {
         if (text.IsEmpty)
         {
-            throw new ArgumentException("The text is empty.", nameof(text));
+            ThrowHelper.ThrowArgument("The text is empty.", nameof(text));
         }
 
         var collector = new CharacterCollector();
@@ -154,7 +154,7 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
         {
             if (text is null)
             {
-                throw new ArgumentException($"The text at index {textIndex} is null.", nameof(texts));
+                ThrowHelper.ThrowArgument($"The text at index {textIndex} is null.", nameof(texts));
             }
 
             collector.Add(text, nameof(texts), textIndex);
@@ -163,7 +163,7 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
 
         if (collector.IsEmpty)
         {
-            throw new ArgumentException("The texts are empty.", nameof(texts));
+            ThrowHelper.ThrowArgument("The texts are empty.", nameof(texts));
         }
 
         return collector.Build(unknownCharacter);
@@ -189,7 +189,7 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
 
         if (collector.IsEmpty)
         {
-            throw new ArgumentException("The set of characters is empty.", nameof(characters));
+            ThrowHelper.ThrowArgument("The set of characters is empty.", nameof(characters));
         }
 
         return collector.Build(unknownCharacter);
@@ -623,7 +623,7 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
 
     [DoesNotReturn]
     private static void ThrowLoneSurrogate(string paramName, char surrogate, int index, int textIndex) =>
-        throw new ArgumentException(
+        ThrowHelper.ThrowArgument(
             textIndex < 0
                 ? $"The text is not valid UTF-16: a lone surrogate {Describe(surrogate)} at index {index}."
                 : $"The text at index {textIndex} is not valid UTF-16: a lone surrogate {Describe(surrogate)} at index {index}.",
@@ -631,12 +631,12 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
 
     [DoesNotReturn]
     private static void ThrowUnknownCharacter(string paramName, Rune character, int index) =>
-        throw new ArgumentException(
+        ThrowHelper.ThrowArgument(
             $"The character {Describe(character.Value)} at index {index} is not in the vocabulary.", paramName);
 
     [DoesNotReturn]
     private void ThrowIdOutOfRange(string paramName, int id, int position) =>
-        throw new ArgumentOutOfRangeException(
+        ThrowHelper.ThrowOutOfRange(
             paramName,
             id,
             position < 0
@@ -645,7 +645,7 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
 
     [DoesNotReturn]
     private static void ThrowDestinationTooShort(string paramName, int needed, int actual) =>
-        throw new ArgumentException($"The destination is too short: it needs {needed} elements but has {actual}.", paramName);
+        ThrowHelper.ThrowArgument($"The destination is too short: it needs {needed} elements but has {actual}.", paramName);
 
     /// <summary>The state <see cref="Decode(ReadOnlySpan{int})"/> hands to <see cref="string.Create{TState}"/>.</summary>
     private readonly ref struct DecodeState(Vocabulary vocabulary, ReadOnlySpan<int> ids)

@@ -34,27 +34,19 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     /// </exception>
     public Adagrad(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers,
         double learningRateDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10)
-        : base(buffers)
+        : base(buffers, OptimizerKind.Adagrad, weightDecay)
     {
-        Guard.NonNegative(learningRateDecay);
-        Guard.NonNegative(weightDecay);
-        Guard.NonNegative(initialAccumulatorValue);
-        Guard.Positive(epsilon);
+        ThrowHelper.CheckNonNegative(learningRateDecay);
+        ThrowHelper.CheckNonNegative(initialAccumulatorValue);
+        ThrowHelper.CheckPositive(epsilon);
         LearningRateDecay = learningRateDecay;
-        WeightDecay = weightDecay;
         InitialAccumulatorValue = initialAccumulatorValue;
         Epsilon = epsilon;
         _sums = CreateStates("sum", T.CreateChecked(initialAccumulatorValue));
     }
 
-    /// <inheritdoc/>
-    public override OptimizerKind Kind => OptimizerKind.Adagrad;
-
     /// <summary>η, PyTorch's <c>lr_decay</c>.</summary>
     public double LearningRateDecay { get; }
-
-    /// <summary>λ, PyTorch's <c>weight_decay</c> (L2, added to the gradient).</summary>
-    public double WeightDecay { get; }
 
     /// <summary>τ, PyTorch's <c>initial_accumulator_value</c>.</summary>
     public double InitialAccumulatorValue { get; }
@@ -67,66 +59,44 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     public EpsilonPlacement EpsilonPlacement
     {
         get;
-        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown ε placement.");
+        init
+        {
+            ThrowHelper.CheckDefined(value, "Unknown ε placement.");
+            field = value;
+        }
     }
 
-    /// <inheritdoc/>
-    protected override void Update(double learningRate, long stepNumber)
+    private protected override void Update(double learningRate, long stepNumber)
     {
         ReadOnlySpan<(T[] Parameters, T[] Gradients)> buffers = Buffers;
         double decayedRate = learningRate / (1 + (stepNumber - 1) * LearningRateDecay);
-        var scalars = new Scalars(T.CreateChecked(decayedRate), T.CreateChecked(WeightDecay), T.CreateChecked(Epsilon), WeightDecay != 0,
-            EpsilonPlacement == EpsilonPlacement.InsideRoot);
         for (int index = 0; index < buffers.Length; index++)
         {
-            Apply(buffers[index].Parameters, buffers[index].Gradients, _sums[index], scalars);
+            var rule = new Rule(T.CreateChecked(decayedRate), T.CreateChecked(WeightDecay), T.CreateChecked(Epsilon), WeightDecay != 0,
+                EpsilonPlacement == EpsilonPlacement.InsideRoot, _sums[index]);
+            ElementwiseUpdate.Apply<Rule, T>(rule, buffers[index].Parameters, buffers[index].Gradients);
         }
     }
 
-    // θ (n), ∇ (n), sum (n): one fused pass, Vector<T> body and scalar tail with the same arithmetic.
-    private static void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> sums, in Scalars s)
+    // One step for one buffer, with γ already decayed.
+    private readonly record struct Rule(T LearningRate, T WeightDecay, T Epsilon, bool HasWeightDecay, bool EpsilonInsideRoot, T[] Sums)
+        : IUpdateRule<T>
     {
-        int index = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && parameters.Length >= Vector<T>.Count)
+        public void Invoke<TLanes>(ref T parameters, ref T gradients, nuint index) where TLanes : struct, ILanes<TLanes, T>
         {
-            ref T theta = ref MemoryMarshal.GetReference(parameters);
-            ref T grad = ref MemoryMarshal.GetReference(gradients);
-            ref T sum = ref MemoryMarshal.GetReference(sums);
-            var learningRate = new Vector<T>(s.LearningRate);
-            var weightDecay = new Vector<T>(s.WeightDecay);
-            var epsilon = new Vector<T>(s.Epsilon);
-            for (; index <= parameters.Length - Vector<T>.Count; index += Vector<T>.Count)
+            ref T sums = ref MemoryMarshal.GetArrayDataReference(Sums);
+            TLanes p = TLanes.Load(ref parameters, index);
+            TLanes g = TLanes.Load(ref gradients, index);
+            if (HasWeightDecay)
             {
-                nuint offset = (nuint)index;
-                Vector<T> p = Vector.LoadUnsafe(ref theta, offset);
-                Vector<T> g = Vector.LoadUnsafe(ref grad, offset);
-                if (s.HasWeightDecay)
-                {
-                    g += weightDecay * p;
-                }
-
-                Vector<T> total = Vector.LoadUnsafe(ref sum, offset) + g * g;
-                total.StoreUnsafe(ref sum, offset);
-                Vector<T> denominator = s.EpsilonInsideRoot ? Vector.SquareRoot(total + epsilon) : Vector.SquareRoot(total) + epsilon;
-                (p - learningRate * (g / denominator)).StoreUnsafe(ref theta, offset);
-            }
-        }
-
-        for (; index < parameters.Length; index++)
-        {
-            T p = parameters[index];
-            T g = gradients[index];
-            if (s.HasWeightDecay)
-            {
-                g += s.WeightDecay * p;
+                g += TLanes.Create(WeightDecay) * p;
             }
 
-            T total = sums[index] + g * g;
-            sums[index] = total;
-            T denominator = s.EpsilonInsideRoot ? T.Sqrt(total + s.Epsilon) : T.Sqrt(total) + s.Epsilon;
-            parameters[index] = p - s.LearningRate * (g / denominator);
+            TLanes total = TLanes.Load(ref sums, index) + g * g;
+            TLanes.Store(total, ref sums, index);
+            TLanes epsilon = TLanes.Create(Epsilon);
+            TLanes denominator = EpsilonInsideRoot ? TLanes.Sqrt(total + epsilon) : TLanes.Sqrt(total) + epsilon;
+            TLanes.Store(p - TLanes.Create(LearningRate) * (g / denominator), ref parameters, index);
         }
     }
-
-    private readonly record struct Scalars(T LearningRate, T WeightDecay, T Epsilon, bool HasWeightDecay, bool EpsilonInsideRoot);
 }

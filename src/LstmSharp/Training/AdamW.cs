@@ -3,22 +3,20 @@ using System.Numerics;
 namespace LstmSharp.Training;
 
 /// <summary>
-/// AdamW, PyTorch's <c>torch.optim.AdamW</c>: Adam with decoupled weight decay, which shrinks the parameters directly and
-/// never enters the moments. With β₁, β₂, ε and weight decay λ, step t effectively computes
+/// AdamW, PyTorch's <c>torch.optim.AdamW</c>: <see cref="Adam{T}"/> with decoupled weight decay, which shrinks the
+/// parameters directly and never enters the moments. With β₁, β₂, ε and weight decay λ, step t effectively computes
 /// <code>
 /// θ = θ − γλθ
 /// m = β₁m + (1 − β₁)∇
 /// v = β₂v + (1 − β₂)∇²
 /// θ = θ − γ · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
 /// </code>
-/// The implementation evaluates the last line as PyTorch does: <c>θ − (γ/(1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)</c>.
+/// It is exactly <c>new Adam&lt;T&gt;(buffers, …, decoupledWeightDecay: true)</c> (one update rule serves both), kept as
+/// a type because that is the name PyTorch users reach for, with PyTorch's AdamW default λ = 0.01.
 /// </summary>
 /// <typeparam name="T">The element type of the parameters.</typeparam>
-public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class AdamW<T> : Adam<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T[][] _expAvg;     // per buffer: m, PyTorch's exp_avg
-    private readonly T[][] _expAvgSq;   // per buffer: v, PyTorch's exp_avg_sq
-
     /// <summary>Binds to <paramref name="buffers"/> with PyTorch's defaults.</summary>
     /// <param name="buffers">The parameter buffers and their gradient buffers.</param>
     /// <param name="beta1">β₁, the first of PyTorch's <c>betas</c>, in [0, 1).</param>
@@ -33,43 +31,7 @@ public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
     /// </exception>
     public AdamW(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers,
         double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
-        : base(buffers)
+        : base(buffers, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: true)
     {
-        Guard.UnitIntervalHalfOpen(beta1);
-        Guard.UnitIntervalHalfOpen(beta2);
-        Guard.Positive(epsilon);
-        Guard.NonNegative(weightDecay);
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
-        _expAvg = CreateStates("exp_avg", T.Zero);
-        _expAvgSq = CreateStates("exp_avg_sq", T.Zero);
-    }
-
-    /// <inheritdoc/>
-    public override OptimizerKind Kind => OptimizerKind.AdamW;
-
-    /// <summary>β₁, the decay of the first moment.</summary>
-    public double Beta1 { get; }
-
-    /// <summary>β₂, the decay of the second moment.</summary>
-    public double Beta2 { get; }
-
-    /// <summary>ε, PyTorch's <c>eps</c>.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>λ, PyTorch's <c>weight_decay</c>: the decoupled decay, applied as θ·(1 − γλ) before the Adam update.</summary>
-    public double WeightDecay { get; }
-
-    /// <inheritdoc/>
-    protected override void Update(double learningRate, long stepNumber)
-    {
-        ReadOnlySpan<(T[] Parameters, T[] Gradients)> buffers = Buffers;
-        var scalars = AdamKernel.Scalars<T>.For(learningRate, stepNumber, Beta1, Beta2, Epsilon, WeightDecay, decoupled: true);
-        for (int index = 0; index < buffers.Length; index++)
-        {
-            AdamKernel.Apply(buffers[index].Parameters, buffers[index].Gradients, _expAvg[index], _expAvgSq[index], scalars);
-        }
     }
 }

@@ -8,7 +8,7 @@ public sealed class ConstantSchedule : LearningRateSchedule
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative or not finite.</exception>
     public ConstantSchedule(double learningRate)
     {
-        Guard.NonNegative(learningRate);
+        ThrowHelper.CheckNonNegative(learningRate);
         LearningRate = learningRate;
     }
 

@@ -22,9 +22,9 @@ public sealed class CosineSchedule : LearningRateSchedule
     /// </exception>
     public CosineSchedule(double learningRate, long totalSteps, double minLearningRate = 0, long warmupSteps = 0)
     {
-        Guard.NonNegative(learningRate);
+        ThrowHelper.CheckNonNegative(learningRate);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalSteps);
-        Guard.NonNegative(minLearningRate);
+        ThrowHelper.CheckNonNegative(minLearningRate);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minLearningRate, learningRate);
         ArgumentOutOfRangeException.ThrowIfNegative(warmupSteps);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(warmupSteps, totalSteps);

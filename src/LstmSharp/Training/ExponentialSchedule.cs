@@ -11,8 +11,8 @@ public sealed class ExponentialSchedule : LearningRateSchedule
     /// </exception>
     public ExponentialSchedule(double learningRate, double gammaPerStep)
     {
-        Guard.NonNegative(learningRate);
-        Guard.Factor(gammaPerStep);
+        ThrowHelper.CheckNonNegative(learningRate);
+        ThrowHelper.CheckFactor(gammaPerStep);
         LearningRate = learningRate;
         GammaPerStep = gammaPerStep;
     }

@@ -30,7 +30,7 @@ public static class GradientClipping
     public static double ClipByGlobalNorm<T>(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers, double maxNorm)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Guard.Positive(maxNorm);
+        ThrowHelper.CheckPositive(maxNorm);
         double total = GlobalNorm(buffers);
         if (total > maxNorm)
         {
@@ -57,7 +57,7 @@ public static class GradientClipping
         double sum = 0;
         for (int index = 0; index < buffers.Count; index++)
         {
-            T[] gradients = buffers[index].Gradients ?? throw new ArgumentNullException(nameof(buffers), $"Buffer pair {index} has null gradients.");
+            T[] gradients = buffers[index].Gradients ?? ThrowHelper.ThrowNull<T[]>(nameof(buffers), $"Buffer pair {index} has null gradients.");
             sum += SumOfSquares<T>(gradients);
         }
 
@@ -74,11 +74,11 @@ public static class GradientClipping
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(buffers);
-        Guard.Positive(clipValue);
+        ThrowHelper.CheckPositive(clipValue);
         T max = T.CreateChecked(clipValue);
         for (int index = 0; index < buffers.Count; index++)
         {
-            T[] gradients = buffers[index].Gradients ?? throw new ArgumentNullException(nameof(buffers), $"Buffer pair {index} has null gradients.");
+            T[] gradients = buffers[index].Gradients ?? ThrowHelper.ThrowNull<T[]>(nameof(buffers), $"Buffer pair {index} has null gradients.");
             TensorPrimitives.Clamp<T>(gradients, -max, max, gradients);
         }
     }

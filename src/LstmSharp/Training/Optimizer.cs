@@ -14,6 +14,11 @@ namespace LstmSharp.Training;
 /// The state a checkpoint needs is <see cref="State"/> (live arrays named after PyTorch's per-parameter state, plus
 /// "." and the buffer index) and <see cref="StepCount"/>: copying both into a fresh optimizer over the same buffers
 /// continues the run bit for bit. An optimizer is not thread-safe.
+/// <para>
+/// The set of optimizers is closed: the ones <see cref="OptimizerKind"/> names, each a checkpoint can save and restore.
+/// Each writes its update rule once, as a struct that the library's one element-wise driver runs over 512-, 256- and
+/// 128-bit vectors and a scalar tail (docs/math.md derives the rules).
+/// </para>
 /// </remarks>
 public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -22,9 +27,12 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Binds to <paramref name="buffers"/>; derived constructors then create their state with <see cref="CreateState"/>.</summary>
     /// <param name="buffers">The parameter buffers and their gradient buffers, for example <c>CharModel.ParameterBuffers</c>; each pair has one length.</param>
+    /// <param name="kind">Which algorithm the derived class is.</param>
+    /// <param name="weightDecay">λ, validated here for every optimizer.</param>
     /// <exception cref="ArgumentNullException"><paramref name="buffers"/> or one of its arrays is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A gradient buffer's length differs from its parameter buffer's.</exception>
-    protected Optimizer(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightDecay"/> is negative or not finite.</exception>
+    private protected Optimizer(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers, OptimizerKind kind, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(buffers);
         _buffers = new (T[] Parameters, T[] Gradients)[buffers.Count];
@@ -33,26 +41,35 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
             (T[] parameters, T[] gradients) = buffers[index];
             if (parameters is null || gradients is null)
             {
-                throw new ArgumentNullException(nameof(buffers), $"Buffer pair {index} holds a null array.");
+                ThrowHelper.ThrowNull(nameof(buffers), $"Buffer pair {index} holds a null array.");
             }
 
             if (parameters.Length != gradients.Length)
             {
-                throw new ArgumentException(
+                ThrowHelper.ThrowArgument(
                     $"Buffer pair {index}: {gradients.Length} gradients for {parameters.Length} parameters.", nameof(buffers));
             }
 
             _buffers[index] = (parameters, gradients);
         }
 
+        ThrowHelper.CheckNonNegative(weightDecay);
         State = new ReadOnlyCollection<(string Name, T[] Values)>(_state);
+        Kind = kind;
+        WeightDecay = weightDecay;
     }
 
     /// <summary>The number of <see cref="Step"/> calls so far: Adam's t after the step, PyTorch's <c>state["step"]</c>.</summary>
     public long StepCount { get; private set; }
 
     /// <summary>Which algorithm this is.</summary>
-    public abstract OptimizerKind Kind { get; }
+    public OptimizerKind Kind { get; }
+
+    /// <summary>
+    /// λ, PyTorch's <c>weight_decay</c>: an L2 penalty added to the gradient (g = ∇ + λθ), except for
+    /// <see cref="OptimizerKind.AdamW"/>, where it is decoupled and shrinks θ directly (θ = θ·(1 − γλ)).
+    /// </summary>
+    public double WeightDecay { get; }
 
     /// <summary>
     /// Every state tensor, named as PyTorch names it plus "." and the buffer index (<c>exp_avg.0</c>, <c>exp_avg_sq.0</c>,
@@ -62,14 +79,14 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyList<(string Name, T[] Values)> State { get; }
 
     /// <summary>The bound buffers, in the order given to the constructor.</summary>
-    protected ReadOnlySpan<(T[] Parameters, T[] Gradients)> Buffers => _buffers;
+    private protected ReadOnlySpan<(T[] Parameters, T[] Gradients)> Buffers => _buffers;
 
     /// <summary>Applies one update to every parameter buffer from its gradient buffer, then counts the step. Allocates nothing.</summary>
     /// <param name="learningRate">γ, PyTorch's <c>lr</c> for this step (a schedule may change it every step).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is negative, infinite or NaN.</exception>
     public void Step(double learningRate)
     {
-        Guard.NonNegative(learningRate);
+        ThrowHelper.CheckNonNegative(learningRate);
         Update(learningRate, StepCount + 1);
         StepCount++;
     }
@@ -77,7 +94,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Sets <see cref="StepCount"/>, with <see cref="State"/> copied back, to resume from a checkpoint.</summary>
     /// <param name="stepCount">The saved step count.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepCount"/> is negative.</exception>
-    public void RestoreStepCount(long stepCount)
+    internal void RestoreStepCount(long stepCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
         StepCount = stepCount;
@@ -99,13 +116,13 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
         OptimizerKind.RmsProp => new RmsProp<T>(buffers),
         OptimizerKind.Adam => new Adam<T>(buffers),
         OptimizerKind.AdamW => new AdamW<T>(buffers),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimizer kind."),
+        _ => ThrowHelper.ThrowOutOfRange<Optimizer<T>>(nameof(kind), kind, "Unknown optimizer kind."),
     };
 
     /// <summary>Applies one update to every buffer. Must not allocate.</summary>
     /// <param name="learningRate">γ for this step, validated.</param>
     /// <param name="stepNumber">t: 1 on the first step.</param>
-    protected abstract void Update(double learningRate, long stepNumber);
+    private protected abstract void Update(double learningRate, long stepNumber);
 
     /// <summary>Allocates one state array the length of buffer <paramref name="bufferIndex"/> and lists it in <see cref="State"/>. Call from constructors only.</summary>
     /// <param name="name">PyTorch's state name, such as <c>exp_avg</c>.</param>
@@ -113,7 +130,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="initialValue">The value every element starts at.</param>
     /// <returns>The new array, named <c>{name}.{bufferIndex}</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bufferIndex"/> is out of range.</exception>
-    protected T[] CreateState(string name, int bufferIndex, T initialValue)
+    private protected T[] CreateState(string name, int bufferIndex, T initialValue)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(bufferIndex);
@@ -132,7 +149,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="name">PyTorch's state name.</param>
     /// <param name="initialValue">The value every element starts at.</param>
     /// <returns>The arrays, indexed like the buffers.</returns>
-    protected T[][] CreateStates(string name, T initialValue)
+    private protected T[][] CreateStates(string name, T initialValue)
     {
         var states = new T[_buffers.Length][];
         for (int index = 0; index < states.Length; index++)

@@ -35,15 +35,13 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     /// </exception>
     public RmsProp(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers,
         double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
-        : base(buffers)
+        : base(buffers, OptimizerKind.RmsProp, weightDecay)
     {
-        Guard.UnitIntervalHalfOpen(alpha);
-        Guard.Positive(epsilon);
-        Guard.NonNegative(weightDecay);
-        Guard.NonNegative(momentum);
+        ThrowHelper.CheckUnitIntervalHalfOpen(alpha);
+        ThrowHelper.CheckPositive(epsilon);
+        ThrowHelper.CheckNonNegative(momentum);
         Alpha = alpha;
         Epsilon = epsilon;
-        WeightDecay = weightDecay;
         Momentum = momentum;
         Centered = centered;
         _squareAverages = CreateStates("square_avg", T.Zero);
@@ -51,17 +49,11 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         _gradientAverages = centered ? CreateStates("grad_avg", T.Zero) : [];
     }
 
-    /// <inheritdoc/>
-    public override OptimizerKind Kind => OptimizerKind.RmsProp;
-
     /// <summary>α, PyTorch's <c>alpha</c>.</summary>
     public double Alpha { get; }
 
     /// <summary>ε, PyTorch's <c>eps</c>.</summary>
     public double Epsilon { get; }
-
-    /// <summary>λ, PyTorch's <c>weight_decay</c> (L2, added to the gradient).</summary>
-    public double WeightDecay { get; }
 
     /// <summary>μ, PyTorch's <c>momentum</c>.</summary>
     public double Momentum { get; }
@@ -69,100 +61,57 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     /// <summary>Whether this is centered RMSprop.</summary>
     public bool Centered { get; }
 
-    /// <inheritdoc/>
-    protected override void Update(double learningRate, long stepNumber)
+    private protected override void Update(double learningRate, long stepNumber)
     {
         ReadOnlySpan<(T[] Parameters, T[] Gradients)> buffers = Buffers;
-        var scalars = new Scalars(
-            T.CreateChecked(learningRate), T.CreateChecked(WeightDecay), T.CreateChecked(Alpha), T.CreateChecked(1 - Alpha),
-            T.CreateChecked(Epsilon), T.CreateChecked(Momentum), WeightDecay != 0, Momentum > 0, Centered);
+        bool hasMomentum = Momentum > 0;
         for (int index = 0; index < buffers.Length; index++)
         {
-            Apply(buffers[index].Parameters, buffers[index].Gradients, _squareAverages[index],
-                scalars.HasMomentum ? _momentumBuffers[index] : [], scalars.Centered ? _gradientAverages[index] : [], scalars);
+            var rule = new Rule(
+                T.CreateChecked(learningRate), T.CreateChecked(WeightDecay), T.CreateChecked(Alpha), T.CreateChecked(1 - Alpha),
+                T.CreateChecked(Epsilon), T.CreateChecked(Momentum), WeightDecay != 0, hasMomentum, Centered,
+                _squareAverages[index], hasMomentum ? _momentumBuffers[index] : [], Centered ? _gradientAverages[index] : []);
+            ElementwiseUpdate.Apply<Rule, T>(rule, buffers[index].Parameters, buffers[index].Gradients);
         }
     }
 
-    // θ, ∇, v (n each); b, a (n, or empty when unused): one fused pass, Vector<T> body and scalar tail with the same arithmetic.
-    private static void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAverages,
-        Span<T> momentumBuffer, Span<T> gradientAverages, in Scalars s)
+    // One step for one buffer: v always, b only with momentum, a only when centered (empty otherwise).
+    private readonly record struct Rule(
+        T LearningRate, T WeightDecay, T Alpha, T OneMinusAlpha, T Epsilon, T Momentum,
+        bool HasWeightDecay, bool HasMomentum, bool Centered,
+        T[] SquareAverages, T[] MomentumBuffer, T[] GradientAverages) : IUpdateRule<T>
     {
-        int index = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && parameters.Length >= Vector<T>.Count)
+        public void Invoke<TLanes>(ref T parameters, ref T gradients, nuint index) where TLanes : struct, ILanes<TLanes, T>
         {
-            ref T theta = ref MemoryMarshal.GetReference(parameters);
-            ref T grad = ref MemoryMarshal.GetReference(gradients);
-            ref T square = ref MemoryMarshal.GetReference(squareAverages);
-            ref T buffer = ref MemoryMarshal.GetReference(momentumBuffer);
-            ref T average = ref MemoryMarshal.GetReference(gradientAverages);
-            var learningRate = new Vector<T>(s.LearningRate);
-            var weightDecay = new Vector<T>(s.WeightDecay);
-            var alpha = new Vector<T>(s.Alpha);
-            var oneMinusAlpha = new Vector<T>(s.OneMinusAlpha);
-            var epsilon = new Vector<T>(s.Epsilon);
-            var momentum = new Vector<T>(s.Momentum);
-            for (; index <= parameters.Length - Vector<T>.Count; index += Vector<T>.Count)
+            ref T square = ref MemoryMarshal.GetArrayDataReference(SquareAverages);
+            TLanes alpha = TLanes.Create(Alpha), oneMinusAlpha = TLanes.Create(OneMinusAlpha);
+            TLanes p = TLanes.Load(ref parameters, index);
+            TLanes g = TLanes.Load(ref gradients, index);
+            if (HasWeightDecay)
             {
-                nuint offset = (nuint)index;
-                Vector<T> p = Vector.LoadUnsafe(ref theta, offset);
-                Vector<T> g = Vector.LoadUnsafe(ref grad, offset);
-                if (s.HasWeightDecay)
-                {
-                    g += weightDecay * p;
-                }
-
-                Vector<T> v = alpha * Vector.LoadUnsafe(ref square, offset) + oneMinusAlpha * (g * g);
-                v.StoreUnsafe(ref square, offset);
-                if (s.Centered)
-                {
-                    Vector<T> a = alpha * Vector.LoadUnsafe(ref average, offset) + oneMinusAlpha * g;
-                    a.StoreUnsafe(ref average, offset);
-                    v -= a * a;
-                }
-
-                Vector<T> scaled = g / (Vector.SquareRoot(v) + epsilon);
-                if (s.HasMomentum)
-                {
-                    Vector<T> b = momentum * Vector.LoadUnsafe(ref buffer, offset) + scaled;
-                    b.StoreUnsafe(ref buffer, offset);
-                    scaled = b;
-                }
-
-                (p - learningRate * scaled).StoreUnsafe(ref theta, offset);
-            }
-        }
-
-        for (; index < parameters.Length; index++)
-        {
-            T p = parameters[index];
-            T g = gradients[index];
-            if (s.HasWeightDecay)
-            {
-                g += s.WeightDecay * p;
+                g += TLanes.Create(WeightDecay) * p;
             }
 
-            T v = s.Alpha * squareAverages[index] + s.OneMinusAlpha * (g * g);
-            squareAverages[index] = v;
-            if (s.Centered)
+            TLanes v = alpha * TLanes.Load(ref square, index) + oneMinusAlpha * (g * g);
+            TLanes.Store(v, ref square, index);
+            if (Centered)
             {
-                T a = s.Alpha * gradientAverages[index] + s.OneMinusAlpha * g;
-                gradientAverages[index] = a;
+                ref T average = ref MemoryMarshal.GetArrayDataReference(GradientAverages);
+                TLanes a = alpha * TLanes.Load(ref average, index) + oneMinusAlpha * g;
+                TLanes.Store(a, ref average, index);
                 v -= a * a;
             }
 
-            T scaled = g / (T.Sqrt(v) + s.Epsilon);
-            if (s.HasMomentum)
+            TLanes scaled = g / (TLanes.Sqrt(v) + TLanes.Create(Epsilon));
+            if (HasMomentum)
             {
-                T b = s.Momentum * momentumBuffer[index] + scaled;
-                momentumBuffer[index] = b;
+                ref T buffer = ref MemoryMarshal.GetArrayDataReference(MomentumBuffer);
+                TLanes b = TLanes.Create(Momentum) * TLanes.Load(ref buffer, index) + scaled;
+                TLanes.Store(b, ref buffer, index);
                 scaled = b;
             }
 
-            parameters[index] = p - s.LearningRate * scaled;
+            TLanes.Store(p - TLanes.Create(LearningRate) * scaled, ref parameters, index);
         }
     }
-
-    private readonly record struct Scalars(
-        T LearningRate, T WeightDecay, T Alpha, T OneMinusAlpha, T Epsilon, T Momentum,
-        bool HasWeightDecay, bool HasMomentum, bool Centered);
 }

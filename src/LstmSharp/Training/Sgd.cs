@@ -32,25 +32,20 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
     /// </exception>
     public Sgd(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers,
         double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
-        : base(buffers)
+        : base(buffers, OptimizerKind.Sgd, weightDecay)
     {
-        Guard.NonNegative(momentum);
-        Guard.UnitInterval(dampening);
-        Guard.NonNegative(weightDecay);
+        ThrowHelper.CheckNonNegative(momentum);
+        ThrowHelper.CheckUnitInterval(dampening);
         if (nesterov && (momentum <= 0 || dampening != 0))
         {
-            Guard.ThrowOutOfRange(nameof(nesterov), nesterov, "Nesterov momentum needs a positive momentum and zero dampening.");
+            ThrowHelper.ThrowOutOfRange(nameof(nesterov), nesterov, "Nesterov momentum needs a positive momentum and zero dampening.");
         }
 
         Momentum = momentum;
         Dampening = dampening;
-        WeightDecay = weightDecay;
         Nesterov = nesterov;
         _momentumBuffers = momentum != 0 ? CreateStates("momentum_buffer", T.Zero) : [];
     }
-
-    /// <inheritdoc/>
-    public override OptimizerKind Kind => OptimizerKind.Sgd;
 
     /// <summary>μ, PyTorch's <c>momentum</c>.</summary>
     public double Momentum { get; }
@@ -58,80 +53,44 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
     /// <summary>τ, PyTorch's <c>dampening</c>.</summary>
     public double Dampening { get; }
 
-    /// <summary>λ, PyTorch's <c>weight_decay</c> (L2, added to the gradient).</summary>
-    public double WeightDecay { get; }
-
     /// <summary>Whether the update uses Nesterov momentum.</summary>
     public bool Nesterov { get; }
 
-    /// <inheritdoc/>
-    protected override void Update(double learningRate, long stepNumber)
+    private protected override void Update(double learningRate, long stepNumber)
     {
         ReadOnlySpan<(T[] Parameters, T[] Gradients)> buffers = Buffers;
-        var scalars = new Scalars(
-            T.CreateChecked(learningRate), T.CreateChecked(WeightDecay), T.CreateChecked(Momentum),
-            T.CreateChecked(1 - Dampening), WeightDecay != 0, Momentum != 0, Nesterov, stepNumber == 1);
         for (int index = 0; index < buffers.Length; index++)
         {
-            Apply(buffers[index].Parameters, buffers[index].Gradients, scalars.HasMomentum ? _momentumBuffers[index] : [], scalars);
+            var rule = new Rule(
+                T.CreateChecked(learningRate), T.CreateChecked(WeightDecay), T.CreateChecked(Momentum), T.CreateChecked(1 - Dampening),
+                WeightDecay != 0, Momentum != 0, Nesterov, stepNumber == 1, Momentum != 0 ? _momentumBuffers[index] : []);
+            ElementwiseUpdate.Apply<Rule, T>(rule, buffers[index].Parameters, buffers[index].Gradients);
         }
     }
 
-    // θ (n), ∇ (n), b (n, or empty without momentum): one fused pass, Vector<T> body and scalar tail with the same arithmetic.
-    private static void Apply(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> momentumBuffer, in Scalars s)
-    {
-        int index = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && parameters.Length >= Vector<T>.Count)
-        {
-            ref T theta = ref MemoryMarshal.GetReference(parameters);
-            ref T grad = ref MemoryMarshal.GetReference(gradients);
-            ref T buffer = ref MemoryMarshal.GetReference(momentumBuffer);
-            var learningRate = new Vector<T>(s.LearningRate);
-            var weightDecay = new Vector<T>(s.WeightDecay);
-            var momentum = new Vector<T>(s.Momentum);
-            var oneMinusDampening = new Vector<T>(s.OneMinusDampening);
-            for (; index <= parameters.Length - Vector<T>.Count; index += Vector<T>.Count)
-            {
-                nuint offset = (nuint)index;
-                Vector<T> p = Vector.LoadUnsafe(ref theta, offset);
-                Vector<T> g = Vector.LoadUnsafe(ref grad, offset);
-                if (s.HasWeightDecay)
-                {
-                    g += weightDecay * p;
-                }
-
-                if (s.HasMomentum)
-                {
-                    Vector<T> b = s.FirstStep ? g : momentum * Vector.LoadUnsafe(ref buffer, offset) + oneMinusDampening * g;
-                    b.StoreUnsafe(ref buffer, offset);
-                    g = s.Nesterov ? g + momentum * b : b;
-                }
-
-                (p - learningRate * g).StoreUnsafe(ref theta, offset);
-            }
-        }
-
-        for (; index < parameters.Length; index++)
-        {
-            T p = parameters[index];
-            T g = gradients[index];
-            if (s.HasWeightDecay)
-            {
-                g += s.WeightDecay * p;
-            }
-
-            if (s.HasMomentum)
-            {
-                T b = s.FirstStep ? g : s.Momentum * momentumBuffer[index] + s.OneMinusDampening * g;
-                momentumBuffer[index] = b;
-                g = s.Nesterov ? g + s.Momentum * b : b;
-            }
-
-            parameters[index] = p - s.LearningRate * g;
-        }
-    }
-
-    private readonly record struct Scalars(
+    // One step for one buffer; b (the buffer's momentum_buffer) is empty without momentum.
+    private readonly record struct Rule(
         T LearningRate, T WeightDecay, T Momentum, T OneMinusDampening,
-        bool HasWeightDecay, bool HasMomentum, bool Nesterov, bool FirstStep);
+        bool HasWeightDecay, bool HasMomentum, bool Nesterov, bool FirstStep, T[] MomentumBuffer) : IUpdateRule<T>
+    {
+        public void Invoke<TLanes>(ref T parameters, ref T gradients, nuint index) where TLanes : struct, ILanes<TLanes, T>
+        {
+            TLanes p = TLanes.Load(ref parameters, index);
+            TLanes g = TLanes.Load(ref gradients, index);
+            if (HasWeightDecay)
+            {
+                g += TLanes.Create(WeightDecay) * p;
+            }
+
+            if (HasMomentum)
+            {
+                ref T buffer = ref MemoryMarshal.GetArrayDataReference(MomentumBuffer);
+                TLanes b = FirstStep ? g : TLanes.Create(Momentum) * TLanes.Load(ref buffer, index) + TLanes.Create(OneMinusDampening) * g;
+                TLanes.Store(b, ref buffer, index);
+                g = Nesterov ? g + TLanes.Create(Momentum) * b : b;
+            }
+
+            TLanes.Store(p - TLanes.Create(LearningRate) * g, ref parameters, index);
+        }
+    }
 }

@@ -24,8 +24,8 @@ public sealed class StepDecaySchedule : LearningRateSchedule
     /// </exception>
     public StepDecaySchedule(double learningRate, double decayFactor, int decayEveryEpochs, int startEpoch = 0)
     {
-        Guard.NonNegative(learningRate);
-        Guard.Factor(decayFactor);
+        ThrowHelper.CheckNonNegative(learningRate);
+        ThrowHelper.CheckFactor(decayFactor);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(decayEveryEpochs);
         ArgumentOutOfRangeException.ThrowIfNegative(startEpoch);
         LearningRate = learningRate;

@@ -144,10 +144,7 @@ public sealed partial class Trainer
     public TrainingResult Train(Corpus corpus, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(corpus);
-        if (corpus.Vocabulary.Count != _model.VocabularySize)
-        {
-            throw new ArgumentException($"The corpus has {corpus.Vocabulary.Count} characters but the model expects {_model.VocabularySize}.", nameof(corpus));
-        }
+        ThrowHelper.CheckVocabularySize(corpus.Vocabulary.Count, _model.VocabularySize, nameof(corpus), "corpus");
 
         int trainingLength = corpus.TrainingLength(_options.ValidationFraction);
         return Train(corpus, 0, trainingLength, corpus, trainingLength, corpus.Length - trainingLength, progress, cancellationToken);
@@ -186,7 +183,7 @@ public sealed partial class Trainer
         CheckVocabulary(validation, nameof(validation));
         if (!training.Vocabulary.Equals(validation.Vocabulary))
         {
-            throw new ArgumentException("The validation text is encoded with another vocabulary than the training text.", nameof(validation));
+            ThrowHelper.ThrowArgument("The validation text is encoded with another vocabulary than the training text.", nameof(validation));
         }
 
         return Train(training, 0, training.Length, validation, 0, validation.Length, progress, cancellationToken);
@@ -203,10 +200,7 @@ public sealed partial class Trainer
 
     private void CheckVocabulary(Corpus corpus, string paramName)
     {
-        if (corpus.Vocabulary.Count != _model.VocabularySize)
-        {
-            throw new ArgumentException($"The corpus has {corpus.Vocabulary.Count} characters but the model expects {_model.VocabularySize}.", paramName);
-        }
+        ThrowHelper.CheckVocabularySize(corpus.Vocabulary.Count, _model.VocabularySize, paramName, "corpus");
     }
 
     private TrainingResult TrainCore<TId>(ReadOnlyMemory<TId> training, ReadOnlyMemory<TId> validation, IProgress<TrainingProgress>? progress,
@@ -218,7 +212,7 @@ public sealed partial class Trainer
         int windowsPerEpoch = WindowsPerEpoch(_options, training.Length);
         if (windowsPerEpoch == 0)
         {
-            throw new ArgumentException(
+            ThrowHelper.ThrowArgument(
                 $"The training text has {training.Length} characters, fewer than one window needs (B·T + 1 = {batchSize * sequenceLength + 1}); " +
                 "use a longer text or a smaller batch or sequence length.", nameof(training));
         }
@@ -230,7 +224,7 @@ public sealed partial class Trainer
 
         if (validation.IsEmpty && (_options.Patience is not null || _options.LearningRatePlateauFactor is not null))
         {
-            throw new ArgumentException(
+            ThrowHelper.ThrowArgument(
                 $"{(_options.Patience is not null ? "Early stopping (Patience)" : "Reduce-on-plateau (LearningRatePlateauFactor)")} needs a validation part " +
                 "to watch, and there is none: hold out part of the text (ValidationFraction above 0) or give validation text.", nameof(validation));
         }

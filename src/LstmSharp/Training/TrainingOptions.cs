@@ -169,84 +169,58 @@ public sealed record TrainingOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
-        if (!Enum.IsDefined(Optimizer))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "Unknown optimizer.");
-        }
-
-        if (!Enum.IsDefined(LossMode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LossMode), LossMode, "Unknown loss mode.");
-        }
-
-        if (!Enum.IsDefined(EpochWindows))
-        {
-            throw new ArgumentOutOfRangeException(nameof(EpochWindows), EpochWindows, "Unknown epoch window rule.");
-        }
-
-        if (!Enum.IsDefined(EpsilonPlacement))
-        {
-            throw new ArgumentOutOfRangeException(nameof(EpsilonPlacement), EpsilonPlacement, "Unknown ε placement.");
-        }
-
-        if (!(LearningRate > 0 && double.IsFinite(LearningRate)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be positive and finite.");
-        }
+        ThrowHelper.CheckDefined(Optimizer, "Unknown optimizer.");
+        ThrowHelper.CheckDefined(LossMode, "Unknown loss mode.");
+        ThrowHelper.CheckDefined(EpochWindows, "Unknown epoch window rule.");
+        ThrowHelper.CheckDefined(EpsilonPlacement, "Unknown ε placement.");
+        ThrowHelper.CheckPositive(LearningRate, "The learning rate must be positive and finite.");
 
         if (ClipNorm is { } norm && !(norm > 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(ClipNorm), norm, "The clipping norm must be positive.");
+            ThrowHelper.ThrowOutOfRange(nameof(ClipNorm), norm, "The clipping norm must be positive.");
         }
 
         if (ClipValue is { } value && !(value > 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(ClipValue), value, "The clipping value must be positive.");
+            ThrowHelper.ThrowOutOfRange(nameof(ClipValue), value, "The clipping value must be positive.");
         }
 
         ValidateOptimizer();
         ArgumentOutOfRangeException.ThrowIfNegative(WarmupSteps);
         if (Patience is <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "The patience must be at least one evaluation.");
+            ThrowHelper.ThrowOutOfRange(nameof(Patience), Patience, "The patience must be at least one evaluation.");
         }
 
         if (LearningRatePlateauFactor is { } plateau && !(plateau > 0 && plateau < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(LearningRatePlateauFactor), plateau, "The plateau factor must be in (0, 1).");
+            ThrowHelper.ThrowOutOfRange(nameof(LearningRatePlateauFactor), plateau, "The plateau factor must be in (0, 1).");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LearningRatePlateauPatience);
-        if (!(Dropout >= 0 && Dropout < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
-        }
-
-        if (!(ValidationFraction >= 0 && ValidationFraction < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "The validation fraction must be in [0, 1).");
-        }
+        ThrowHelper.CheckUnitIntervalHalfOpen(Dropout, "Dropout must be in [0, 1).");
+        ThrowHelper.CheckUnitIntervalHalfOpen(ValidationFraction, "The validation fraction must be in [0, 1).");
 
         if (MaxSteps is <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "The step limit must be positive.");
+            ThrowHelper.ThrowOutOfRange(nameof(MaxSteps), MaxSteps, "The step limit must be positive.");
         }
 
         if (MaxEpochs is <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxEpochs), MaxEpochs, "The epoch limit must be positive.");
+            ThrowHelper.ThrowOutOfRange(nameof(MaxEpochs), MaxEpochs, "The epoch limit must be positive.");
         }
 
         if (MaxTime is { } time && time <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxTime), time, "The time limit must be positive.");
+            ThrowHelper.ThrowOutOfRange(nameof(MaxTime), time, "The time limit must be positive.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EvaluateEvery);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxValidationCharacters);
         if (!(DivergenceFactor > 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), DivergenceFactor, "The divergence factor must be above 1.");
+            ThrowHelper.ThrowOutOfRange(nameof(DivergenceFactor), DivergenceFactor, "The divergence factor must be above 1.");
         }
     }
 
@@ -335,54 +309,29 @@ public sealed record TrainingOptions
 
     private void ValidateOptimizer()
     {
-        if (!(Momentum >= 0 && double.IsFinite(Momentum)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "The momentum must be non-negative and finite.");
-        }
-
-        if (!(Dampening >= 0 && Dampening <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Dampening), Dampening, "The dampening must be in [0, 1].");
-        }
+        ThrowHelper.CheckNonNegative(Momentum, "The momentum must be non-negative and finite.");
+        ThrowHelper.CheckUnitInterval(Dampening, "The dampening must be in [0, 1].");
 
         if (Nesterov && Optimizer == OptimizerKind.Sgd && (Momentum <= 0 || Dampening != 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(Nesterov), Nesterov, "Nesterov momentum needs a positive momentum and zero dampening.");
+            ThrowHelper.ThrowOutOfRange(nameof(Nesterov), Nesterov, "Nesterov momentum needs a positive momentum and zero dampening.");
         }
 
-        if (!(Beta1 >= 0 && Beta1 < 1))
+        ThrowHelper.CheckUnitIntervalHalfOpen(Beta1, "β₁ must be in [0, 1).");
+        ThrowHelper.CheckUnitIntervalHalfOpen(Beta2, "β₂ must be in [0, 1).");
+
+        if (Epsilon is { } epsilon)
         {
-            throw new ArgumentOutOfRangeException(nameof(Beta1), Beta1, "β₁ must be in [0, 1).");
+            ThrowHelper.CheckPositive(epsilon, "ε must be positive and finite.", nameof(Epsilon));
         }
 
-        if (!(Beta2 >= 0 && Beta2 < 1))
+        if (WeightDecay is { } decay)
         {
-            throw new ArgumentOutOfRangeException(nameof(Beta2), Beta2, "β₂ must be in [0, 1).");
+            ThrowHelper.CheckNonNegative(decay, "The weight decay must be non-negative and finite.", nameof(WeightDecay));
         }
 
-        if (Epsilon is { } epsilon && !(epsilon > 0 && double.IsFinite(epsilon)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Epsilon), epsilon, "ε must be positive and finite.");
-        }
-
-        if (WeightDecay is { } decay && !(decay >= 0 && double.IsFinite(decay)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(WeightDecay), decay, "The weight decay must be non-negative and finite.");
-        }
-
-        if (!(Alpha >= 0 && Alpha < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, "α must be in [0, 1).");
-        }
-
-        if (!(AdagradLearningRateDecay >= 0 && double.IsFinite(AdagradLearningRateDecay)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(AdagradLearningRateDecay), AdagradLearningRateDecay, "Adagrad's learning-rate decay must be non-negative and finite.");
-        }
-
-        if (!(InitialAccumulatorValue >= 0 && double.IsFinite(InitialAccumulatorValue)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(InitialAccumulatorValue), InitialAccumulatorValue, "The initial accumulator value must be non-negative and finite.");
-        }
+        ThrowHelper.CheckUnitIntervalHalfOpen(Alpha, "α must be in [0, 1).");
+        ThrowHelper.CheckNonNegative(AdagradLearningRateDecay, "Adagrad's learning-rate decay must be non-negative and finite.");
+        ThrowHelper.CheckNonNegative(InitialAccumulatorValue, "The initial accumulator value must be non-negative and finite.");
     }
 }

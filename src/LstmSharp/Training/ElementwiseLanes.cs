@@ -1,0 +1,151 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LstmSharp.Training;
+
+/// <summary>
+/// A group of <see cref="Count"/> elements that an update rule computes on as if it were one number: one
+/// <typeparamref name="T"/> (<see cref="ScalarLane{T}"/>) or one 128-, 256- or 512-bit vector. A rule written once against
+/// this interface is specialized by the JIT for each width, as TensorPrimitives' operators are. (The BCL's own
+/// <c>ISimdVector</c> is internal in .NET 10, hence this one.) Every operation is exact IEEE per element, so every
+/// width gives the same bits.
+/// </summary>
+internal interface ILanes<TSelf, T>
+    where TSelf : struct, ILanes<TSelf, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The number of elements in one group.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Whether this width runs in hardware for <typeparamref name="T"/> on this machine.</summary>
+    static abstract bool IsAccelerated { get; }
+
+    /// <summary>Every lane set to <paramref name="value"/>.</summary>
+    static abstract TSelf Create(T value);
+
+    /// <summary>Reads <see cref="Count"/> elements from <paramref name="source"/>[<paramref name="index"/>…].</summary>
+    static abstract TSelf Load(ref T source, nuint index);
+
+    /// <summary>Writes <see cref="Count"/> elements to <paramref name="destination"/>[<paramref name="index"/>…].</summary>
+    static abstract void Store(TSelf value, ref T destination, nuint index);
+
+    /// <summary>The correctly rounded square root of each lane.</summary>
+    static abstract TSelf Sqrt(TSelf value);
+
+    static abstract TSelf operator +(TSelf left, TSelf right);
+
+    static abstract TSelf operator -(TSelf left, TSelf right);
+
+    static abstract TSelf operator *(TSelf left, TSelf right);
+
+    static abstract TSelf operator /(TSelf left, TSelf right);
+}
+
+/// <summary>One element: the scalar tail of every width.</summary>
+internal readonly struct ScalarLane<T>(T value) : ILanes<ScalarLane<T>, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T _value = value;
+
+    public static int Count => 1;
+
+    public static bool IsAccelerated => true;
+
+    public static ScalarLane<T> Create(T value) => new(value);
+
+    public static ScalarLane<T> Load(ref T source, nuint index) => new(Unsafe.Add(ref source, index));
+
+    public static void Store(ScalarLane<T> value, ref T destination, nuint index) => Unsafe.Add(ref destination, index) = value._value;
+
+    public static ScalarLane<T> Sqrt(ScalarLane<T> value) => new(T.Sqrt(value._value));
+
+    public static ScalarLane<T> operator +(ScalarLane<T> left, ScalarLane<T> right) => new(left._value + right._value);
+
+    public static ScalarLane<T> operator -(ScalarLane<T> left, ScalarLane<T> right) => new(left._value - right._value);
+
+    public static ScalarLane<T> operator *(ScalarLane<T> left, ScalarLane<T> right) => new(left._value * right._value);
+
+    public static ScalarLane<T> operator /(ScalarLane<T> left, ScalarLane<T> right) => new(left._value / right._value);
+}
+
+/// <summary>One <see cref="Vector128{T}"/>.</summary>
+internal readonly struct Lanes128<T>(Vector128<T> value) : ILanes<Lanes128<T>, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector128<T> _value = value;
+
+    public static int Count => Vector128<T>.Count;
+
+    public static bool IsAccelerated => Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported;
+
+    public static Lanes128<T> Create(T value) => new(Vector128.Create(value));
+
+    public static Lanes128<T> Load(ref T source, nuint index) => new(Vector128.LoadUnsafe(ref source, index));
+
+    public static void Store(Lanes128<T> value, ref T destination, nuint index) => value._value.StoreUnsafe(ref destination, index);
+
+    public static Lanes128<T> Sqrt(Lanes128<T> value) => new(Vector128.Sqrt(value._value));
+
+    public static Lanes128<T> operator +(Lanes128<T> left, Lanes128<T> right) => new(left._value + right._value);
+
+    public static Lanes128<T> operator -(Lanes128<T> left, Lanes128<T> right) => new(left._value - right._value);
+
+    public static Lanes128<T> operator *(Lanes128<T> left, Lanes128<T> right) => new(left._value * right._value);
+
+    public static Lanes128<T> operator /(Lanes128<T> left, Lanes128<T> right) => new(left._value / right._value);
+}
+
+/// <summary>One <see cref="Vector256{T}"/>.</summary>
+internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector256<T> _value = value;
+
+    public static int Count => Vector256<T>.Count;
+
+    public static bool IsAccelerated => Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported;
+
+    public static Lanes256<T> Create(T value) => new(Vector256.Create(value));
+
+    public static Lanes256<T> Load(ref T source, nuint index) => new(Vector256.LoadUnsafe(ref source, index));
+
+    public static void Store(Lanes256<T> value, ref T destination, nuint index) => value._value.StoreUnsafe(ref destination, index);
+
+    public static Lanes256<T> Sqrt(Lanes256<T> value) => new(Vector256.Sqrt(value._value));
+
+    public static Lanes256<T> operator +(Lanes256<T> left, Lanes256<T> right) => new(left._value + right._value);
+
+    public static Lanes256<T> operator -(Lanes256<T> left, Lanes256<T> right) => new(left._value - right._value);
+
+    public static Lanes256<T> operator *(Lanes256<T> left, Lanes256<T> right) => new(left._value * right._value);
+
+    public static Lanes256<T> operator /(Lanes256<T> left, Lanes256<T> right) => new(left._value / right._value);
+}
+
+/// <summary>One <see cref="Vector512{T}"/>.</summary>
+internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector512<T> _value = value;
+
+    public static int Count => Vector512<T>.Count;
+
+    public static bool IsAccelerated => Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported;
+
+    public static Lanes512<T> Create(T value) => new(Vector512.Create(value));
+
+    public static Lanes512<T> Load(ref T source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
+
+    public static void Store(Lanes512<T> value, ref T destination, nuint index) => value._value.StoreUnsafe(ref destination, index);
+
+    public static Lanes512<T> Sqrt(Lanes512<T> value) => new(Vector512.Sqrt(value._value));
+
+    public static Lanes512<T> operator +(Lanes512<T> left, Lanes512<T> right) => new(left._value + right._value);
+
+    public static Lanes512<T> operator -(Lanes512<T> left, Lanes512<T> right) => new(left._value - right._value);
+
+    public static Lanes512<T> operator *(Lanes512<T> left, Lanes512<T> right) => new(left._value * right._value);
+
+    public static Lanes512<T> operator /(Lanes512<T> left, Lanes512<T> right) => new(left._value / right._value);
+}
