@@ -66,3 +66,6 @@ run "M  rnn  H=256 T=100 B=32"  "step rnn 65 256 100 32 20"   "step --cell rnn -
 run "L2 lstm 2x512 T=100 B=64 d.5" "step lstm 65 512 100 64 5" "step --cell lstm --vocab 65 --hidden 512 --seq-length 100 --batch 64 --layers 2 --dropout 0.5 --steps 5" "$(train 4 65 512 2)" "LAYERS=2 DROPOUT=0.5"
 run "sample lstm H=512"         "sample lstm 65 512 3000"     "sample --cell lstm --vocab 65 --hidden 512 --chars 3000"  "$(sample 4 65 512)"
 run "sample lstm H=100"         "sample lstm 65 100 3000"     "sample --cell lstm --vocab 65 --hidden 100 --chars 3000"  "$(sample 4 65 100)"
+# The optional bfloat16 view (SamplingOptions.BFloat16) against the same float anchor: its speed, not a like-for-like ratio.
+run "sample lstm H=512 bf16"    "sample lstm 65 512 3000"     "sample --cell lstm --vocab 65 --hidden 512 --chars 3000 --bf16"  "$(sample 4 65 512)"
+run "sample lstm H=100 bf16"    "sample lstm 65 100 3000"     "sample --cell lstm --vocab 65 --hidden 100 --chars 3000 --bf16"  "$(sample 4 65 100)"

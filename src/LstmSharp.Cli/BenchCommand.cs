@@ -124,9 +124,10 @@ internal sealed class BenchCommand
         Option<int> hidden = IntOption("--hidden", "H: the hidden size.", 512);
         Option<int> characters = IntOption("--chars", "Characters to generate.", 3000);
         Option<int> threads = IntOption("--threads", "Threads for the matrix kernels.", Environment.ProcessorCount);
+        var bfloat16 = new Option<bool>("--bf16") { Description = "Sample on bfloat16 weights (SamplingOptions.BFloat16)." };
         var command = new Command("sample", "Generate characters one at a time from a random model, state carried, sampled from the softmax.")
         {
-            cell, vocabulary, hidden, characters, threads,
+            cell, vocabulary, hidden, characters, threads, bfloat16,
         };
         var names = new Dictionary<string, string> { ["hiddenSize"] = "--hidden", ["vocabularySize"] = "--vocab", ["value"] = "--threads" };
         command.SetAction(parse => ErrorReporter.Run(_console, names, () =>
@@ -142,7 +143,8 @@ internal sealed class BenchCommand
             Vocabulary characterSet = Vocabulary.FromCharacters(Enumerable.Range(0x100, v).Select(value => new Rune(value)));
             var model = new CharModel<float>(cellType, v, h);
             model.Initialize(Initialization.PyTorchUniform, 0);
-            var sampler = new Sampler(model, characterSet, new SamplingOptions { Seed = 0 });
+            bool bf16 = parse.GetValue(bfloat16);
+            var sampler = new Sampler(model, characterSet, new SamplingOptions { Seed = 0, BFloat16 = bf16 });
             sampler.Prime(characterSet[0].ToString());
             var warmUpClock = Stopwatch.StartNew();
             for (int warmUp = 0; warmUp < 100 || warmUpClock.ElapsedMilliseconds < 2500; warmUp++)
@@ -162,7 +164,7 @@ internal sealed class BenchCommand
             string allocated = PerItem(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, count);
             double seconds = clock.Elapsed.TotalSeconds;
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"lstmsharp sample {CellNames.Of(cellType)} V={v} H={h}: {count / seconds:F0} chars/s  {allocated} B/char allocated  threads={Parallelism.MaxThreads}"));
+                $"lstmsharp sample {CellNames.Of(cellType)} V={v} H={h}: {count / seconds:F0} chars/s  {allocated} B/char allocated  threads={Parallelism.MaxThreads}{(bf16 ? "  bf16" : "")}"));
             return ExitCodes.Success;
         }));
         return command;

@@ -41,6 +41,11 @@ internal sealed class SampleCommand
     private readonly Option<int> _topK = new("--top-k") { Description = "Sample only among the K most likely characters (0: all).", DefaultValueFactory = _ => 0 };
     private readonly Option<double> _topP = new("--top-p") { Description = "Nucleus sampling: only the most likely characters covering P, in (0, 1].", DefaultValueFactory = _ => 1.0 };
     private readonly Option<bool> _greedy = new("--greedy") { Description = "Always take the most likely character (ignores temperature, top-k, top-p)." };
+    private readonly Option<bool> _bf16 = new("--bf16")
+    {
+        Description = "Sample on the weights rounded to bfloat16 (faster at large hidden sizes, slightly less exact; see docs/benchmarks.md).",
+    };
+
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Seed: the same seed gives the same text. Default: a random one.", HelpName = "N" };
     private readonly Option<int?> _threads = ThreadsOption.Create();
 
@@ -49,7 +54,7 @@ internal sealed class SampleCommand
         _console = console;
         Command = new Command("sample", "Generate text from a trained checkpoint, streamed as it is sampled (line by line on a terminal, in blocks into a pipe or file).")
         {
-            _model, _prime, _primeFile, _length, _temperature, _topK, _topP, _greedy, _seed, _threads,
+            _model, _prime, _primeFile, _length, _temperature, _topK, _topP, _greedy, _seed, _bf16, _threads,
         };
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
@@ -74,6 +79,7 @@ internal sealed class SampleCommand
             TopP = parse.GetValue(_topP),
             Greedy = parse.GetValue(_greedy),
             Seed = parse.GetValue(_seed) ?? (ulong)Random.Shared.NextInt64(),
+            BFloat16 = parse.GetValue(_bf16),
         };
         options.Validate();
 

@@ -16,12 +16,17 @@ internal sealed class ScoreCommand
     private readonly Option<string> _input = new("--input", "-i") { Description = "The UTF-8 text to score.", HelpName = "FILE", Required = true };
     private readonly Option<int?> _threads = ThreadsOption.Create();
 
+    private readonly Option<bool> _bf16 = new("--bf16")
+    {
+        Description = "Score on the weights rounded to bfloat16, one character at a time (what `sample --bf16` samples from).",
+    };
+
     public ScoreCommand(CliConsole console)
     {
         _console = console;
         Command = new Command("score", "Score a text under a checkpoint: every character after the first, predicted from all before it.")
         {
-            _model, _input, _threads,
+            _model, _input, _bf16, _threads,
         };
         Command.SetAction(parse => ErrorReporter.Run(_console, new Dictionary<string, string> { ["threads"] = "--threads" }, () => Run(parse)));
     }
@@ -39,7 +44,7 @@ internal sealed class ScoreCommand
             throw new InvalidDataException($"'{input}' holds one character; scoring needs at least two.");
         }
 
-        TextScore score = TextScorer.Score(checkpoint.Model, text, WindowLength);
+        TextScore score = parse.GetValue(_bf16) ? TextScorer.ScoreBFloat16(checkpoint.Model, text) : TextScorer.Score(checkpoint.Model, text, WindowLength);
         TextWriter output = _console.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"characters  {text.Length} ({score.Characters} predicted)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"nats/char   {score.NatsPerCharacter:F4}"));

@@ -36,6 +36,23 @@ public sealed partial class BenchTests
         Assert.Matches(SampleLine(), result.Out);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BenchSample_SplitShapeOnTwoThreads_NoAllocationOnAnyThread(bool bfloat16)
+    {
+        // H = 256 splits into 4 unit chunks, so the single-stream worker runs beside the caller for every character. In a
+        // process of its own: inside the test host, the host's threads allocate while it reports results, and
+        // GC.GetTotalAllocatedBytes(true) counts every thread.
+        using System.Diagnostics.Process process = CliProcess.Start(["bench", "sample", "--vocab", "9", "--hidden", "256", "--chars", "2000", "--threads", "2", .. (bfloat16 ? new[] { "--bf16" } : [])]);
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.True(process.ExitCode == 0, error);
+        Assert.Matches(@"^lstmsharp sample lstm V=9 H=256: \d+ chars/s  0 B/char allocated  threads=2" + (bfloat16 ? "  bf16" : "") + @"\r?\n$", output);
+    }
+
     [Fact]
     public void BenchStep_TwoLayersWithDropout_PrintsTheAnchorShapedLineWithNoAllocation()
     {

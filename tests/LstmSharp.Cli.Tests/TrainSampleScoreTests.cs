@@ -68,6 +68,23 @@ public sealed class TrainSampleScoreTests(TrainedModelFixture model) : IClassFix
     }
 
     [Fact]
+    public void SampleAndScore_BFloat16_DeterministicAndCloseToFloat()
+    {
+        CliResult first = CliRunner.Run("sample", "--model", model.ModelPath, "--length", "60", "--seed", "3", "--bf16");
+        CliResult second = CliRunner.Run("sample", "--model", model.ModelPath, "--length", "60", "--seed", "3", "--bf16");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(first.Out, second.Out);
+        Assert.Equal(60, first.Out[..^1].Length);
+
+        CliResult exact = CliRunner.Run("score", "--model", model.ModelPath, "--input", model.CorpusPath);
+        CliResult rounded = CliRunner.Run("score", "--model", model.ModelPath, "--input", model.CorpusPath, "--bf16");
+        Assert.True(rounded.ExitCode == 0, rounded.ToString());
+        // Rounding the weights to 8 significant bits moves the score, but only a little: far less than the model's own loss.
+        double change = Math.Abs(Number(rounded.Out, "nats/char") - Number(exact.Out, "nats/char"));
+        Assert.True(change < 0.05 * Number(exact.Out, "nats/char"), $"bf16 moved the score by {change} nats/char");
+    }
+
+    [Fact]
     public void Train_Resume_ContinuesFromSavedStep()
     {
         using var directory = new TempDirectory();

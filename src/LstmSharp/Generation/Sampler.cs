@@ -17,6 +17,9 @@ namespace LstmSharp.Generation;
 /// </remarks>
 public sealed class Sampler
 {
+    // Characters per prime window: a long prime runs as windows through the batched engine, which gives the bits of one
+    // character at a time: at most 256 rows, so an upper layer's input product stays on Gemm's few-rows dot-product
+    // chain (the tests compare a 700-character prime with one character at a time).
     private const int PrimeChunk = 256;
 
     private readonly CharModel<float> _model;
@@ -27,7 +30,7 @@ public sealed class Sampler
     private readonly float[] _logits;          // (V)
     private readonly float[] _probabilities;   // (V)
     private readonly int[] _order;             // (V): ids sorted by probability, for top-k / top-p
-    private readonly int[] _input = new int[1];
+    private readonly SingleStreamEngine _engine;
     private int _lastId = -1;
 
     /// <summary>Creates a sampler with a zero state.</summary>
@@ -51,6 +54,7 @@ public sealed class Sampler
         _logits = new float[model.VocabularySize];
         _probabilities = new float[model.VocabularySize];
         _order = new int[model.VocabularySize];
+        _engine = new SingleStreamEngine(_model, _options.BFloat16);
     }
 
     /// <summary>Feeds <paramref name="text"/> through the model, continuing from the current state.</summary>
@@ -77,11 +81,7 @@ public sealed class Sampler
             }
 
             int count = _vocabulary.Encode(text.AsSpan(start, end - start), ids);
-            foreach (int id in ids[..count])
-            {
-                Feed(id);
-            }
-
+            PrimeWindow(ids[..count]);
             start = end;
         }
     }
@@ -90,6 +90,7 @@ public sealed class Sampler
     public void Reset()
     {
         _state.Clear();
+        _engine.Load(_state);
         _lastId = -1;
     }
 
@@ -147,9 +148,32 @@ public sealed class Sampler
 
     private void Feed(int id)
     {
-        _input[0] = id;
-        _model.Predict(_input, 1, 1, _state, _state, _logits);
+        _engine.Step(id, _logits);
         _lastId = id;
+    }
+
+    /// <summary>
+    /// Feeds a run of prime characters: as one window through the batched engine (every step's chunks on persistent
+    /// workers, no head but for the last step), which gives the bits of feeding them one at a time. The bfloat16 engine
+    /// has no window form, so it feeds them one at a time.
+    /// </summary>
+    private void PrimeWindow(ReadOnlySpan<int> ids)
+    {
+        if (ids.Length == 1 || _engine.IsBFloat16)
+        {
+            foreach (int id in ids)
+            {
+                Feed(id);
+            }
+
+            return;
+        }
+
+        _engine.Store(_state);
+        _model.Advance(ids, ids.Length, 1, _state, _state);
+        _engine.Load(_state);
+        _engine.Logits(_logits);
+        _lastId = ids[^1];
     }
 
     private int Pick()

@@ -18,6 +18,14 @@ public sealed record SamplingOptions
     /// <summary>The seed: the same model, prime, options and seed give the same text.</summary>
     public ulong Seed { get; init; }
 
+    /// <summary>
+    /// Runs on a copy of the weight matrices rounded to bfloat16 (8 significant bits), made when the sampler is created,
+    /// with float activations and float accumulation: about half the memory traffic per character, so faster where a
+    /// character is memory-bound (large H), at a small cost in accuracy (docs/benchmarks.md). Off by default. Later
+    /// changes to the model's weights are not seen by such a sampler.
+    /// </summary>
+    public bool BFloat16 { get; init; }
+
     /// <summary>Checks every option and throws an <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()

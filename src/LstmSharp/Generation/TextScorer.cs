@@ -1,3 +1,4 @@
+using LstmSharp.Layers;
 using LstmSharp.Model;
 using LstmSharp.Text;
 
@@ -49,6 +50,50 @@ public static class TextScorer
             2 => Score(model, corpus.CompactIds<ushort>().Span, windowLength),
             _ => Score<int>(model, corpus.Ids, windowLength),
         };
+    }
+
+    /// <summary>
+    /// Scores a corpus as <see cref="Score(CharModel{float}, Corpus, int)"/> does, but on the model's weight matrices
+    /// rounded to bfloat16 (the view <see cref="SamplingOptions.BFloat16"/> samples from), one character at a time through
+    /// the single-stream engine: how much the rounding costs in nats per character on a given text.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="corpus">The text, encoded with the model's vocabulary.</param>
+    /// <returns>The score.</returns>
+    public static TextScore ScoreBFloat16(CharModel<float> model, Corpus corpus)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(corpus);
+        return corpus.BytesPerId switch
+        {
+            1 => ScoreOneAtATime(model, corpus.CompactIds<byte>().Span),
+            2 => ScoreOneAtATime(model, corpus.CompactIds<ushort>().Span),
+            _ => ScoreOneAtATime<int>(model, corpus.Ids),
+        };
+    }
+
+    /// <summary>Every character after the first through the bfloat16 single-stream engine, from a zero state.</summary>
+    private static TextScore ScoreOneAtATime<TId>(CharModel<float> model, ReadOnlySpan<TId> ids)
+        where TId : unmanaged, System.Numerics.IBinaryInteger<TId>
+    {
+        var engine = new SingleStreamEngine(model.CreateInferenceView(), bfloat16: true);
+        var logits = new float[model.VocabularySize];
+        int[] target = new int[1];
+        double logProbability = 0;
+        for (int position = 0; position + 1 < ids.Length; position++)
+        {
+            int id = int.CreateTruncating(ids[position]);
+            target[0] = int.CreateTruncating(ids[position + 1]);
+            if ((uint)id >= (uint)model.VocabularySize || (uint)target[0] >= (uint)model.VocabularySize)
+            {
+                throw new ArgumentException($"The corpus holds an id outside [0, {model.VocabularySize}) at position {position}: it was not encoded with this model's vocabulary.", nameof(ids));
+            }
+
+            engine.Step(id, logits);
+            logProbability -= SoftmaxLoss.Forward<float>(logits, target, logits);
+        }
+
+        return new TextScore(Math.Max(ids.Length - 1, 0), logProbability);
     }
 
     /// <summary>Scores a text held as compact ids (bytes or 16-bit ids, as a large <c>Corpus</c> keeps them), a window at a time.</summary>

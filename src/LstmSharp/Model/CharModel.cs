@@ -213,6 +213,17 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
+    /// <see cref="Predict"/> without the head: only the state moves on (a sampler's prime, which needs the logits of
+    /// the last step alone and computes them from <paramref name="final"/>).
+    /// </summary>
+    internal void Advance(ReadOnlySpan<int> inputs, int sequenceLength, int batchSize, ModelState<T>? initial, ModelState<T> final)
+    {
+        PrepareWindow(ReadOnlySpan<int>.Empty, sequenceLength, batchSize, initial, final, LossMode.EveryStep, null);
+        _layers[0].ForwardInto(inputs, sequenceLength, batchSize, initial?.Layers[0], _hidden[0], final.Layers[0]);
+        ForwardHidden(initial, final, sequenceLength * batchSize * HiddenSize);
+    }
+
+    /// <summary>
     /// The reverse of the last forward pass:
     /// adds into every gradient buffer.
     /// </summary>
