@@ -159,6 +159,11 @@ public sealed class Sampler
     /// </summary>
     private void PrimeWindow(ReadOnlySpan<int> ids)
     {
+        if (ids.IsEmpty)
+        {
+            return;
+        }
+
         if (ids.Length == 1 || _engine.IsBFloat16)
         {
             foreach (int id in ids)
