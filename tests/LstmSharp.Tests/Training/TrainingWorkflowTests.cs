@@ -1,3 +1,4 @@
+using System.Globalization;
 using LstmSharp.Layers;
 using LstmSharp.Model;
 using LstmSharp.Serialization;
@@ -246,7 +247,7 @@ public sealed class TrainingWorkflowTests : IDisposable
             }
         }
 
-        Assert.True(result.StoppedEarly, $"no early stop in {result.Steps} steps; losses {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
+        Assert.True(result.StoppedEarly, $"no early stop in {result.Steps} steps; losses {string.Join(", ", losses.Select(l => l.ToString("F3", CultureInfo.InvariantCulture)))}");
         Assert.Equal(expectedStop, losses.Count - 1);
         Assert.Equal(losses.Min(), result.BestValidationLoss);
     }
