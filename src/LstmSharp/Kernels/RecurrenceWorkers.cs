@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace LstmSharp.Kernels;
 
 /// <summary>
@@ -31,16 +29,16 @@ internal interface IStagedWindow
 /// </remarks>
 internal static class RecurrenceWorkers
 {
-
     // s_state: the number of workers inside the current window, plus Closed once the caller has stopped admitting them.
     private const int Closed = 1 << 30;
     private static readonly Lock s_gate = new();
     private static ManualResetEventSlim[] s_start = [];
     private static IStagedWindow? s_window;
     private static int s_participants;
-    private static int[] s_claimed = [];
     private static int s_state = Closed;
-    private static Counters s_counters;
+
+    // Spins up to a few hundred microseconds before yielding (a training stage is tens of microseconds or more).
+    private static readonly StageTickets s_tickets = new(spinsBeforeYield: 1000, spinIterations: 8);
 
     /// <summary>Runs every chunk of every stage of <paramref name="window"/> on up to <paramref name="threads"/> threads.</summary>
     public static void Run(IStagedWindow window, int threads)
@@ -57,25 +55,19 @@ internal static class RecurrenceWorkers
             EnsureThreads(threads - 1);
             s_window = window;
             s_participants = threads;
-            if (s_claimed.Length < window.ChunkCount)
-            {
-                s_claimed = new int[window.ChunkCount];   // grows once per larger chunk count
-            }
-
-            Array.Clear(s_claimed);
-            s_counters.Done = 0;
+            s_tickets.Open(window.ChunkCount);
             Volatile.Write(ref s_state, 0);
             for (int worker = 0; worker < threads - 1; worker++)
             {
                 s_start[worker].Set();
             }
 
-            RunTickets(window, 0, threads);
-            WaitUntilDone(window.StageCount * window.ChunkCount);
+            s_tickets.Run(window, 0, threads);
+            s_tickets.WaitUntilDone(window.StageCount * window.ChunkCount);
             Interlocked.Or(ref s_state, Closed);
             for (int spins = 0; Volatile.Read(ref s_state) != Closed; spins++)
             {
-                Pause(spins);
+                s_tickets.Pause(spins);
             }
 
             s_window = null;
@@ -95,65 +87,6 @@ internal static class RecurrenceWorkers
             {
                 window.RunChunk(stage, chunk);
             }
-        }
-    }
-
-    /// <summary>
-    /// One participant's walk through the window: at each stage, once the earlier stages are done, its own chunks first
-    /// (participant p owns the p-th run of consecutive chunks, so each thread keeps its slice of W_hh in its own core's
-    /// cache and only one cache line per row lies between two threads' units), then any
-    /// chunk nobody has claimed yet (a participant the OS has not scheduled never holds a stage up).
-    /// </summary>
-    private static void RunTickets(IStagedWindow window, int participant, int participants)
-    {
-        int chunks = window.ChunkCount, stages = window.StageCount;
-        int[] claimed = s_claimed;
-        for (int stage = Volatile.Read(ref s_counters.Done) / chunks; stage < stages; stage++)
-        {
-            WaitUntilDone(stage * chunks);
-            for (int chunk = participant * chunks / participants; chunk < (participant + 1) * chunks / participants; chunk++)
-            {
-                TryRun(window, claimed, stage, chunk);
-            }
-
-            for (int chunk = 0; chunk < chunks; chunk++)
-            {
-                TryRun(window, claimed, stage, chunk);
-            }
-        }
-    }
-
-    /// <summary>Runs chunk <paramref name="chunk"/> of <paramref name="stage"/> if no one else has: claimed[c] counts the stages of chunk c taken.</summary>
-    private static void TryRun(IStagedWindow window, int[] claimed, int stage, int chunk)
-    {
-        if (Volatile.Read(ref claimed[chunk]) == stage && Interlocked.CompareExchange(ref claimed[chunk], stage + 1, stage) == stage)
-        {
-            window.RunChunk(stage, chunk);
-            Interlocked.Increment(ref s_counters.Done);
-        }
-    }
-
-    private static void WaitUntilDone(int tickets)
-    {
-        for (int spins = 0; Volatile.Read(ref s_counters.Done) < tickets; spins++)
-        {
-            Pause(spins);
-        }
-    }
-
-    /// <summary>
-    /// Busy-waits for a few hundred microseconds before yielding: the chunk being waited for is running on the other core,
-    /// and yielding early hands the core to whatever else is runnable for a whole time slice.
-    /// </summary>
-    private static void Pause(int spins)
-    {
-        if (spins < 1000)
-        {
-            Thread.SpinWait(8);
-        }
-        else
-        {
-            Thread.Yield();
         }
     }
 
@@ -191,7 +124,7 @@ internal static class RecurrenceWorkers
                 int seen = Interlocked.CompareExchange(ref s_state, state + 1, state);
                 if (seen == state)
                 {
-                    RunTickets(s_window!, participant, s_participants);
+                    s_tickets.Run(s_window!, participant, s_participants);
                     Interlocked.Decrement(ref s_state);
                     break;
                 }
@@ -199,13 +132,5 @@ internal static class RecurrenceWorkers
                 state = seen;
             }
         }
-    }
-
-    /// <summary>The count of chunks done, alone on its cache line.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct Counters
-    {
-        [FieldOffset(64)]
-        public int Done;
     }
 }

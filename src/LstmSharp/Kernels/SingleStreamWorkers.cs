@@ -10,7 +10,7 @@ namespace LstmSharp.Kernels;
 /// spinning on the shared state for <see cref="HotSpin"/>, so that the next character starts with one cache-line
 /// handoff instead of a kernel wake-up; only when no character comes for that long does it park. The stages and chunks
 /// are those of <see cref="IStagedWindow"/> (one stage per layer, the chunks of <see cref="UnitSlicedWeights{T}.Partition"/>),
-/// claimed the same way: each participant its own run of chunks first (so its slice of the weights stays in its own
+/// claimed through the same <see cref="StageTickets"/>: each participant its own run of chunks first (so its slice of the weights stays in its own
 /// core's cache from one character to the next), then any left unclaimed, so a worker the OS has not scheduled never
 /// holds a character up. Chunks are fixed by the shape, so the thread count never changes a bit.
 /// </summary>
@@ -33,8 +33,10 @@ internal static class SingleStreamWorkers
     private static Thread[] s_threads = [];
     private static IStagedWindow? s_window;
     private static int s_participants;
-    private static int[] s_claimed = [];
     private static Shared s_shared;
+
+    // Spins long before yielding: a character's stage is a few microseconds.
+    private static readonly StageTickets s_tickets = new(spinsBeforeYield: 20_000, spinIterations: 1);
     private static long s_workerChunks;
 
     /// <summary>For tests: how many chunks the workers (not the callers) have run since the process started.</summary>
@@ -55,13 +57,7 @@ internal static class SingleStreamWorkers
             EnsureThreads(threads - 1);
             s_window = window;
             s_participants = threads;
-            if (s_claimed.Length < window.ChunkCount)
-            {
-                s_claimed = new int[window.ChunkCount];   // grows once per larger chunk count
-            }
-
-            Array.Clear(s_claimed);
-            s_shared.Done = 0;
+            s_tickets.Open(window.ChunkCount);
             Interlocked.Increment(ref s_shared.Generation);
             Interlocked.Exchange(ref s_shared.State, 0);   // open: a full fence before the parked flag is read
             if (Volatile.Read(ref s_shared.Parked) != 0)
@@ -69,12 +65,12 @@ internal static class SingleStreamWorkers
                 s_wake.Set();
             }
 
-            RunTickets(window, 0, threads);
-            WaitUntilDone(window.StageCount * window.ChunkCount);
+            s_tickets.Run(window, 0, threads);
+            s_tickets.WaitUntilDone(window.StageCount * window.ChunkCount);
             Interlocked.Or(ref s_shared.State, Closed);
             for (int spins = 0; Volatile.Read(ref s_shared.State) != Closed; spins++)
             {
-                Pause(spins);
+                s_tickets.Pause(spins);
             }
 
             s_window = null;
@@ -82,62 +78,6 @@ internal static class SingleStreamWorkers
         finally
         {
             s_gate.Exit();
-        }
-    }
-
-    /// <summary>One participant's walk through the window, as in <see cref="RecurrenceWorkers"/>: its own chunks of a stage, then any left.</summary>
-    private static int RunTickets(IStagedWindow window, int participant, int participants)
-    {
-        int chunks = window.ChunkCount, stages = window.StageCount, ran = 0;
-        int[] claimed = s_claimed;
-        for (int stage = Volatile.Read(ref s_shared.Done) / chunks; stage < stages; stage++)
-        {
-            WaitUntilDone(stage * chunks);
-            for (int chunk = participant * chunks / participants; chunk < (participant + 1) * chunks / participants; chunk++)
-            {
-                ran += TryRun(window, claimed, stage, chunk);
-            }
-
-            for (int chunk = 0; chunk < chunks; chunk++)
-            {
-                ran += TryRun(window, claimed, stage, chunk);
-            }
-        }
-
-        return ran;
-    }
-
-    /// <summary>Runs the chunk if no one else has (claimed[c] counts the stages of chunk c taken); returns 1 if it ran it.</summary>
-    private static int TryRun(IStagedWindow window, int[] claimed, int stage, int chunk)
-    {
-        if (Volatile.Read(ref claimed[chunk]) == stage && Interlocked.CompareExchange(ref claimed[chunk], stage + 1, stage) == stage)
-        {
-            window.RunChunk(stage, chunk);
-            Interlocked.Increment(ref s_shared.Done);
-            return 1;
-        }
-
-        return 0;
-    }
-
-    private static void WaitUntilDone(int tickets)
-    {
-        for (int spins = 0; Volatile.Read(ref s_shared.Done) < tickets; spins++)
-        {
-            Pause(spins);
-        }
-    }
-
-    /// <summary>Busy-waits, yielding only after a long wait: the chunk waited for is running on the other core.</summary>
-    private static void Pause(int spins)
-    {
-        if (spins < 20_000)
-        {
-            Thread.SpinWait(1);
-        }
-        else
-        {
-            Thread.Yield();
         }
     }
 
@@ -172,7 +112,7 @@ internal static class SingleStreamWorkers
                 int previous = Interlocked.CompareExchange(ref s_shared.State, state + 1, state);
                 if (previous == state)
                 {
-                    if (participant < s_participants && RunTickets(s_window!, participant, s_participants) is int ran and > 0)
+                    if (participant < s_participants && s_tickets.Run(s_window!, participant, s_participants) is int ran and > 0)
                     {
                         Interlocked.Add(ref s_workerChunks, ran);
                     }
@@ -217,19 +157,16 @@ internal static class SingleStreamWorkers
     }
 
     /// <summary>The counters the caller and the workers share, each on its own cache line.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 320)]
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct Shared
     {
         [FieldOffset(64)]
-        public int Done;
-
-        [FieldOffset(128)]
         public int State;
 
-        [FieldOffset(192)]
+        [FieldOffset(128)]
         public int Generation;
 
-        [FieldOffset(256)]
+        [FieldOffset(192)]
         public int Parked;
     }
 }
