@@ -11,6 +11,9 @@ internal static class CellNames
 {
     public static string Of(CellType cell) => cell.ToString().ToLowerInvariant();
 
+    /// <summary>The name people and the docs write: <c>LSTM</c>, <c>GRU</c>, <c>RNN</c> (labels, summaries, reports).</summary>
+    public static string DisplayName(CellType cell) => cell.ToString().ToUpperInvariant();
+
     /// <summary>Reads a cell type from its name, ignoring case; numbers and combinations that <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would take are refused.</summary>
     public static bool TryParse(string? name, out CellType cell)
     {

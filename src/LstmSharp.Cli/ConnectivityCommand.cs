@@ -127,7 +127,7 @@ internal sealed class ConnectivityCommand
             int[] farthest = [.. group.Select(entry => entry.Map.FarthestReach(ReachThreshold))];
             int models = group.Select(entry => entry.Path ?? entry.Seed?.ToString(CultureInfo.InvariantCulture)).Distinct().Count();
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{group.Key.View}, {group.Key.Cell.ToString().ToUpperInvariant()}: median reach {Median(reach):0.#} characters (farthest ≥ {ReachThreshold}: median {Median(farthest):0.#}) ") +
+                $"{group.Key.View}, {CellNames.DisplayName(group.Key.Cell)}: median reach {Median(reach):0.#} characters (farthest ≥ {ReachThreshold}: median {Median(farthest):0.#}) ") +
                 string.Create(CultureInfo.InvariantCulture, $"over {models} model(s) × {group.Count() / Math.Max(1, models)} position(s); reach {string.Join(" ", reach)}"));
         }
 
@@ -188,7 +188,7 @@ internal sealed class ConnectivityCommand
                     }
 
                     ConnectivityMap map = Connectivity.Compute(checkpoint.Model, ids, position, length, measure);
-                    string cell = checkpoint.Model.CellType.ToString().ToUpperInvariant();
+                    string cell = CellNames.DisplayName(checkpoint.Model.CellType);
                     string label = (distinctCells && checkpoints.Count > 1 ? cell : $"{cell} ({Path.GetFileName(path)})") +
                         (positions.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $" @ {position}") : "");
                     entries.Add(new Entry(view, length, label, checkpoint.Model.CellType, path, null, position, map, checkpoint.Vocabulary));
@@ -229,11 +229,11 @@ internal sealed class ConnectivityCommand
                 CharModel<float> model = TaskTraining.CreateModel(training, cell, hidden, seed);
                 TaskTraining.Train(model, training, steps, seed, cancellation: _console.Cancellation);
                 _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{cell.ToString().ToUpperInvariant()} seed {seed}: {steps} steps, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 512, 99):F2} (chance {1.0 / evaluation.AnswerCount:F2})"));
+                    $"{CellNames.DisplayName(cell)} seed {seed}: {steps} steps, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 512, 99):F2} (chance {1.0 / evaluation.AnswerCount:F2})"));
                 for (int index = 0; index < samples.Length; index++)
                 {
                     ConnectivityMap map = Connectivity.Compute(model, samples[index].Inputs, samples[index].TargetId, measure);
-                    string label = string.Create(CultureInfo.InvariantCulture, $"{cell.ToString().ToUpperInvariant()} seed {seed} #{index + 1}");
+                    string label = string.Create(CultureInfo.InvariantCulture, $"{CellNames.DisplayName(cell)} seed {seed} #{index + 1}");
                     entries.Add(new Entry(view, evaluation.InputLength, label, cell, null, seed, samples[index].QueryPosition, map, evaluation.Vocabulary));
                 }
             }

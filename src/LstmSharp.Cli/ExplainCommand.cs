@@ -135,7 +135,7 @@ internal sealed class ExplainCommand
     {
         TextWriter output = _console.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{explanation.CellType.ToString().ToUpperInvariant()}, {explanation.LayerCount} layer(s) of {explanation.HiddenSize}: {explanation.Length} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
+            $"{CellNames.DisplayName(explanation.CellType)}, {explanation.LayerCount} layer(s) of {explanation.HiddenSize}: {explanation.Length} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
             string best = ranking.Units.Count == 0

@@ -31,7 +31,7 @@ internal sealed class ExportCommand
         string path = parse.GetValue(_onnx)!;
         OnnxExporter.Export(checkpoint.Model, checkpoint.Vocabulary, path);
         _console.Out.WriteLine(FormattableString.Invariant(
-            $"Wrote {path}: ONNX opset {OnnxExporter.OpsetVersion}, {checkpoint.Model.Layers.Count}-layer {CellNames.Of(checkpoint.Model.CellType).ToUpperInvariant()}, ") +
+            $"Wrote {path}: ONNX opset {OnnxExporter.OpsetVersion}, {checkpoint.Model.Layers.Count}-layer {CellNames.DisplayName(checkpoint.Model.CellType)}, ") +
             FormattableString.Invariant($"V = {checkpoint.Model.VocabularySize}, H = {checkpoint.Model.HiddenSize}, {new FileInfo(path).Length:N0} bytes."));
         return ExitCodes.Success;
     }

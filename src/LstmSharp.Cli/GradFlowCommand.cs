@@ -110,7 +110,7 @@ internal sealed class GradFlowCommand
                 int[] ids = Corpus.FromText(text, checkpoint.Vocabulary).Ids;
                 GradientFlowProbe probe = GradientFlowProbe.FromText(ids, Math.Min(sequenceLength, ids.Length - 1));
                 GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(checkpoint.Model).Record(probe);
-                runs.Add(new GradientFlowRun($"{checkpoint.Model.CellType.ToString().ToUpperInvariant()} {Path.GetFileNameWithoutExtension(path)}", [snapshot]));
+                runs.Add(new GradientFlowRun($"{CellNames.DisplayName(checkpoint.Model.CellType)} {Path.GetFileNameWithoutExtension(path)}", [snapshot]));
                 _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: probe loss {snapshot.Loss:F4}"));
             }
         }
@@ -212,7 +212,7 @@ internal sealed class GradFlowCommand
                 if (schedule.OnEpochStart(model, epoch, (long)epoch * TaskTraining.StepsPerEpoch) is { } snapshot)
                 {
                     _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{cell.ToString().ToUpperInvariant()} epoch {epoch} (step {snapshot.Step}): probe loss {snapshot.Loss:F4}, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 256, seed + 99):F2}"));
+                        $"{CellNames.DisplayName(cell)} epoch {epoch} (step {snapshot.Step}): probe loss {snapshot.Loss:F4}, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 256, seed + 99):F2}"));
                 }
             }
 
@@ -224,7 +224,7 @@ internal sealed class GradFlowCommand
                 }
             }, _console.Cancellation);
             Record(epochs.Max);   // after the last step: the epoch that starts where training stops
-            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots));
+            runs.Add(new GradientFlowRun(CellNames.DisplayName(cell), schedule.Snapshots));
         }
 
         return WriteReport(parse, runs);
@@ -247,16 +247,16 @@ internal sealed class GradFlowCommand
         var trainer = new Trainer(model, options);
         GradientFlowSchedule schedule = new GradientFlowSchedule(epochs, GradientFlowProbe.FromText(corpus.Ids, sequenceLength)).AttachTo(trainer);
         schedule.Recorded += (_, snapshot) => _console.Out.WriteLine(
-            string.Create(CultureInfo.InvariantCulture, $"{cell.ToString().ToUpperInvariant()} epoch {snapshot.Epoch}: step {snapshot.Step}, probe loss {snapshot.Loss:F4}"));
+            string.Create(CultureInfo.InvariantCulture, $"{CellNames.DisplayName(cell)} epoch {snapshot.Epoch}: step {snapshot.Step}, probe loss {snapshot.Loss:F4}"));
         var epochLosses = new List<double>();
         var progress = new EpochLosses(mean =>
         {
             epochLosses.Add(mean);
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{cell.ToString().ToUpperInvariant()} epoch {epochLosses.Count - 1}: mean training loss {mean:F4} nats/prediction"));
+                $"{CellNames.DisplayName(cell)} epoch {epochLosses.Count - 1}: mean training loss {mean:F4} nats/prediction"));
         });
         trainer.Train(corpus.Ids, ReadOnlyMemory<int>.Empty, progress, _console.Cancellation);
-        return new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots) { EpochLosses = epochLosses };
+        return new GradientFlowRun(CellNames.DisplayName(cell), schedule.Snapshots) { EpochLosses = epochLosses };
     }
 
     private sealed class EpochLosses(Action<double> onEpochEnd) : IProgress<TrainingProgress>

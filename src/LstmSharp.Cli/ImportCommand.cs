@@ -71,7 +71,7 @@ internal sealed class ImportCommand
 
         Checkpoint.Save(outPath, model, vocabulary);
         _console.Out.WriteLine(FormattableString.Invariant(
-            $"Wrote {outPath}: {model.Layers.Count}-layer {CellNames.Of(cell).ToUpperInvariant()}, hidden {model.HiddenSize}, V = {vocabulary.Count}, {model.ParameterCount:N0} parameters."));
+            $"Wrote {outPath}: {model.Layers.Count}-layer {CellNames.DisplayName(cell)}, hidden {model.HiddenSize}, V = {vocabulary.Count}, {model.ParameterCount:N0} parameters."));
         return ExitCodes.Success;
     }
 

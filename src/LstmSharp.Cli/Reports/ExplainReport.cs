@@ -29,7 +29,7 @@ internal static class ExplainReport
         StringBuilder html = HtmlPage.Begin(title, Style());
         SurpriseAnalysis surprise = explanation.Surprise;
         html.Append("<table class=\"meta\" id=\"summary\"><tr><th>cell</th><th>layers</th><th>H</th><th>characters read</th><th>shown</th><th>nats/char</th><th>bits/char</th></tr>\n")
-            .Append(Svg.Format($"<tr><td>{explanation.CellType.ToString().ToUpperInvariant()}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
+            .Append(Svg.Format($"<tr><td>{CellNames.DisplayName(explanation.CellType)}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
             .Append("<p class=\"note\">One stream read from a zero state. Characters are shown as read; <code>↵</code> is a line break. ")
             .Append(Svg.Format($"Statistics cover every character read; the coloured texts show {explanation.Shown.Count} of them from position {explanation.ShownStart}.</p>\n"));
         AppendSaturation(html, explanation);
@@ -146,7 +146,7 @@ internal static class ExplainReport
     {
         SurpriseAnalysis surprise = explanation.Surprise;
         json.WriteStartObject();
-        json.WriteString("cell", explanation.CellType.ToString().ToLowerInvariant());
+        json.WriteString("cell", CellNames.Of(explanation.CellType));
         json.WriteNumber("layers", explanation.LayerCount);
         json.WriteNumber("hidden_size", explanation.HiddenSize);
         json.WriteNumber("characters", explanation.Length);

@@ -36,7 +36,7 @@ internal static class GradientFlowReport
         {
             GradientFlowSnapshot first = run.Snapshots[0];
             string losses = string.Join(", ", run.Snapshots.Select(snapshot => Svg.Format($"{EpochLabel(snapshot)}: {snapshot.Loss:G3}")));
-            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{first.CellType}</td><td>{first.HiddenSize}</td><td>{first.Layers.Count}</td><td>{first.SequenceLength} × {first.BatchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
+            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{CellNames.DisplayName(first.CellType)}</td><td>{first.HiddenSize}</td><td>{first.Layers.Count}</td><td>{first.SequenceLength} × {first.BatchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
         }
 
         html.Append("</table>\n");
