@@ -25,9 +25,9 @@ internal sealed class ExplainCommand
     };
 
     private readonly CliConsole _console;
-    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _model = SharedOptions.Checkpoint();
     private readonly Option<string> _input = new("--input", "-i") { Description = "The UTF-8 text to read; every character must be in the model's vocabulary.", HelpName = "FILE", Required = true };
-    private readonly Option<string> _out = new("--out", "-o") { Description = "The HTML report.", HelpName = "FILE", DefaultValueFactory = _ => DefaultOut };
+    private readonly Option<string> _out = SharedOptions.HtmlReport(DefaultOut);
 
     private readonly Option<string[]> _units = new("--unit", "-u")
     {

@@ -9,7 +9,7 @@ namespace LstmSharp.Cli;
 internal sealed class ExportCommand
 {
     private readonly CliConsole _console;
-    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _model = SharedOptions.Checkpoint();
     private readonly Option<string> _onnx = new("--onnx") { Description = "The .onnx file to write (atomically).", HelpName = "OUT.onnx", Required = true };
 
     public ExportCommand(CliConsole console)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using LstmSharp.Interop;
 using LstmSharp.Layers;
 using LstmSharp.Model;
@@ -77,26 +76,7 @@ internal sealed class ImportCommand
 
     private static Vocabulary ReadVocabulary(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The vocabulary file '{path}' does not exist.", path);
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException exception)
-        {
-            throw new InvalidDataException($"The vocabulary file '{path}' is not UTF-8 text.", exception);
-        }
-
-        if (text.Length == 0)
-        {
-            throw new InvalidDataException($"The vocabulary file '{path}' is empty.");
-        }
-
+        string text = Utf8TextFile.ReadNonEmpty(path, "vocabulary");
         // Our JSON starts with '{' (FromJson says what is wrong with a malformed one); a text of characters is read as it is.
         if (text.TrimStart().StartsWith('{'))
         {

@@ -11,7 +11,7 @@ namespace LstmSharp.Cli;
 internal sealed class InfoCommand
 {
     private readonly CliConsole _console;
-    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _model = SharedOptions.Checkpoint();
 
     public InfoCommand(CliConsole console)
     {

@@ -122,9 +122,7 @@ internal static class ExplainReport
             height = Math.Max(height, partHeight);
         }
 
-        HtmlPage.WriteAtomically(path, new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-            .Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"))
-            .Append(body).Append("</svg>\n").ToString());
+        Svg.WriteFile(path, Svg.Document(width, height, body));
     }
 
     /// <summary>Writes every number behind the report as JSON, atomically: saturation, the full unit ranking, the shown traces and the per-character losses.</summary>
