@@ -141,7 +141,7 @@ internal sealed class ExplainCommand
             string best = ranking.Units.Count == 0
                 ? "constant in this text"
                 : string.Create(CultureInfo.InvariantCulture, $"unit {ranking.Units[0].Layer}:{ranking.Units[0].Index} {(ranking.Units[0].Signal == UnitSignal.TanhCell ? "tanh(c)" : "h")}, r = {ranking.Units[0].Correlation:+0.000;-0.000}");
-            output.WriteLine($"  {TextFeatures.Describe(ranking.Feature),-19} {best}");
+            output.WriteLine($"  {TextFeatureNames.Of(ranking.Feature),-19} {best}");
         }
 
         foreach (GateSaturation gate in explanation.Saturation)

@@ -309,7 +309,7 @@ internal sealed partial class TrainCommand
 
         // The text: --input, else the one the resumed checkpoint recorded, else the built-in corpus.
         CorpusFingerprint? recorded = checkpoint is null ? null : Checkpoint.ReadCorpusFingerprint(checkpoint);
-        IReadOnlyList<string> files = inputs.Length > 0 ? Corpus.FindFiles(inputs, parse.GetValue(_glob)!) : recorded?.Paths ?? [];
+        IReadOnlyList<string> files = inputs.Length > 0 ? CorpusFiles.Find(inputs, parse.GetValue(_glob)!) : recorded?.Paths ?? [];
         string? validationPath = parse.GetValue(_validationFile)
             ?? (checkpoint is null || inputs.Length > 0 ? null : Checkpoint.ReadValidationFingerprint(checkpoint)?.Paths[0]);
         if (validationPath is not null)
@@ -412,7 +412,7 @@ internal sealed partial class TrainCommand
             return (initial.Model, corpus.WithVocabulary(known));
         }
 
-        string list = string.Join(", ", missing.Select(Vocabulary.Describe));
+        string list = string.Join(", ", missing.Select(character => ThrowHelper.DescribeCharacter(character.Value)));
         if (!extend)
         {
             throw new InvalidDataException(

@@ -170,7 +170,7 @@ internal static class ExplainReport
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
             json.WriteStartObject();
-            json.WriteString("feature", TextFeatures.Describe(ranking.Feature).Replace(' ', '_'));
+            json.WriteString("feature", TextFeatureNames.Of(ranking.Feature).Replace(' ', '_'));
             json.WriteBoolean("feature_varies", ranking.Units.Count > 0);
             json.WriteStartArray("units");
             foreach (UnitCorrelation entry in ranking.Units)
@@ -314,7 +314,7 @@ internal static class ExplainReport
             .Append("<table class=\"meta\" id=\"unit-search\"><tr><th>feature</th><th>best</th><th>second</th><th>third</th></tr>\n");
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
-            html.Append("<tr><td>").Append(Svg.Escape(TextFeatures.Describe(ranking.Feature))).Append("</td>");
+            html.Append("<tr><td>").Append(Svg.Escape(TextFeatureNames.Of(ranking.Feature))).Append("</td>");
             if (ranking.Units.Count == 0)
             {
                 html.Append("<td colspan=\"3\">constant in this text: nothing to track</td></tr>\n");
