@@ -25,9 +25,9 @@ internal sealed class ExplainCommand
     };
 
     private readonly CliConsole _console;
-    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _model = SharedOptions.Checkpoint();
     private readonly Option<string> _input = new("--input", "-i") { Description = "The UTF-8 text to read; every character must be in the model's vocabulary.", HelpName = "FILE", Required = true };
-    private readonly Option<string> _out = new("--out", "-o") { Description = "The HTML report.", HelpName = "FILE", DefaultValueFactory = _ => DefaultOut };
+    private readonly Option<string> _out = SharedOptions.HtmlReport(DefaultOut);
 
     private readonly Option<string[]> _units = new("--unit", "-u")
     {
@@ -135,13 +135,13 @@ internal sealed class ExplainCommand
     {
         TextWriter output = _console.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{explanation.CellType.ToString().ToUpperInvariant()}, {explanation.LayerCount} layer(s) of {explanation.HiddenSize}: {explanation.Length} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
+            $"{CellNames.DisplayName(explanation.CellType)}, {explanation.LayerCount} layer(s) of {explanation.HiddenSize}: {explanation.Length} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
             string best = ranking.Units.Count == 0
                 ? "constant in this text"
                 : string.Create(CultureInfo.InvariantCulture, $"unit {ranking.Units[0].Layer}:{ranking.Units[0].Index} {(ranking.Units[0].Signal == UnitSignal.TanhCell ? "tanh(c)" : "h")}, r = {ranking.Units[0].Correlation:+0.000;-0.000}");
-            output.WriteLine($"  {TextFeatures.Describe(ranking.Feature),-19} {best}");
+            output.WriteLine($"  {TextFeatureNames.Of(ranking.Feature),-19} {best}");
         }
 
         foreach (GateSaturation gate in explanation.Saturation)

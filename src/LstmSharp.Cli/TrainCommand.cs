@@ -309,7 +309,7 @@ internal sealed partial class TrainCommand
 
         // The text: --input, else the one the resumed checkpoint recorded, else the built-in corpus.
         CorpusFingerprint? recorded = checkpoint is null ? null : Checkpoint.ReadCorpusFingerprint(checkpoint);
-        IReadOnlyList<string> files = inputs.Length > 0 ? Corpus.FindFiles(inputs, parse.GetValue(_glob)!) : recorded?.Paths ?? [];
+        IReadOnlyList<string> files = inputs.Length > 0 ? CorpusFiles.Find(inputs, parse.GetValue(_glob)!) : recorded?.Paths ?? [];
         string? validationPath = parse.GetValue(_validationFile)
             ?? (checkpoint is null || inputs.Length > 0 ? null : Checkpoint.ReadValidationFingerprint(checkpoint)?.Paths[0]);
         if (validationPath is not null)
@@ -412,7 +412,7 @@ internal sealed partial class TrainCommand
             return (initial.Model, corpus.WithVocabulary(known));
         }
 
-        string list = string.Join(", ", missing.Select(Vocabulary.Describe));
+        string list = string.Join(", ", missing.Select(character => ThrowHelper.DescribeCharacter(character.Value)));
         if (!extend)
         {
             throw new InvalidDataException(
@@ -681,7 +681,7 @@ internal sealed partial class TrainCommand
             options.MaxTime is { } time ? Durations.Format(time) : null,
         }.OfType<string>());
         _console.WriteProse(FormattableString.Invariant(
-            $"{(resumed ? "Resuming at step " + trainer.Step.ToString("N0", CultureInfo.InvariantCulture) + ": a" : initPath is null ? "Training a" : $"Fine-tuning '{initPath}': a")} {model.Layers.Count}-layer {model.CellType.ToString().ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
+            $"{(resumed ? "Resuming at step " + trainer.Step.ToString("N0", CultureInfo.InvariantCulture) + ": a" : initPath is null ? "Training a" : $"Fine-tuning '{initPath}': a")} {model.Layers.Count}-layer {CellNames.DisplayName(model.CellType)}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
         _console.WriteProse(FormattableString.Invariant(
             $"on {source}: {corpus.Length:N0} characters, {corpus.Vocabulary.Count} distinct; {corpus.Length - validation:N0} for training ") +
             FormattableString.Invariant($"({trainer.WindowsPerEpoch(corpus.Length - validation):N0} windows per epoch), ") +

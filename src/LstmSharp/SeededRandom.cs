@@ -1,4 +1,10 @@
+// The CLI compiles this file too (it sees no internals of the library), in its own namespace so that the CLI's tests,
+// which see the internals of both, find one generator: every random stream of the CLI is the library's, bit for bit.
+#if LSTMSHARP_CLI
+namespace LstmSharp.Cli;
+#else
 namespace LstmSharp;
+#endif
 
 /// <summary>
 /// A small seeded generator (xoshiro256**, seeded through SplitMix64) that gives the same numbers on every machine and
@@ -6,17 +12,17 @@ namespace LstmSharp;
 /// the step number, so a resumed run draws exactly what the uninterrupted run would have. System.Random's seeded
 /// sequence is not specified across versions and cannot be re-seeded in place, which is why this one exists.
 /// </summary>
-public sealed class SeededRandom
+internal sealed class SeededRandom
 {
     private ulong _s0, _s1, _s2, _s3;
 
     /// <summary>Creates a generator from a seed; the same seed gives the same sequence on every machine.</summary>
     /// <param name="seed">Any value.</param>
-    public SeededRandom(ulong seed) => Reseed(seed);
+    internal SeededRandom(ulong seed) => Reseed(seed);
 
     /// <summary>Restarts the sequence from <paramref name="seed"/>, exactly as a new generator with that seed would.</summary>
     /// <param name="seed">Any value.</param>
-    public void Reseed(ulong seed)
+    internal void Reseed(ulong seed)
     {
         ulong x = seed;
         _s0 = SplitMix(ref x);
@@ -27,7 +33,7 @@ public sealed class SeededRandom
 
     /// <summary>The next 64 random bits.</summary>
     /// <returns>A uniformly distributed 64-bit value.</returns>
-    public ulong NextUInt64()
+    internal ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
         ulong t = _s1 << 17;
@@ -65,13 +71,13 @@ public sealed class SeededRandom
 
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
     /// <returns>The value.</returns>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    internal double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>A uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias.</summary>
     /// <param name="maxExclusive">The exclusive upper bound; must be positive.</param>
     /// <returns>The value.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxExclusive"/> is not positive.</exception>
-    public int NextInt(int maxExclusive)
+    internal int NextInt(int maxExclusive)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExclusive);
         ulong bound = (ulong)maxExclusive;
@@ -89,7 +95,7 @@ public sealed class SeededRandom
 
     /// <summary>A standard normal sample (Box–Muller; the second value of the pair is not kept, so the generator has no hidden cache).</summary>
     /// <returns>The value.</returns>
-    public double NextNormal()
+    internal double NextNormal()
     {
         double u1 = 1.0 - NextDouble();   // (0, 1]: log is finite
         double u2 = NextDouble();

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace LstmSharp;
 
@@ -128,6 +130,40 @@ internal static class ThrowHelper
         {
             ThrowOutOfRange(paramName, value, message);
         }
+    }
+
+    // ---- Messages ---------------------------------------------------------------------------------------------------
+
+    /// <summary>Describes a character for messages: <c>'é' (U+00E9)</c>, <c>'\n' (U+000A)</c>, or <c>U+200D</c> when invisible.</summary>
+    public static string DescribeCharacter(int value)
+    {
+        string code = string.Create(CultureInfo.InvariantCulture, $"U+{value:X4}");
+        if (!Rune.IsValid(value))
+        {
+            return code;
+        }
+
+        var rune = new Rune(value);
+        string? escape = value switch
+        {
+            '\0' => "\\0",
+            '\t' => "\\t",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            _ => null,
+        };
+        if (escape is not null)
+        {
+            return $"'{escape}' ({code})";
+        }
+
+        return Rune.GetUnicodeCategory(rune) switch
+        {
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
+                or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse
+                or UnicodeCategory.OtherNotAssigned => code,
+            _ => $"'{rune}' ({code})",
+        };
     }
 
     // ---- The throws -------------------------------------------------------------------------------------------------

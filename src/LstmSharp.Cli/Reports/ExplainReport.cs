@@ -29,7 +29,7 @@ internal static class ExplainReport
         StringBuilder html = HtmlPage.Begin(title, Style());
         SurpriseAnalysis surprise = explanation.Surprise;
         html.Append("<table class=\"meta\" id=\"summary\"><tr><th>cell</th><th>layers</th><th>H</th><th>characters read</th><th>shown</th><th>nats/char</th><th>bits/char</th></tr>\n")
-            .Append(Svg.Format($"<tr><td>{explanation.CellType.ToString().ToUpperInvariant()}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
+            .Append(Svg.Format($"<tr><td>{CellNames.DisplayName(explanation.CellType)}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
             .Append("<p class=\"note\">One stream read from a zero state. Characters are shown as read; <code>↵</code> is a line break. ")
             .Append(Svg.Format($"Statistics cover every character read; the coloured texts show {explanation.Shown.Count} of them from position {explanation.ShownStart}.</p>\n"));
         AppendSaturation(html, explanation);
@@ -122,9 +122,7 @@ internal static class ExplainReport
             height = Math.Max(height, partHeight);
         }
 
-        HtmlPage.WriteAtomically(path, new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-            .Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"))
-            .Append(body).Append("</svg>\n").ToString());
+        Svg.WriteFile(path, Svg.Document(width, height, body));
     }
 
     /// <summary>Writes every number behind the report as JSON, atomically: saturation, the full unit ranking, the shown traces and the per-character losses.</summary>
@@ -146,7 +144,7 @@ internal static class ExplainReport
     {
         SurpriseAnalysis surprise = explanation.Surprise;
         json.WriteStartObject();
-        json.WriteString("cell", explanation.CellType.ToString().ToLowerInvariant());
+        json.WriteString("cell", CellNames.Of(explanation.CellType));
         json.WriteNumber("layers", explanation.LayerCount);
         json.WriteNumber("hidden_size", explanation.HiddenSize);
         json.WriteNumber("characters", explanation.Length);
@@ -172,7 +170,7 @@ internal static class ExplainReport
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
             json.WriteStartObject();
-            json.WriteString("feature", TextFeatures.Describe(ranking.Feature).Replace(' ', '_'));
+            json.WriteString("feature", TextFeatureNames.Of(ranking.Feature).Replace(' ', '_'));
             json.WriteBoolean("feature_varies", ranking.Units.Count > 0);
             json.WriteStartArray("units");
             foreach (UnitCorrelation entry in ranking.Units)
@@ -316,7 +314,7 @@ internal static class ExplainReport
             .Append("<table class=\"meta\" id=\"unit-search\"><tr><th>feature</th><th>best</th><th>second</th><th>third</th></tr>\n");
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
-            html.Append("<tr><td>").Append(Svg.Escape(TextFeatures.Describe(ranking.Feature))).Append("</td>");
+            html.Append("<tr><td>").Append(Svg.Escape(TextFeatureNames.Of(ranking.Feature))).Append("</td>");
             if (ranking.Units.Count == 0)
             {
                 html.Append("<td colspan=\"3\">constant in this text: nothing to track</td></tr>\n");

@@ -36,7 +36,7 @@ internal static class GradientFlowReport
         {
             GradientFlowSnapshot first = run.Snapshots[0];
             string losses = string.Join(", ", run.Snapshots.Select(snapshot => Svg.Format($"{EpochLabel(snapshot)}: {snapshot.Loss:G3}")));
-            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{first.CellType}</td><td>{first.HiddenSize}</td><td>{first.Layers.Count}</td><td>{first.SequenceLength} × {first.BatchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
+            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{CellNames.DisplayName(first.CellType)}</td><td>{first.HiddenSize}</td><td>{first.Layers.Count}</td><td>{first.SequenceLength} × {first.BatchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
         }
 
         html.Append("</table>\n");
@@ -94,7 +94,7 @@ internal static class GradientFlowReport
     /// <param name="runs">The models to compare.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void WriteNormPlotSvg(string path, IReadOnlyList<GradientFlowRun> runs) =>
-        HtmlPage.WriteAtomically(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + RenderNormPlotSvg(runs));
+        Svg.WriteFile(path, RenderNormPlotSvg(runs));
 
     /// <summary>
     /// A standalone SVG plot of the bottom layer's ‖dL/dh_t‖ (and ‖dL/dc_t‖) against the distance T − 1 − t from the loss,
@@ -252,7 +252,7 @@ internal static class GradientFlowReport
     /// <param name="runs">The models to compare; those without <see cref="GradientFlowRun.EpochLosses"/> are left out.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void WriteEpochLossPlotSvg(string path, IReadOnlyList<GradientFlowRun> runs) =>
-        HtmlPage.WriteAtomically(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + RenderEpochLossPlotSvg(runs));
+        Svg.WriteFile(path, RenderEpochLossPlotSvg(runs));
 
     /// <summary>A standalone SVG plot of each run's mean training loss per epoch (linear scale).</summary>
     /// <param name="runs">The models to compare; those without <see cref="GradientFlowRun.EpochLosses"/> are left out.</param>

@@ -155,7 +155,7 @@ public static class ModelExplainer
         foreach (FeatureRanking ranking in rankings.Where(ranking => ranking.Units.Count > 0))
         {
             UnitCorrelation best = ranking.Units[0];
-            string reason = FormattableString.Invariant($"best for {TextFeatures.Describe(ranking.Feature)} (r = {best.Correlation:+0.000;−0.000})");
+            string reason = FormattableString.Invariant($"best for {TextFeatureNames.Of(ranking.Feature)} (r = {best.Correlation:+0.000;−0.000})");
             int existing = picks.FindIndex(pick => pick.Layer == best.Layer && pick.Index == best.Index && pick.Signal == best.Signal);
             if (existing >= 0)
             {

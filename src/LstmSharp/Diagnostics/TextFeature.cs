@@ -2,7 +2,7 @@ namespace LstmSharp.Diagnostics;
 
 /// <summary>
 /// A simple property of a text at each position, measured after reading the character there: what the unit search
-/// (<see cref="ModelExplainer"/>) correlates each unit with. <see cref="TextFeatures.Describe"/> names it.
+/// (<see cref="ModelExplainer"/>) correlates each unit with. Reports name it ("inside quotes", …).
 /// </summary>
 public enum TextFeature
 {

@@ -2,26 +2,11 @@ using System.Text;
 
 namespace LstmSharp.Diagnostics;
 
-/// <summary>The names of the <see cref="TextFeature"/>s (and, inside the library, their values along a text).</summary>
-public static class TextFeatures
+/// <summary>The values of the <see cref="TextFeature"/>s along a text (their names are <see cref="TextFeatureNames"/>).</summary>
+internal static class TextFeatures
 {
     /// <summary>Every feature, in declaration order.</summary>
     internal static IReadOnlyList<TextFeature> All { get; } = Enum.GetValues<TextFeature>();
-
-    /// <summary>A short name for reports: "inside quotes", "position in line", ….</summary>
-    /// <param name="feature">The feature.</param>
-    /// <returns>The name.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="feature"/> is not defined.</exception>
-    public static string Describe(TextFeature feature) => feature switch
-    {
-        TextFeature.InsideQuotes => "inside quotes",
-        TextFeature.InsideParentheses => "inside parentheses",
-        TextFeature.BracketDepth => "bracket depth",
-        TextFeature.PositionInLine => "position in line",
-        TextFeature.Indentation => "indentation",
-        TextFeature.AfterNewline => "after newline",
-        _ => ThrowHelper.ThrowOutOfRange<string>(nameof(feature), feature, "Unknown feature."),
-    };
 
     /// <summary>The feature's value after reading each character of <paramref name="text"/>.</summary>
     internal static double[] Compute(TextFeature feature, IReadOnlyList<Rune> text)

@@ -262,7 +262,7 @@ public sealed class Sampler
         if (unknown.Count > 0)
         {
             ThrowHelper.ThrowArgument(
-                $"The prime text holds {unknown.Count} character(s) the model does not know: {string.Join(", ", unknown.Select(Vocabulary.Describe))}.", nameof(text));
+                $"The prime text holds {unknown.Count} character(s) the model does not know: {string.Join(", ", unknown.Select(ThrowHelper.DescribeCharacter))}.", nameof(text));
         }
     }
 

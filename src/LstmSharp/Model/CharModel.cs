@@ -13,7 +13,9 @@ namespace LstmSharp.Model;
 /// <typeparam name="T">The element type: <see cref="float"/> to train, <see cref="double"/> to check gradients.</typeparam>
 /// <remarks>
 /// A model keeps the activations of its last forward pass, so one instance serves one thread at a time. To run
-/// inference on several threads at once, give each thread its own <see cref="CreateInferenceView"/>.
+/// inference on several threads at once, give each thread its own <see cref="Generation.Sampler"/> or call
+/// <see cref="Generation.TextScorer"/>: each reads the model's parameters in place through a view with activations of
+/// its own.
 /// </remarks>
 public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -81,7 +83,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// cannot be trained, and it sees any later change to the parameters.
     /// </summary>
     /// <returns>The view.</returns>
-    public CharModel<T> CreateInferenceView() => new(CellType, VocabularySize, HiddenSize, _layers.Length, this);
+    internal CharModel<T> CreateInferenceView() => new(CellType, VocabularySize, HiddenSize, _layers.Length, this);
 
     /// <summary>Whether this model is an inference view of another (see <see cref="CreateInferenceView"/>).</summary>
     internal bool IsInferenceView => Head.Gradients.Length == 0;

@@ -36,9 +36,9 @@ public sealed class ModelTensor<T>
     internal int Offset { get; }
 
     /// <summary>The number of elements.</summary>
-    public int Count { get; }
+    internal int Count { get; }
 
-    /// <summary>The tensor's values.</summary>
+    /// <summary>The tensor's values: as many as the product of <see cref="Shape"/>.</summary>
     public Span<T> Values => ParameterBuffer.AsSpan(Offset, Count);
 
     /// <summary>The tensor's gradient.</summary>

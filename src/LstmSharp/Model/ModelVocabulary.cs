@@ -41,7 +41,7 @@ public static class ModelVocabulary
         {
             if (!extended.TryGetId(vocabulary[id], out newId[id]))
             {
-                lacking.Add(Vocabulary.Describe(vocabulary[id].Value));
+                lacking.Add(ThrowHelper.DescribeCharacter(vocabulary[id].Value));
             }
         }
 

@@ -154,7 +154,7 @@ public sealed class Corpus
     /// Reads several UTF-8 text files as one text, their characters in the order given and nothing between them (the
     /// corpus equals the files' concatenation, except that each file's own byte-order mark is skipped).
     /// </summary>
-    /// <param name="paths">The files, in order (see <see cref="FindFiles"/> to expand folders).</param>
+    /// <param name="paths">The files, in order.</param>
     /// <param name="vocabulary">An existing vocabulary (a model's), or <see langword="null"/> to build one from the files.</param>
     /// <param name="replaceInvalidUtf8">Decode each invalid UTF-8 sequence as U+FFFD instead of rejecting the file.</param>
     /// <returns>The corpus; <see cref="Sha256"/> is the hash of the files' bytes concatenated.</returns>
@@ -240,7 +240,7 @@ public sealed class Corpus
                 if (id < 0)
                 {
                     throw new InvalidDataException(
-                        $"The character {Vocabulary.Describe(value)} at character {position - start} of '{path}' is not in the model's vocabulary.");
+                        $"The character {ThrowHelper.DescribeCharacter(value)} at character {position - start} of '{path}' is not in the model's vocabulary.");
                 }
 
                 Store(ids, position++, id);
@@ -248,53 +248,6 @@ public sealed class Corpus
         }
 
         return new Corpus(vocabulary, ids, Convert.ToHexStringLower(hash.GetHashAndReset()));
-    }
-
-    /// <summary>
-    /// Expands files and folders into the list of files to read, in a stable order: the arguments in the order given;
-    /// a folder as every file under it (recursively) whose name matches <paramref name="searchPattern"/>, sorted by
-    /// its path relative to the folder in ordinal (byte) order, the same on every machine. Hidden files and folders
-    /// (a name starting with '.') are skipped.
-    /// </summary>
-    /// <param name="inputs">Files and folders.</param>
-    /// <param name="searchPattern">A file-name pattern with <c>*</c> and <c>?</c>, for folders only. Default <c>*.txt</c>.</param>
-    /// <returns>The files.</returns>
-    /// <exception cref="FileNotFoundException">An input is neither a file nor a folder.</exception>
-    /// <exception cref="InvalidDataException">A folder holds no matching file.</exception>
-    public static IReadOnlyList<string> FindFiles(IEnumerable<string> inputs, string searchPattern = "*.txt")
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentException.ThrowIfNullOrEmpty(searchPattern);
-        var files = new List<string>();
-        foreach (string input in inputs)
-        {
-            if (File.Exists(input))
-            {
-                files.Add(input);
-                continue;
-            }
-
-            if (!Directory.Exists(input))
-            {
-                throw new FileNotFoundException($"The corpus input '{input}' does not exist (as a file or a folder).", input);
-            }
-
-            var options = new EnumerationOptions { RecurseSubdirectories = true, MatchCasing = MatchCasing.CaseSensitive, IgnoreInaccessible = false };
-            string[] found =
-            [
-                .. Directory.EnumerateFiles(input, searchPattern, options)
-                    .Where(file => !Path.GetRelativePath(input, file).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-                    .OrderBy(file => Path.GetRelativePath(input, file).Replace(Path.DirectorySeparatorChar, '/'), StringComparer.Ordinal),
-            ];
-            if (found.Length == 0)
-            {
-                throw new InvalidDataException($"The folder '{input}' holds no file matching '{searchPattern}'.");
-            }
-
-            files.AddRange(found);
-        }
-
-        return files;
     }
 
     /// <summary>
@@ -320,7 +273,7 @@ public sealed class Corpus
                 }
                 else
                 {
-                    lacking.Add(Text.Vocabulary.Describe(Vocabulary[id].Value));
+                    lacking.Add(ThrowHelper.DescribeCharacter(Vocabulary[id].Value));
                 }
             }
         }

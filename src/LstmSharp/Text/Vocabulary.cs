@@ -212,12 +212,10 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
 
     /// <summary>
     /// Counts the characters (Unicode scalar values) of a text: the number of ids
-    /// <see cref="Encode(ReadOnlySpan{char}, Span{int})"/> writes for it.
+    /// <see cref="Encode(ReadOnlySpan{char}, Span{int})"/> writes for it, at most <c>text.Length</c>.
     /// </summary>
-    /// <param name="text">The text, valid UTF-16.</param>
-    /// <returns>The number of characters, at most <c>text.Length</c>.</returns>
     /// <exception cref="ArgumentException"><paramref name="text"/> holds a lone surrogate.</exception>
-    public static int CountRunes(ReadOnlySpan<char> text)
+    internal static int CountRunes(ReadOnlySpan<char> text)
     {
         int count = 0;
         int index = 0;
@@ -249,8 +247,8 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
     /// </summary>
     /// <param name="text">The text, valid UTF-16.</param>
     /// <param name="destination">
-    /// Receives the ids; it needs <see cref="CountRunes"/>(<paramref name="text"/>) elements, which
-    /// <c>text.Length</c> always suffices for.
+    /// Receives the ids; it needs one element per character (Unicode scalar value) of <paramref name="text"/>, which
+    /// <c>text.Length</c> always suffices for (the returned count says how many were written).
     /// </param>
     /// <returns>The number of ids written.</returns>
     /// <exception cref="ArgumentException">
@@ -324,10 +322,8 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
     /// Counts the UTF-16 code units that <see cref="Decode(ReadOnlySpan{int}, Span{char})"/> writes
     /// for the given ids (2 for a character outside the Basic Multilingual Plane, 1 otherwise).
     /// </summary>
-    /// <param name="ids">The ids.</param>
-    /// <returns>The length of the decoded text, between <c>ids.Length</c> and <c>2 · ids.Length</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An id is negative or not less than <see cref="Count"/>.</exception>
-    public int CountChars(ReadOnlySpan<int> ids)
+    internal int CountChars(ReadOnlySpan<int> ids)
     {
         int count = 0;
         for (int position = 0; position < ids.Length; position++)
@@ -350,8 +346,8 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
     /// </summary>
     /// <param name="ids">The ids, each from 0 to <see cref="Count"/> − 1.</param>
     /// <param name="destination">
-    /// Receives the text; it needs <see cref="CountChars"/>(<paramref name="ids"/>) elements, which
-    /// <c>2 · ids.Length</c> always suffices for.
+    /// Receives the text; it needs one element per id, two for a character outside the Basic Multilingual Plane, which
+    /// <c>2 · ids.Length</c> always suffices for (the returned count says how many were written).
     /// </param>
     /// <returns>The number of <see cref="char"/>s written.</returns>
     /// <exception cref="ArgumentOutOfRangeException">
@@ -483,43 +479,6 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
         ? string.Create(CultureInfo.InvariantCulture, $"Vocabulary(Count = {Count})")
         : string.Create(CultureInfo.InvariantCulture, $"Vocabulary(Count = {Count}, UnknownId = {_unknownId})");
 
-    /// <summary>Describes a character for messages: <c>'é' (U+00E9)</c>, <c>'\n' (U+000A)</c>, or <c>U+200D</c> when invisible.</summary>
-    /// <param name="character">The character.</param>
-    /// <returns>The description.</returns>
-    public static string Describe(Rune character) => Describe(character.Value);
-
-    /// <summary>Describes a character for messages: <c>'é' (U+00E9)</c>, <c>'\n' (U+000A)</c>, or <c>U+200D</c> when invisible.</summary>
-    internal static string Describe(int value)
-    {
-        string code = string.Create(CultureInfo.InvariantCulture, $"U+{value:X4}");
-        if (!Rune.IsValid(value))
-        {
-            return code;
-        }
-
-        var rune = new Rune(value);
-        string? escape = value switch
-        {
-            '\0' => "\\0",
-            '\t' => "\\t",
-            '\n' => "\\n",
-            '\r' => "\\r",
-            _ => null,
-        };
-        if (escape is not null)
-        {
-            return $"'{escape}' ({code})";
-        }
-
-        return Rune.GetUnicodeCategory(rune) switch
-        {
-            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
-                or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse
-                or UnicodeCategory.OtherNotAssigned => code,
-            _ => $"'{rune}' ({code})",
-        };
-    }
-
     private int Lookup(int value)
     {
         if (value < TableSize)
@@ -573,8 +532,8 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
             if (id > 0 && runes[id].Value <= runes[id - 1].Value)
             {
                 throw new InvalidDataException(runes[id] == runes[id - 1]
-                    ? $"The character {Describe(runes[id].Value)} at id {id} repeats the one before it."
-                    : $"The character {Describe(runes[id].Value)} at id {id} is out of order: the characters must be sorted by scalar value.");
+                    ? $"The character {ThrowHelper.DescribeCharacter(runes[id].Value)} at id {id} repeats the one before it."
+                    : $"The character {ThrowHelper.DescribeCharacter(runes[id].Value)} at id {id} is out of order: the characters must be sorted by scalar value.");
             }
 
             id++;
@@ -625,14 +584,14 @@ public sealed class Vocabulary : IEquatable<Vocabulary>
     private static void ThrowLoneSurrogate(string paramName, char surrogate, int index, int textIndex) =>
         ThrowHelper.ThrowArgument(
             textIndex < 0
-                ? $"The text is not valid UTF-16: a lone surrogate {Describe(surrogate)} at index {index}."
-                : $"The text at index {textIndex} is not valid UTF-16: a lone surrogate {Describe(surrogate)} at index {index}.",
+                ? $"The text is not valid UTF-16: a lone surrogate {ThrowHelper.DescribeCharacter(surrogate)} at index {index}."
+                : $"The text at index {textIndex} is not valid UTF-16: a lone surrogate {ThrowHelper.DescribeCharacter(surrogate)} at index {index}.",
             paramName);
 
     [DoesNotReturn]
     private static void ThrowUnknownCharacter(string paramName, Rune character, int index) =>
         ThrowHelper.ThrowArgument(
-            $"The character {Describe(character.Value)} at index {index} is not in the vocabulary.", paramName);
+            $"The character {ThrowHelper.DescribeCharacter(character.Value)} at index {index} is not in the vocabulary.", paramName);
 
     [DoesNotReturn]
     private void ThrowIdOutOfRange(string paramName, int id, int position) =>

@@ -12,8 +12,7 @@ namespace LstmSharp.Training;
 /// sum = sum + g²
 /// θ = θ − γ̃ · g / (√sum + ε)
 /// </code>
-/// With <see cref="EpsilonPlacement"/> = <see cref="Training.EpsilonPlacement.InsideRoot"/> the last line is the
-/// article's θ = θ − γ̃ · g / √(sum + ε).
+/// With ε placed <see cref="EpsilonPlacement.InsideRoot"/> the last line is the article's θ = θ − γ̃ · g / √(sum + ε).
 /// </summary>
 /// <typeparam name="T">The element type of the parameters.</typeparam>
 public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -26,45 +25,40 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     /// <param name="weightDecay">λ, PyTorch's <c>weight_decay</c>: an L2 penalty added to the gradient.</param>
     /// <param name="initialAccumulatorValue">τ, PyTorch's <c>initial_accumulator_value</c>: where every sum starts.</param>
     /// <param name="epsilon">ε, PyTorch's <c>eps</c>, added to the root of the sum.</param>
+    /// <param name="epsilonPlacement">Where ε is added: outside the root (PyTorch, the default) or inside it (the article).</param>
     /// <exception cref="ArgumentNullException"><paramref name="buffers"/> or one of its arrays is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A gradient buffer's length differs from its parameter buffer's.</exception>
     /// <exception cref="ArgumentOutOfRangeException">
     /// <paramref name="learningRateDecay"/>, <paramref name="weightDecay"/> or <paramref name="initialAccumulatorValue"/> is
-    /// negative or not finite, or <paramref name="epsilon"/> is not positive and finite.
+    /// negative or not finite, <paramref name="epsilon"/> is not positive and finite, or <paramref name="epsilonPlacement"/> is not defined.
     /// </exception>
     public Adagrad(IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers,
-        double learningRateDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10)
+        double learningRateDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double epsilon = 1e-10,
+        EpsilonPlacement epsilonPlacement = EpsilonPlacement.OutsideRoot)
         : base(buffers, OptimizerKind.Adagrad, weightDecay)
     {
         ThrowHelper.CheckNonNegative(learningRateDecay);
         ThrowHelper.CheckNonNegative(initialAccumulatorValue);
         ThrowHelper.CheckPositive(epsilon);
+        ThrowHelper.CheckDefined(epsilonPlacement, "Unknown ε placement.");
         LearningRateDecay = learningRateDecay;
         InitialAccumulatorValue = initialAccumulatorValue;
         Epsilon = epsilon;
+        EpsilonPlacement = epsilonPlacement;
         _sums = CreateStates("sum", T.CreateChecked(initialAccumulatorValue));
     }
 
     /// <summary>η, PyTorch's <c>lr_decay</c>.</summary>
-    public double LearningRateDecay { get; }
+    internal double LearningRateDecay { get; }
 
     /// <summary>τ, PyTorch's <c>initial_accumulator_value</c>.</summary>
-    public double InitialAccumulatorValue { get; }
+    internal double InitialAccumulatorValue { get; }
 
     /// <summary>ε, PyTorch's <c>eps</c>.</summary>
-    public double Epsilon { get; }
+    internal double Epsilon { get; }
 
-    /// <summary>Where ε is added: outside the root (PyTorch, the default) or inside it (the article).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not defined.</exception>
-    public EpsilonPlacement EpsilonPlacement
-    {
-        get;
-        init
-        {
-            ThrowHelper.CheckDefined(value, "Unknown ε placement.");
-            field = value;
-        }
-    }
+    /// <summary>Where ε is added: outside the root (PyTorch) or inside it (the article).</summary>
+    internal EpsilonPlacement EpsilonPlacement { get; }
 
     private protected override void Update(double learningRate, long stepNumber)
     {

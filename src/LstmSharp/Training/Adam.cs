@@ -30,7 +30,7 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <paramref name="decoupledWeightDecay"/> the shrink θ·(1 − γλ) before the Adam update.</param>
     /// <param name="decoupledWeightDecay">
     /// PyTorch's <c>decoupled_weight_decay</c>: decay θ directly instead of adding λθ to the gradient, so the decay never
-    /// enters the moments (Loshchilov and Hutter's AdamW; <see cref="Optimizer{T}.Kind"/> is then <see cref="OptimizerKind.AdamW"/>).
+    /// enters the moments (Loshchilov and Hutter's AdamW, which <see cref="AdamW{T}"/> names).
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="buffers"/> or one of its arrays is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A gradient buffer's length differs from its parameter buffer's.</exception>
@@ -56,16 +56,16 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>β₁, the decay of the first moment.</summary>
-    public double Beta1 { get; }
+    internal double Beta1 { get; }
 
     /// <summary>β₂, the decay of the second moment.</summary>
-    public double Beta2 { get; }
+    internal double Beta2 { get; }
 
     /// <summary>ε, PyTorch's <c>eps</c>.</summary>
-    public double Epsilon { get; }
+    internal double Epsilon { get; }
 
     /// <summary>Whether <see cref="Optimizer{T}.WeightDecay"/> is decoupled (AdamW) rather than an L2 penalty in the gradient.</summary>
-    public bool DecoupledWeightDecay { get; }
+    internal bool DecoupledWeightDecay { get; }
 
     private protected sealed override void Update(double learningRate, long stepNumber)
     {

@@ -1,5 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 
 namespace LstmSharp.Training;
@@ -11,9 +10,9 @@ namespace LstmSharp.Training;
 /// </summary>
 /// <typeparam name="T">The element type of the parameters.</typeparam>
 /// <remarks>
-/// The state a checkpoint needs is <see cref="State"/> (live arrays named after PyTorch's per-parameter state, plus
-/// "." and the buffer index) and <see cref="StepCount"/>: copying both into a fresh optimizer over the same buffers
-/// continues the run bit for bit. An optimizer is not thread-safe.
+/// A checkpoint saved with a trainer holds the optimizer's state (arrays named after PyTorch's per-parameter state,
+/// plus "." and the buffer index) and its step count, so a resumed run continues bit for bit; the hyper-parameters are
+/// the constructor's arguments (or <see cref="TrainingOptions"/>'s). An optimizer is not thread-safe.
 /// <para>
 /// The set of optimizers is closed: the ones <see cref="OptimizerKind"/> names, each a checkpoint can save and restore.
 /// Each writes its update rule once, as a struct that the library's one element-wise driver runs over 512-, 256- and
@@ -60,23 +59,23 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>The number of <see cref="Step"/> calls so far: Adam's t after the step, PyTorch's <c>state["step"]</c>.</summary>
-    public long StepCount { get; private set; }
+    internal long StepCount { get; private set; }
 
     /// <summary>Which algorithm this is.</summary>
-    public OptimizerKind Kind { get; }
+    internal OptimizerKind Kind { get; }
 
     /// <summary>
     /// λ, PyTorch's <c>weight_decay</c>: an L2 penalty added to the gradient (g = ∇ + λθ), except for
     /// <see cref="OptimizerKind.AdamW"/>, where it is decoupled and shrinks θ directly (θ = θ·(1 − γλ)).
     /// </summary>
-    public double WeightDecay { get; }
+    internal double WeightDecay { get; }
 
     /// <summary>
     /// Every state tensor, named as PyTorch names it plus "." and the buffer index (<c>exp_avg.0</c>, <c>exp_avg_sq.0</c>,
     /// <c>momentum_buffer.2</c>, <c>sum.1</c>, <c>square_avg.0</c>, <c>grad_avg.0</c>). The arrays are the live state:
     /// copy into them to restore a checkpoint. Each has its buffer's length.
     /// </summary>
-    public IReadOnlyList<(string Name, T[] Values)> State { get; }
+    internal IReadOnlyList<(string Name, T[] Values)> State { get; }
 
     /// <summary>The bound buffers, in the order given to the constructor.</summary>
     private protected ReadOnlySpan<(T[] Parameters, T[] Gradients)> Buffers => _buffers;
@@ -100,16 +99,9 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
         StepCount = stepCount;
     }
 
-    /// <summary>Creates an optimizer of <paramref name="kind"/> with PyTorch's default hyper-parameters.</summary>
-    /// <param name="kind">The algorithm.</param>
-    /// <param name="buffers">The parameter and gradient buffers to bind to.</param>
-    /// <returns>A new optimizer.</returns>
+    /// <summary>Creates an optimizer of <paramref name="kind"/> with PyTorch's default hyper-parameters (users build one with <see cref="TrainingOptions.CreateOptimizer{T}"/> or a constructor).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentNullException"><paramref name="buffers"/> or one of its arrays is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A gradient buffer's length differs from its parameter buffer's.</exception>
-    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types",
-        Justification = "The factory belongs beside the type it creates; T is always given explicitly or inferred from the buffers.")]
-    public static Optimizer<T> Create(OptimizerKind kind, IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers) => kind switch
+    internal static Optimizer<T> Create(OptimizerKind kind, IReadOnlyList<(T[] Parameters, T[] Gradients)> buffers) => kind switch
     {
         OptimizerKind.Sgd => new Sgd<T>(buffers),
         OptimizerKind.Adagrad => new Adagrad<T>(buffers),

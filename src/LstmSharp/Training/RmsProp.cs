@@ -50,16 +50,16 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     }
 
     /// <summary>α, PyTorch's <c>alpha</c>.</summary>
-    public double Alpha { get; }
+    internal double Alpha { get; }
 
     /// <summary>ε, PyTorch's <c>eps</c>.</summary>
-    public double Epsilon { get; }
+    internal double Epsilon { get; }
 
     /// <summary>μ, PyTorch's <c>momentum</c>.</summary>
-    public double Momentum { get; }
+    internal double Momentum { get; }
 
     /// <summary>Whether this is centered RMSprop.</summary>
-    public bool Centered { get; }
+    internal bool Centered { get; }
 
     private protected override void Update(double learningRate, long stepNumber)
     {

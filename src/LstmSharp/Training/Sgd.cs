@@ -48,13 +48,13 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
     }
 
     /// <summary>μ, PyTorch's <c>momentum</c>.</summary>
-    public double Momentum { get; }
+    internal double Momentum { get; }
 
     /// <summary>τ, PyTorch's <c>dampening</c>.</summary>
-    public double Dampening { get; }
+    internal double Dampening { get; }
 
     /// <summary>Whether the update uses Nesterov momentum.</summary>
-    public bool Nesterov { get; }
+    internal bool Nesterov { get; }
 
     private protected override void Update(double learningRate, long stepNumber)
     {

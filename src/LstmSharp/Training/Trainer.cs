@@ -80,7 +80,7 @@ public sealed partial class Trainer
     public TrainingOptions Options => _options;
 
     /// <summary>The optimizer, whose state a checkpoint saves.</summary>
-    public Optimizer<float> Optimizer { get; }
+    internal Optimizer<float> Optimizer { get; }
 
     /// <summary>The state carried between windows, one row per stream.</summary>
     internal ModelState<float> State { get; }
@@ -94,10 +94,10 @@ public sealed partial class Trainer
     public int Epoch { get; internal set; }
 
     /// <summary>The next window within the current epoch.</summary>
-    public int WindowInEpoch { get; internal set; }
+    internal int WindowInEpoch { get; set; }
 
     /// <summary>The first training loss seen, the reference for divergence; NaN before the first step.</summary>
-    public double InitialLoss { get; internal set; } = double.NaN;
+    internal double InitialLoss { get; set; } = double.NaN;
 
     /// <summary>The best validation loss seen so far; +∞ before the first evaluation.</summary>
     public double BestValidationLoss { get; internal set; } = double.PositiveInfinity;

@@ -252,10 +252,7 @@ public sealed record TrainingOptions
         return Optimizer switch
         {
             OptimizerKind.Sgd => new Sgd<T>(buffers, Momentum, Dampening, WeightDecay ?? 0, Nesterov),
-            OptimizerKind.Adagrad => new Adagrad<T>(buffers, AdagradLearningRateDecay, WeightDecay ?? 0, InitialAccumulatorValue, Epsilon ?? 1e-10)
-            {
-                EpsilonPlacement = EpsilonPlacement,
-            },
+            OptimizerKind.Adagrad => new Adagrad<T>(buffers, AdagradLearningRateDecay, WeightDecay ?? 0, InitialAccumulatorValue, Epsilon ?? 1e-10, EpsilonPlacement),
             OptimizerKind.RmsProp => new RmsProp<T>(buffers, Alpha, Epsilon ?? 1e-8, WeightDecay ?? 0, Momentum, Centered),
             OptimizerKind.Adam => new Adam<T>(buffers, Beta1, Beta2, Epsilon ?? 1e-8, WeightDecay ?? 0),
             _ => new AdamW<T>(buffers, Beta1, Beta2, Epsilon ?? 1e-8, WeightDecay ?? 0.01),

@@ -70,7 +70,7 @@ public sealed class ArticleTrainingTests : IDisposable
         double[] theta = [0.5, -0.25, 0.0], gradient = [0.2, -1e-5, 0.0];
         double[] outsideTheta = (double[])theta.Clone(), insideTheta = (double[])theta.Clone();
         var outside = new Adagrad<double>([(outsideTheta, (double[])gradient.Clone())], epsilon: 1e-8);
-        var inside = new Adagrad<double>([(insideTheta, (double[])gradient.Clone())], epsilon: 1e-8) { EpsilonPlacement = EpsilonPlacement.InsideRoot };
+        var inside = new Adagrad<double>([(insideTheta, (double[])gradient.Clone())], epsilon: 1e-8, epsilonPlacement: EpsilonPlacement.InsideRoot);
 
         outside.Step(0.1);
         inside.Step(0.1);

@@ -130,30 +130,6 @@ public sealed class FineTuningTests
     }
 
     [Fact]
-    public void FindFiles_FoldersAndFiles_StableOrderGlobAndHiddenSkipped()
-    {
-        using var directory = new TempDirectory();
-        string root = directory.File("texts");
-        foreach (string relative in new[] { "b.txt", "a.txt", "sub/c.txt", "sub/deeper/a.txt", "B.txt", "notes.md", ".hidden/x.txt", "sub/.y.txt" })
-        {
-            string path = Path.Combine(root, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, relative);
-        }
-
-        string single = directory.File("single.txt");
-        File.WriteAllText(single, "x");
-
-        IReadOnlyList<string> found = Corpus.FindFiles([single, root]);
-        IReadOnlyList<string> markdown = Corpus.FindFiles([root], "*.md");
-
-        Assert.Equal([single, .. new[] { "B.txt", "a.txt", "b.txt", "sub/c.txt", "sub/deeper/a.txt" }.Select(name => Path.Combine(root, name))], found);
-        Assert.Equal([Path.Combine(root, "notes.md")], markdown);
-        Assert.Throws<InvalidDataException>(() => Corpus.FindFiles([root], "*.csv"));
-        Assert.Throws<FileNotFoundException>(() => Corpus.FindFiles([directory.File("missing")]));
-    }
-
-    [Fact]
     public void Checkpoint_CorpusFingerprints_RoundTrip()
     {
         using var directory = new TempDirectory();
