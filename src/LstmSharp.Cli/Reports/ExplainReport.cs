@@ -176,9 +176,7 @@ internal static class ExplainReport
             foreach (UnitCorrelation entry in ranking.Units)
             {
                 json.WriteStartObject();
-                json.WriteNumber("layer", entry.Layer);
-                json.WriteNumber("index", entry.Index);
-                json.WriteString("signal", SignalKey(entry.Signal));
+                WriteUnit(json, entry.Layer, entry.Index, entry.Signal);
                 json.WriteNumber("r", Math.Round(entry.Correlation, 6));
                 json.WriteEndObject();
             }
@@ -192,9 +190,7 @@ internal static class ExplainReport
         foreach (UnitTrace trace in explanation.Units)
         {
             json.WriteStartObject();
-            json.WriteNumber("layer", trace.Layer);
-            json.WriteNumber("index", trace.Index);
-            json.WriteString("signal", SignalKey(trace.Signal));
+            WriteUnit(json, trace.Layer, trace.Index, trace.Signal);
             json.WriteString("reason", trace.Reason);
             WriteNumbers(json, "values", trace.Values.Select(value => (double)value).ToArray());
             json.WriteEndObject();
@@ -253,6 +249,14 @@ internal static class ExplainReport
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    // Which unit an entry is about, the same three keys in unit_search and units.
+    private static void WriteUnit(Utf8JsonWriter json, int layer, int index, UnitSignal signal)
+    {
+        json.WriteNumber("layer", layer);
+        json.WriteNumber("index", index);
+        json.WriteString("signal", SignalKey(signal));
     }
 
     private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<double> values)
