@@ -110,7 +110,7 @@ internal sealed class GradFlowCommand
                 int[] ids = Corpus.FromText(text, checkpoint.Vocabulary).Ids;
                 GradientFlowProbe probe = GradientFlowProbe.FromText(ids, Math.Min(sequenceLength, ids.Length - 1));
                 GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(checkpoint.Model).Record(probe);
-                runs.Add(new GradientFlowRun($"{checkpoint.Model.CellType.ToString().ToUpperInvariant()} {Path.GetFileNameWithoutExtension(path)}", [snapshot]));
+                runs.Add(new GradientFlowRun($"{checkpoint.Model.CellType.ToString().ToUpperInvariant()} {Path.GetFileNameWithoutExtension(path)}", checkpoint.Model.CellType, checkpoint.Model.HiddenSize, [snapshot]));
                 _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: probe loss {snapshot.Loss:F4}"));
             }
         }
@@ -144,7 +144,7 @@ internal sealed class GradFlowCommand
             foreach (GradientFlowSnapshot snapshot in run.Snapshots)
             {
                 LayerGradientFlow layer = snapshot.Layers[0];
-                int step = snapshot.SequenceLength - 1 - RatioDistance;
+                int step = layer.Hidden.Norms.Count - 1 - RatioDistance;
                 if (step >= 0 && snapshot.LossMode == LossMode.LastStep && layer.Cell is null)
                 {
                     _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -224,7 +224,7 @@ internal sealed class GradFlowCommand
                 }
             }, _console.Cancellation);
             Record(epochs.Max);   // after the last step: the epoch that starts where training stops
-            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots));
+            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), cell, model.HiddenSize, schedule.Snapshots));
         }
 
         return WriteReport(parse, runs);
@@ -256,7 +256,7 @@ internal sealed class GradFlowCommand
                 $"{cell.ToString().ToUpperInvariant()} epoch {epochLosses.Count - 1}: mean training loss {mean:F4} nats/prediction"));
         });
         trainer.Train(corpus.Ids, ReadOnlyMemory<int>.Empty, progress, _console.Cancellation);
-        return new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots) { EpochLosses = epochLosses };
+        return new GradientFlowRun(cell.ToString().ToUpperInvariant(), cell, model.HiddenSize, schedule.Snapshots) { EpochLosses = epochLosses };
     }
 
     private sealed class EpochLosses(Action<double> onEpochEnd) : IProgress<TrainingProgress>
