@@ -46,7 +46,7 @@ internal sealed class ConnectivityCommand
 
     private readonly Option<string?> _task = TaskTraining.CreateTaskOption();
     private readonly Option<int> _distance = TaskTraining.CreateDistanceOption();
-    private readonly Option<string> _cells = new("--cells") { Description = "With --task: the cells to train, comma-separated.", HelpName = "LIST", DefaultValueFactory = _ => "rnn,lstm" };
+    private readonly Option<string> _cells = SharedOptions.Cells("With --task: the cells to train, comma-separated.");
     private readonly Option<int> _hidden = new("--hidden") { Description = "With --task: hidden size.", HelpName = "N", DefaultValueFactory = _ => 32 };
     private readonly Option<int> _taskSteps = new("--task-steps") { Description = "With --task: training steps per model (batches of 32).", HelpName = "N", DefaultValueFactory = _ => 600 };
     private readonly Option<int> _seeds = new("--seeds") { Description = "With --task: models trained per cell, seeds 1 … N.", HelpName = "N", DefaultValueFactory = _ => 3 };
@@ -83,7 +83,7 @@ internal sealed class ConnectivityCommand
 
     private readonly Option<string> _measure = new("--measure") { Description = "Differentiate the target's loss or its logit.", DefaultValueFactory = _ => "loss" };
     private readonly Option<int> _wrap = new("--wrap") { Description = "Characters per line in the picture.", HelpName = "N", DefaultValueFactory = _ => 60 };
-    private readonly Option<string> _out = new("--out", "-o") { Description = "The HTML report.", HelpName = "FILE", DefaultValueFactory = _ => DefaultOut };
+    private readonly Option<string> _out = SharedOptions.HtmlReport(DefaultOut);
     private readonly Option<string?> _svg = new("--svg") { Description = "Also write the picture as a standalone SVG.", HelpName = "FILE" };
 
     public ConnectivityCommand(CliConsole console)
@@ -95,7 +95,6 @@ internal sealed class ConnectivityCommand
         {
             _models, _text, _input, _lengths, _position, _task, _distance, _cells, _hidden, _taskSteps, _seeds, _samples, _measure, _logScale, _wrap, _out, _svg, _json,
         };
-        _task.AcceptOnlyFromAmong("key-recall", "brackets");
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
 
@@ -127,7 +126,7 @@ internal sealed class ConnectivityCommand
             int[] farthest = [.. group.Select(entry => entry.Map.FarthestReach(ReachThreshold))];
             int models = group.Select(entry => entry.Path ?? entry.Seed?.ToString(CultureInfo.InvariantCulture)).Distinct().Count();
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{group.Key.View}, {group.Key.Cell.ToString().ToUpperInvariant()}: median reach {Median(reach):0.#} characters (farthest ≥ {ReachThreshold}: median {Median(farthest):0.#}) ") +
+                $"{group.Key.View}, {CellNames.DisplayName(group.Key.Cell)}: median reach {Median(reach):0.#} characters (farthest ≥ {ReachThreshold}: median {Median(farthest):0.#}) ") +
                 string.Create(CultureInfo.InvariantCulture, $"over {models} model(s) × {group.Count() / Math.Max(1, models)} position(s); reach {string.Join(" ", reach)}"));
         }
 
@@ -188,7 +187,7 @@ internal sealed class ConnectivityCommand
                     }
 
                     ConnectivityMap map = Connectivity.Compute(checkpoint.Model, ids, position, length, measure);
-                    string cell = checkpoint.Model.CellType.ToString().ToUpperInvariant();
+                    string cell = CellNames.DisplayName(checkpoint.Model.CellType);
                     string label = (distinctCells && checkpoints.Count > 1 ? cell : $"{cell} ({Path.GetFileName(path)})") +
                         (positions.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $" @ {position}") : "");
                     entries.Add(new Entry(view, length, label, checkpoint.Model.CellType, path, null, position, map, checkpoint.Vocabulary));
@@ -217,23 +216,18 @@ internal sealed class ConnectivityCommand
         LongRangeSample[] samples = [.. Enumerable.Range(0, sampleCount).Select(_ => evaluation.Generate(random))];
         string view = string.Create(CultureInfo.InvariantCulture, $"{taskName}, distance {evaluation.Distance}");
         var entries = new List<Entry>();
-        foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (CellType cell in CellNames.ParseList(parse.GetValue(_cells)!))
         {
-            if (!CellNames.TryParse(cellName, out CellType cell))
-            {
-                throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
-            }
-
             for (ulong seed = 1; seed <= (ulong)seeds; seed++)
             {
                 CharModel<float> model = TaskTraining.CreateModel(training, cell, hidden, seed);
                 TaskTraining.Train(model, training, steps, seed, cancellation: _console.Cancellation);
                 _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{cell.ToString().ToUpperInvariant()} seed {seed}: {steps} steps, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 512, 99):F2} (chance {1.0 / evaluation.AnswerCount:F2})"));
+                    $"{CellNames.DisplayName(cell)} seed {seed}: {steps} steps, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 512, 99):F2} (chance {1.0 / evaluation.AnswerCount:F2})"));
                 for (int index = 0; index < samples.Length; index++)
                 {
                     ConnectivityMap map = Connectivity.Compute(model, samples[index].Inputs, samples[index].TargetId, measure);
-                    string label = string.Create(CultureInfo.InvariantCulture, $"{cell.ToString().ToUpperInvariant()} seed {seed} #{index + 1}");
+                    string label = string.Create(CultureInfo.InvariantCulture, $"{CellNames.DisplayName(cell)} seed {seed} #{index + 1}");
                     entries.Add(new Entry(view, evaluation.InputLength, label, cell, null, seed, samples[index].QueryPosition, map, evaluation.Vocabulary));
                 }
             }

@@ -26,9 +26,9 @@ internal sealed class ExplainCommand
     };
 
     private readonly CliConsole _console;
-    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _model = SharedOptions.Checkpoint();
     private readonly Option<string> _input = new("--input", "-i") { Description = "The UTF-8 text to read; every character must be in the model's vocabulary.", HelpName = "FILE", Required = true };
-    private readonly Option<string> _out = new("--out", "-o") { Description = "The HTML report.", HelpName = "FILE", DefaultValueFactory = _ => DefaultOut };
+    private readonly Option<string> _out = SharedOptions.HtmlReport(DefaultOut);
 
     private readonly Option<string[]> _units = new("--unit", "-u")
     {
@@ -136,7 +136,7 @@ internal sealed class ExplainCommand
     {
         TextWriter output = _console.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{model.CellType.ToString().ToUpperInvariant()}, {model.Layers.Count} layer(s) of {model.HiddenSize}: {explanation.Surprise.Losses.Count} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
+            $"{CellNames.DisplayName(model.CellType)}, {model.Layers.Count} layer(s) of {model.HiddenSize}: {explanation.Surprise.Losses.Count} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
             string best = ranking.Units.Count == 0

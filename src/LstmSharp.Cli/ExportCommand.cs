@@ -9,7 +9,7 @@ namespace LstmSharp.Cli;
 internal sealed class ExportCommand
 {
     private readonly CliConsole _console;
-    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _model = SharedOptions.Checkpoint();
     private readonly Option<string> _onnx = new("--onnx") { Description = "The .onnx file to write (atomically).", HelpName = "OUT.onnx", Required = true };
 
     public ExportCommand(CliConsole console)
@@ -31,7 +31,7 @@ internal sealed class ExportCommand
         string path = parse.GetValue(_onnx)!;
         OnnxExporter.Export(checkpoint.Model, checkpoint.Vocabulary, path);
         _console.Out.WriteLine(FormattableString.Invariant(
-            $"Wrote {path}: ONNX opset {OnnxExporter.OpsetVersion}, {checkpoint.Model.Layers.Count}-layer {CellNames.Of(checkpoint.Model.CellType).ToUpperInvariant()}, ") +
+            $"Wrote {path}: ONNX opset {OnnxExporter.OpsetVersion}, {checkpoint.Model.Layers.Count}-layer {CellNames.DisplayName(checkpoint.Model.CellType)}, ") +
             FormattableString.Invariant($"V = {checkpoint.Model.VocabularySize}, H = {checkpoint.Model.HiddenSize}, {new FileInfo(path).Length:N0} bytes."));
         return ExitCodes.Success;
     }

@@ -44,7 +44,7 @@ internal sealed class GradFlowCommand
         AllowMultipleArgumentsPerToken = false,
     };
 
-    private readonly Option<string> _cells = new("--cells") { Description = "The cells to train, comma-separated.", HelpName = "LIST", DefaultValueFactory = _ => "rnn,lstm" };
+    private readonly Option<string> _cells = SharedOptions.Cells("The cells to train, comma-separated.");
     private readonly Option<string> _epochs = new("--record-epochs") { Description = "Record at the start of these epochs (the article's 0,10,20,30,40); training stops after the last.", HelpName = "LIST", DefaultValueFactory = _ => "0,10,20,30,40" };
     private readonly Option<int> _characters = new("--chars") { Description = "Train on the first N characters of the text, so that an epoch is short.", HelpName = "N", DefaultValueFactory = _ => 20_000 };
     private readonly Option<int> _hidden = new("--hidden") { Description = "Hidden size.", HelpName = "N", DefaultValueFactory = _ => 64 };
@@ -52,7 +52,7 @@ internal sealed class GradFlowCommand
     private readonly Option<int> _batch = new("--batch") { Description = "Streams trained in parallel.", HelpName = "N", DefaultValueFactory = _ => 16 };
     private readonly Option<double> _learningRate = new("--lr") { Description = "Adam's learning rate.", HelpName = "X", DefaultValueFactory = _ => 3e-3 };
     private readonly Option<ulong> _seed = new("--seed") { Description = "Seed of the initial weights.", HelpName = "N", DefaultValueFactory = _ => 1 };
-    private readonly Option<string> _out = new("--out", "-o") { Description = "The HTML report.", HelpName = "FILE", DefaultValueFactory = _ => DefaultOut };
+    private readonly Option<string> _out = SharedOptions.HtmlReport(DefaultOut);
     private readonly Option<string?> _normSvg = new("--norm-svg") { Description = "Also write the norm-against-distance plot as a standalone SVG.", HelpName = "FILE" };
     private readonly Option<string?> _lossSvg = new("--loss-svg") { Description = "Also write the per-epoch training loss plot as a standalone SVG.", HelpName = "FILE" };
 
@@ -76,7 +76,6 @@ internal sealed class GradFlowCommand
             _normSvg, _lossSvg,
         };
         _preset.AcceptOnlyFromAmong(TrainCommand.ArticlePreset);
-        _task.AcceptOnlyFromAmong("key-recall", "brackets");
         Command.SetAction(parse => ErrorReporter.Run(_console, Flags, () => Run(parse)));
     }
 
@@ -110,26 +109,16 @@ internal sealed class GradFlowCommand
                 int[] ids = Corpus.FromText(text, checkpoint.Vocabulary).Ids;
                 GradientFlowProbe probe = GradientFlowProbe.FromText(ids, Math.Min(sequenceLength, ids.Length - 1));
                 GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(checkpoint.Model).Record(probe);
-                runs.Add(new GradientFlowRun($"{checkpoint.Model.CellType.ToString().ToUpperInvariant()} {Path.GetFileNameWithoutExtension(path)}", checkpoint.Model.CellType, checkpoint.Model.HiddenSize, [snapshot]));
+                runs.Add(new GradientFlowRun($"{CellNames.DisplayName(checkpoint.Model.CellType)} {Path.GetFileNameWithoutExtension(path)}", checkpoint.Model.CellType, checkpoint.Model.HiddenSize, [snapshot]));
                 _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: probe loss {snapshot.Loss:F4}"));
             }
         }
         else
         {
             Corpus corpus = Corpus.FromText(text);
-            SortedSet<int> epochs = ParseList(Pick(parse, _epochs, "0,10,20,30,40,50"), "--record-epochs");
-            if (epochs.Min < 0)
+            SortedSet<int> epochs = ParseEpochs(Pick(parse, _epochs, "0,10,20,30,40,50"));
+            foreach (CellType cell in CellNames.ParseList(parse.GetValue(_cells)!))
             {
-                throw new UsageException("--record-epochs: epochs are counted from 0.");
-            }
-
-            foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!CellNames.TryParse(cellName, out CellType cell))
-                {
-                    throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
-                }
-
                 runs.Add(Train(parse, corpus, cell, epochs, sequenceLength));
             }
         }
@@ -182,12 +171,7 @@ internal sealed class GradFlowCommand
     private int RunTask(ParseResult parse, string taskName)
     {
         (LongRangeTask training, LongRangeTask evaluation) = TaskTraining.Create(taskName, parse.GetValue(_distance));
-        SortedSet<int> epochs = ParseList(parse.GetResult(_epochs) is System.CommandLine.Parsing.OptionResult { Implicit: false } ? parse.GetValue(_epochs)! : "0,1,2,4,6", "--record-epochs");
-        if (epochs.Min < 0)
-        {
-            throw new UsageException("--record-epochs: epochs are counted from 0.");
-        }
-
+        SortedSet<int> epochs = ParseEpochs(parse.GetResult(_epochs) is System.CommandLine.Parsing.OptionResult { Implicit: false } ? parse.GetValue(_epochs)! : "0,1,2,4,6");
         int hidden = parse.GetValue(_hidden);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hidden, "hiddenSize");
         ulong seed = parse.GetValue(_seed);
@@ -198,13 +182,8 @@ internal sealed class GradFlowCommand
         evaluation.FillBatch(new SeededRandom(seed + 7), probeBatch, probeInputs, probeTargets);
         var probe = new GradientFlowProbe(probeInputs, probeTargets, evaluation.InputLength, probeBatch);
         var runs = new List<GradientFlowRun>();
-        foreach (string cellName in parse.GetValue(_cells)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (CellType cell in CellNames.ParseList(parse.GetValue(_cells)!))
         {
-            if (!CellNames.TryParse(cellName, out CellType cell))
-            {
-                throw new UsageException($"--cells: unknown cell '{cellName}' (use rnn, lstm, gru).");
-            }
-
             CharModel<float> model = TaskTraining.CreateModel(training, cell, hidden, seed);
             var schedule = new GradientFlowSchedule(epochs, probe);
             void Record(int epoch)
@@ -212,7 +191,7 @@ internal sealed class GradFlowCommand
                 if (schedule.OnEpochStart(model, epoch, (long)epoch * TaskTraining.StepsPerEpoch) is { } snapshot)
                 {
                     _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{cell.ToString().ToUpperInvariant()} epoch {epoch} (step {snapshot.Step}): probe loss {snapshot.Loss:F4}, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 256, seed + 99):F2}"));
+                        $"{CellNames.DisplayName(cell)} epoch {epoch} (step {snapshot.Step}): probe loss {snapshot.Loss:F4}, accuracy at distance {evaluation.Distance} {TaskTraining.Accuracy(model, evaluation, 256, seed + 99):F2}"));
                 }
             }
 
@@ -224,7 +203,7 @@ internal sealed class GradFlowCommand
                 }
             }, _console.Cancellation);
             Record(epochs.Max);   // after the last step: the epoch that starts where training stops
-            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), cell, model.HiddenSize, schedule.Snapshots));
+            runs.Add(new GradientFlowRun(CellNames.DisplayName(cell), cell, model.HiddenSize, schedule.Snapshots));
         }
 
         return WriteReport(parse, runs);
@@ -247,16 +226,16 @@ internal sealed class GradFlowCommand
         var trainer = new Trainer(model, options);
         GradientFlowSchedule schedule = new GradientFlowSchedule(epochs, GradientFlowProbe.FromText(corpus.Ids, sequenceLength)).AttachTo(trainer);
         schedule.Recorded += (_, snapshot) => _console.Out.WriteLine(
-            string.Create(CultureInfo.InvariantCulture, $"{cell.ToString().ToUpperInvariant()} epoch {snapshot.Epoch}: step {snapshot.Step}, probe loss {snapshot.Loss:F4}"));
+            string.Create(CultureInfo.InvariantCulture, $"{CellNames.DisplayName(cell)} epoch {snapshot.Epoch}: step {snapshot.Step}, probe loss {snapshot.Loss:F4}"));
         var epochLosses = new List<double>();
         var progress = new EpochLosses(mean =>
         {
             epochLosses.Add(mean);
             _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{cell.ToString().ToUpperInvariant()} epoch {epochLosses.Count - 1}: mean training loss {mean:F4} nats/prediction"));
+                $"{CellNames.DisplayName(cell)} epoch {epochLosses.Count - 1}: mean training loss {mean:F4} nats/prediction"));
         });
         trainer.Train(corpus.Ids, ReadOnlyMemory<int>.Empty, progress, _console.Cancellation);
-        return new GradientFlowRun(cell.ToString().ToUpperInvariant(), cell, model.HiddenSize, schedule.Snapshots) { EpochLosses = epochLosses };
+        return new GradientFlowRun(CellNames.DisplayName(cell), cell, model.HiddenSize, schedule.Snapshots) { EpochLosses = epochLosses };
     }
 
     private sealed class EpochLosses(Action<double> onEpochEnd) : IProgress<TrainingProgress>
@@ -270,8 +249,10 @@ internal sealed class GradFlowCommand
         }
     }
 
-    internal static SortedSet<int> ParseList(string list, string flag)
+    /// <summary>The <c>--record-epochs</c> list, sorted and without repeats: whole numbers from 0, at least one.</summary>
+    private static SortedSet<int> ParseEpochs(string list)
     {
+        const string flag = "--record-epochs";
         var values = new SortedSet<int>();
         foreach (string item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -280,6 +261,11 @@ internal sealed class GradFlowCommand
                 : throw new UsageException($"{flag}: '{item}' is not a whole number."));
         }
 
-        return values.Count > 0 ? values : throw new UsageException($"{flag}: give at least one number.");
+        if (values.Count == 0)
+        {
+            throw new UsageException($"{flag}: give at least one number.");
+        }
+
+        return values.Min >= 0 ? values : throw new UsageException($"{flag}: epochs are counted from 0.");
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using LstmSharp.Interop;
 using LstmSharp.Layers;
 using LstmSharp.Model;
@@ -71,32 +70,13 @@ internal sealed class ImportCommand
 
         Checkpoint.Save(outPath, model, vocabulary);
         _console.Out.WriteLine(FormattableString.Invariant(
-            $"Wrote {outPath}: {model.Layers.Count}-layer {CellNames.Of(cell).ToUpperInvariant()}, hidden {model.HiddenSize}, V = {vocabulary.Count}, {model.ParameterCount:N0} parameters."));
+            $"Wrote {outPath}: {model.Layers.Count}-layer {CellNames.DisplayName(cell)}, hidden {model.HiddenSize}, V = {vocabulary.Count}, {model.ParameterCount:N0} parameters."));
         return ExitCodes.Success;
     }
 
     private static Vocabulary ReadVocabulary(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The vocabulary file '{path}' does not exist.", path);
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException exception)
-        {
-            throw new InvalidDataException($"The vocabulary file '{path}' is not UTF-8 text.", exception);
-        }
-
-        if (text.Length == 0)
-        {
-            throw new InvalidDataException($"The vocabulary file '{path}' is empty.");
-        }
-
+        string text = Utf8TextFile.ReadNonEmpty(path, "vocabulary");
         // Our JSON starts with '{' (FromJson says what is wrong with a malformed one); a text of characters is read as it is.
         if (text.TrimStart().StartsWith('{'))
         {

@@ -11,7 +11,7 @@ namespace LstmSharp.Cli;
 internal sealed class InfoCommand
 {
     private readonly CliConsole _console;
-    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _model = SharedOptions.Checkpoint();
 
     public InfoCommand(CliConsole console)
     {
@@ -36,7 +36,7 @@ internal sealed class InfoCommand
         void Line(string name, string value) => output.WriteLine($"{name,-12}{value}");
 
         Line("checkpoint", $"{path} (format {metadata["lstmsharp.format"]}, {(checkpoint.IntegrityWarning is null ? "every byte verified by its SHA-256" : "partly verified")})");
-        Line("model", Invariant($"{model.Layers.Count}-layer {CellNames.Of(model.CellType).ToUpperInvariant()}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
+        Line("model", Invariant($"{model.Layers.Count}-layer {CellNames.DisplayName(model.CellType)}, hidden {model.HiddenSize}, {model.ParameterCount:N0} parameters"));
         Line("vocabulary", Invariant($"{checkpoint.Vocabulary.Count} characters: {Preview(checkpoint)}"));
         if (!checkpoint.HasTrainerState)
         {

@@ -85,7 +85,7 @@ internal sealed class SampleCommand
 
         if (primeFile is not null)
         {
-            prime = ReadPrimeFile(primeFile);
+            prime = Utf8TextFile.ReadNonEmpty(primeFile, "prime");
         }
 
         using IDisposable threads = ThreadsOption.Apply(parse.GetValue(_threads));
@@ -141,25 +141,5 @@ internal sealed class SampleCommand
     {
         output.Write(terminal ? VisibleText.Escape(pending.ToString(), keepTabs: true) : pending.ToString());
         pending.Clear();
-    }
-
-    private static string ReadPrimeFile(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The prime file '{path}' does not exist.", path);
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException exception)
-        {
-            throw new InvalidDataException($"The prime file '{path}' is not UTF-8 text.", exception);
-        }
-
-        return text.Length > 0 ? text : throw new InvalidDataException($"The prime file '{path}' is empty.");
     }
 }

@@ -12,7 +12,7 @@ internal sealed class ScoreCommand
     private const int WindowLength = 256;
 
     private readonly CliConsole _console;
-    private readonly Option<string> _model = new("--model", "-m") { Description = "The checkpoint.", HelpName = "FILE", Required = true };
+    private readonly Option<string> _model = SharedOptions.Checkpoint();
     private readonly Option<string> _input = new("--input", "-i") { Description = "The UTF-8 text to score.", HelpName = "FILE", Required = true };
     private readonly Option<int?> _threads = ThreadsOption.Create();
 

@@ -18,11 +18,16 @@ internal sealed class TaskTraining
     public const int BatchSize = 32;
     public const double LearningRate = 2e-2;
 
-    public static Option<string?> CreateTaskOption() => new("--task")
+    public static Option<string?> CreateTaskOption()
     {
-        Description = "Train on a long-range task instead of a text: key-recall (recall a letter N steps back) or brackets (close the bracket opened N steps back).",
-        HelpName = "key-recall|brackets",
-    };
+        var option = new Option<string?>("--task")
+        {
+            Description = "Train on a long-range task instead of a text: key-recall (recall a letter N steps back) or brackets (close the bracket opened N steps back).",
+            HelpName = "key-recall|brackets",
+        };
+        option.AcceptOnlyFromAmong("key-recall", "brackets");
+        return option;
+    }
 
     public static Option<int> CreateDistanceOption() => new("--distance")
     {

@@ -79,11 +79,7 @@ internal static class ConnectivityReport
             y += height + 8;
         }
 
-        var document = new StringBuilder();
-        document.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-            .Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{y}\" viewBox=\"0 0 {width} {y}\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"))
-            .Append(body).Append("</svg>\n");
-        HtmlPage.WriteAtomically(path, document.ToString());
+        Svg.WriteFile(path, Svg.Document(width, y, body));
     }
 
     /// <summary>One section as a standalone SVG: per row, the label with p(target), then the coloured characters and the predicted one.</summary>

@@ -32,7 +32,7 @@ internal static class ExplainReport
         StringBuilder html = HtmlPage.Begin(title, Style());
         SurpriseAnalysis surprise = explanation.Surprise;
         html.Append("<table class=\"meta\" id=\"summary\"><tr><th>cell</th><th>layers</th><th>H</th><th>characters read</th><th>shown</th><th>nats/char</th><th>bits/char</th></tr>\n")
-            .Append(Svg.Format($"<tr><td>{model.CellType.ToString().ToUpperInvariant()}</td><td>{model.Layers.Count}</td><td>{model.HiddenSize}</td><td>{surprise.Losses.Count}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
+            .Append(Svg.Format($"<tr><td>{CellNames.DisplayName(model.CellType)}</td><td>{model.Layers.Count}</td><td>{model.HiddenSize}</td><td>{surprise.Losses.Count}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
             .Append("<p class=\"note\">One stream read from a zero state. Characters are shown as read; <code>↵</code> is a line break. ")
             .Append(Svg.Format($"Statistics cover every character read; the coloured texts show {explanation.Shown.Count} of them from position {explanation.ShownStart}.</p>\n"));
         AppendSaturation(html, explanation);
@@ -126,9 +126,7 @@ internal static class ExplainReport
             height = Math.Max(height, partHeight);
         }
 
-        HtmlPage.WriteAtomically(path, new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-            .Append(Svg.Format($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"))
-            .Append(body).Append("</svg>\n").ToString());
+        Svg.WriteFile(path, Svg.Document(width, height, body));
     }
 
     /// <summary>Writes every number behind the report as JSON, atomically: saturation, the full unit ranking, the shown traces and the per-character losses.</summary>
@@ -152,7 +150,7 @@ internal static class ExplainReport
     {
         SurpriseAnalysis surprise = explanation.Surprise;
         json.WriteStartObject();
-        json.WriteString("cell", model.CellType.ToString().ToLowerInvariant());
+        json.WriteString("cell", CellNames.Of(model.CellType));
         json.WriteNumber("layers", model.Layers.Count);
         json.WriteNumber("hidden_size", model.HiddenSize);
         json.WriteNumber("characters", surprise.Losses.Count);
@@ -184,9 +182,7 @@ internal static class ExplainReport
             foreach (UnitCorrelation entry in ranking.Units)
             {
                 json.WriteStartObject();
-                json.WriteNumber("layer", entry.Layer);
-                json.WriteNumber("index", entry.Index);
-                json.WriteString("signal", SignalKey(entry.Signal));
+                WriteUnit(json, entry.Layer, entry.Index, entry.Signal);
                 json.WriteNumber("r", Math.Round(entry.Correlation, 6));
                 json.WriteEndObject();
             }
@@ -200,9 +196,7 @@ internal static class ExplainReport
         foreach (UnitTrace trace in explanation.Units)
         {
             json.WriteStartObject();
-            json.WriteNumber("layer", trace.Layer);
-            json.WriteNumber("index", trace.Index);
-            json.WriteString("signal", SignalKey(trace.Signal));
+            WriteUnit(json, trace.Layer, trace.Index, trace.Signal);
             json.WriteString("reason", trace.Reason);
             WriteNumbers(json, "values", trace.Values.Select(value => (double)value).ToArray());
             json.WriteEndObject();
@@ -261,6 +255,14 @@ internal static class ExplainReport
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    // Which unit an entry is about, the same three keys in unit_search and units.
+    private static void WriteUnit(Utf8JsonWriter json, int layer, int index, UnitSignal signal)
+    {
+        json.WriteNumber("layer", layer);
+        json.WriteNumber("index", index);
+        json.WriteString("signal", SignalKey(signal));
     }
 
     private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<double> values)

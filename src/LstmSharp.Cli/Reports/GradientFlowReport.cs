@@ -38,7 +38,7 @@ internal static class GradientFlowReport
             StateGradientSeries bottom = first.Layers[0].Hidden;
             int sequenceLength = bottom.Norms.Count, batchSize = bottom.StepValues(0).Length / run.HiddenSize;
             string losses = string.Join(", ", run.Snapshots.Select(snapshot => Svg.Format($"{EpochLabel(snapshot)}: {snapshot.Loss:G3}")));
-            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{run.Cell}</td><td>{run.HiddenSize}</td><td>{first.Layers.Count}</td><td>{sequenceLength} × {batchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
+            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{CellNames.DisplayName(run.Cell)}</td><td>{run.HiddenSize}</td><td>{first.Layers.Count}</td><td>{sequenceLength} × {batchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
         }
 
         html.Append("</table>\n");
@@ -96,7 +96,7 @@ internal static class GradientFlowReport
     /// <param name="runs">The models to compare.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void WriteNormPlotSvg(string path, IReadOnlyList<GradientFlowRun> runs) =>
-        HtmlPage.WriteAtomically(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + RenderNormPlotSvg(runs));
+        Svg.WriteFile(path, RenderNormPlotSvg(runs));
 
     /// <summary>
     /// A standalone SVG plot of the bottom layer's ‖dL/dh_t‖ (and ‖dL/dc_t‖) against the distance T − 1 − t from the loss,
@@ -254,7 +254,7 @@ internal static class GradientFlowReport
     /// <param name="runs">The models to compare; those without <see cref="GradientFlowRun.EpochLosses"/> are left out.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void WriteEpochLossPlotSvg(string path, IReadOnlyList<GradientFlowRun> runs) =>
-        HtmlPage.WriteAtomically(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + RenderEpochLossPlotSvg(runs));
+        Svg.WriteFile(path, RenderEpochLossPlotSvg(runs));
 
     /// <summary>A standalone SVG plot of each run's mean training loss per epoch (linear scale).</summary>
     /// <param name="runs">The models to compare; those without <see cref="GradientFlowRun.EpochLosses"/> are left out.</param>

@@ -86,24 +86,12 @@ internal static unsafe partial class Gemm
             }
         }
 
-        private static void EnsureThreads(int count)
+        private static void EnsureThreads(int count) => s_start = WorkerThreads.Grow(s_start, count, participant =>
         {
-            if (s_start.Length >= count)
-            {
-                return;
-            }
-
-            ManualResetEventSlim[] start = new ManualResetEventSlim[count];
-            s_start.CopyTo(start, 0);
-            for (int w = s_start.Length; w < count; w++)
-            {
-                ManualResetEventSlim signal = new(false, 2000);
-                start[w] = signal;
-                new Thread(() => Loop(signal)) { IsBackground = true, Name = $"LstmSharp GEMM {w + 1}" }.Start();
-            }
-
-            s_start = start;
-        }
+            ManualResetEventSlim signal = new(false, 2000);
+            WorkerThreads.Start($"LstmSharp GEMM {participant}", () => Loop(signal));
+            return signal;
+        });
 
         private static void Loop(ManualResetEventSlim start)
         {

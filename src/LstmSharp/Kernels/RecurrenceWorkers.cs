@@ -90,27 +90,14 @@ internal static class RecurrenceWorkers
         }
     }
 
-    private static void EnsureThreads(int count)
+    private static void EnsureThreads(int count) => s_start = WorkerThreads.Grow(s_start, count, participant =>
     {
-        if (s_start.Length >= count)
-        {
-            return;
-        }
-
-        var start = new ManualResetEventSlim[count];
-        s_start.CopyTo(start, 0);
-        for (int worker = s_start.Length; worker < count; worker++)
-        {
-            // Spins only briefly before blocking: an idle worker must not take a core from the GEMM's threads or the caller.
-            var signal = new ManualResetEventSlim(false, 20);
-            signal.Wait(1);   // creates the event's lock object now, not on the worker's first sleep inside a measured loop
-            start[worker] = signal;
-            int participant = worker + 1;
-            new Thread(() => Loop(signal, participant)) { IsBackground = true, Name = $"LstmSharp recurrence {participant}" }.Start();
-        }
-
-        s_start = start;
-    }
+        // Spins only briefly before blocking: an idle worker must not take a core from the GEMM's threads or the caller.
+        var signal = new ManualResetEventSlim(false, 20);
+        signal.Wait(1);   // creates the event's lock object now, not on the worker's first sleep inside a measured loop
+        WorkerThreads.Start($"LstmSharp recurrence {participant}", () => Loop(signal, participant));
+        return signal;
+    });
 
     private static void Loop(ManualResetEventSlim start, int participant)
     {

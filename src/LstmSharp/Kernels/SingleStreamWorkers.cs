@@ -81,24 +81,8 @@ internal static class SingleStreamWorkers
         }
     }
 
-    private static void EnsureThreads(int count)
-    {
-        if (s_threads.Length >= count)
-        {
-            return;
-        }
-
-        var threads = new Thread[count];
-        s_threads.CopyTo(threads, 0);
-        for (int worker = s_threads.Length; worker < count; worker++)
-        {
-            int participant = worker + 1;
-            threads[worker] = new Thread(() => Loop(participant)) { IsBackground = true, Name = $"LstmSharp single stream {participant}" };
-            threads[worker].Start();
-        }
-
-        s_threads = threads;
-    }
+    private static void EnsureThreads(int count) => s_threads = WorkerThreads.Grow(s_threads, count,
+        participant => WorkerThreads.Start($"LstmSharp single stream {participant}", () => Loop(participant)));
 
     private static void Loop(int participant)
     {

@@ -47,22 +47,11 @@ internal static class TrainingOptionsJson
             writer.WriteNumber("lr_decay", options.AdagradLearningRateDecay);
             writer.WriteNumber("initial_accumulator_value", options.InitialAccumulatorValue);
             writer.WriteNumber("warmup_steps", options.WarmupSteps);
-            if (options.Patience is { } patience)
-            {
-                writer.WriteNumber("patience", patience);
-            }
-
+            WriteIfPresent(writer, "patience", options.Patience);
             WriteOptional(writer, "lr_plateau_factor", options.LearningRatePlateauFactor);
             writer.WriteNumber("lr_plateau_patience", options.LearningRatePlateauPatience);
-            if (options.MaxSteps is { } maxSteps)
-            {
-                writer.WriteNumber("max_steps", maxSteps);
-            }
-
-            if (options.MaxEpochs is { } maxEpochs)
-            {
-                writer.WriteNumber("max_epochs", maxEpochs);
-            }
+            WriteIfPresent(writer, "max_steps", options.MaxSteps);
+            WriteIfPresent(writer, "max_epochs", options.MaxEpochs);
 
             if (options.Schedule is not null)
             {
@@ -198,6 +187,15 @@ internal static class TrainingOptionsJson
         else
         {
             writer.WriteNull(name);
+        }
+    }
+
+    // Limits that are off when null are left out (the reader takes a missing key as null).
+    private static void WriteIfPresent(Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
         }
     }
 

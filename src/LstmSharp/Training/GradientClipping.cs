@@ -97,7 +97,13 @@ public static class GradientClipping
             return SumOfSquares(MemoryMarshal.Cast<T, double>(values));
         }
 
-        double sum = 0;
+        return AddSquares(values, 0);
+    }
+
+    // The scalar chain sum + x₀² + x₁² + … in order: the tail of both vector paths, and all of any other element type.
+    private static double AddSquares<T>(ReadOnlySpan<T> values, double sum)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         foreach (T value in values)
         {
             double x = double.CreateChecked(value);
@@ -125,13 +131,7 @@ public static class GradientClipping
             sum = Vector.Sum(low + high);
         }
 
-        for (; index < values.Length; index++)
-        {
-            double x = values[index];
-            sum += x * x;
-        }
-
-        return sum;
+        return AddSquares(values[index..], sum);
     }
 
     private static double SumOfSquares(ReadOnlySpan<double> values)
@@ -151,12 +151,6 @@ public static class GradientClipping
             sum = Vector.Sum(accumulator);
         }
 
-        for (; index < values.Length; index++)
-        {
-            double x = values[index];
-            sum += x * x;
-        }
-
-        return sum;
+        return AddSquares(values[index..], sum);
     }
 }

@@ -36,10 +36,12 @@ public sealed partial class ReportTests : IDisposable
         Assert.EndsWith("</html>\n", html, StringComparison.Ordinal);
     }
 
-    private static List<GradientFlowRun> Runs()
+    private static List<GradientFlowRun> Runs() => Runs(CellType.Rnn, CellType.Lstm);
+
+    private static List<GradientFlowRun> Runs(params CellType[] cells)
     {
         var runs = new List<GradientFlowRun>();
-        foreach (CellType cell in new[] { CellType.Rnn, CellType.Lstm })
+        foreach (CellType cell in cells)
         {
             var model = new CharModel<float>(cell, 5, 8);
             int[] inputs = [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1];
@@ -71,6 +73,20 @@ public sealed partial class ReportTests : IDisposable
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.Equal([path], Directory.GetFiles(_directory));   // no temporary file left behind
         XDocument.Parse(GradientFlowReport.RenderNormPlotSvg(Runs()));   // standalone SVG
+    }
+
+    [Fact]
+    public void GradientFlowRender_CellColumn_NamesEachCellAsTheDocsDo()
+    {
+        // Labels that are not cell names, so only the cell column can say LSTM, GRU or RNN.
+        List<GradientFlowRun> runs = [.. Runs(CellType.Lstm, CellType.Gru, CellType.Rnn).Select((run, index) => run with { Label = $"model {index}" })];
+
+        string html = GradientFlowReport.RenderHtml(runs);
+
+        Assert.Contains("<td>model 0</td><td>LSTM</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>model 1</td><td>GRU</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>model 2</td><td>RNN</td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<td>Lstm</td>", html, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("data-shares=\"([^\"]*)\"")]
