@@ -95,10 +95,12 @@ internal static unsafe class BFloat16
                 s3 = TOps.MultiplyAdd(LoadWidened<TVector>(w3 + p), xv, s3);
             }
 
-            y[row] += DotTail(w0, x, vectorEnd, k, TOps.Sum(s0));
-            y[row + 1] += DotTail(w1, x, vectorEnd, k, TOps.Sum(s1));
-            y[row + 2] += DotTail(w2, x, vectorEnd, k, TOps.Sum(s2));
-            y[row + 3] += DotTail(w3, x, vectorEnd, k, TOps.Sum(s3));
+            // The sums first and the tail inlined, so that no accumulator lives across a call (see UnitSlicedWeights.DotRows).
+            float sum0 = TOps.Sum(s0), sum1 = TOps.Sum(s1), sum2 = TOps.Sum(s2), sum3 = TOps.Sum(s3);
+            y[row] += DotTail(w0, x, vectorEnd, k, sum0);
+            y[row + 1] += DotTail(w1, x, vectorEnd, k, sum1);
+            y[row + 2] += DotTail(w2, x, vectorEnd, k, sum2);
+            y[row + 3] += DotTail(w3, x, vectorEnd, k, sum3);
         }
 
         for (; row < end; row++)
@@ -134,6 +136,7 @@ internal static unsafe class BFloat16
         return Unsafe.As<Vector128<float>, TVector>(ref narrow);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float DotTail(ushort* w, float* x, int start, int end, float sum)
     {
         for (int p = start; p < end; p++)

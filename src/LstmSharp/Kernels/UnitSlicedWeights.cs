@@ -419,10 +419,14 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
                 s3 = TOps.MultiplyAdd(TOps.Load(w3 + p), xv, s3);
             }
 
-            y[row] += DotTail(w0, x, vectorEnd, k, TOps.Sum(s0));
-            y[row + 1] += DotTail(w1, x, vectorEnd, k, TOps.Sum(s1));
-            y[row + 2] += DotTail(w2, x, vectorEnd, k, TOps.Sum(s2));
-            y[row + 3] += DotTail(w3, x, vectorEnd, k, TOps.Sum(s3));
+            // The sums first and the tail inlined, so that no accumulator lives across a call: on x64 Unix no vector
+            // register survives one, and the JIT spilled the accumulators inside the loop instead, a store and a reload
+            // in every chain (the kernel ran at half its speed).
+            T sum0 = TOps.Sum(s0), sum1 = TOps.Sum(s1), sum2 = TOps.Sum(s2), sum3 = TOps.Sum(s3);
+            y[row] += DotTail(w0, x, vectorEnd, k, sum0);
+            y[row + 1] += DotTail(w1, x, vectorEnd, k, sum1);
+            y[row + 2] += DotTail(w2, x, vectorEnd, k, sum2);
+            y[row + 3] += DotTail(w3, x, vectorEnd, k, sum3);
         }
 
         for (; row < end; row++)
@@ -438,6 +442,7 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T DotTail(T* w, T* x, int start, int end, T sum)
     {
         for (int p = start; p < end; p++)
@@ -448,46 +453,83 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
         return sum;
     }
 
-    /// <summary>carry[u] += Σ_j d[j] · w[j, u] for u in [unitStart, unitEnd): one chain per element, j ascending.</summary>
+    /// <summary>
+    /// carry[u] += Σ_j d[j] · w[j, u] for u in [unitStart, unitEnd): one chain per element, j ascending. Up to eight
+    /// vectors of units share one pass over j, so that eight chains hide the multiply-add's latency: one chain alone waits
+    /// four cycles a step, and H = 100 used to run as a block of four vectors, then two single vectors and four scalar
+    /// chains one after another (30% of an S step). The block's last vector may be partial: its lanes past unitEnd read on
+    /// into the row (or into the next row, which exists when H ≥ one vector) and are never stored; the matrix's last
+    /// row, after which nothing may be read, is added element by element. Scalar and vector multiply-adds round alike
+    /// (<see cref="SimdWidth.MultiplyAdd{T}"/>), so every element keeps the bits of its chain.
+    /// </summary>
     private static void AxpyColumns<TOps, TVector>(T* w, T* d, T* carry, int depth, int hiddenSize, int unitStart, int unitEnd)
         where TOps : ISimdWidth<TVector, T>
         where TVector : struct
     {
+        const int MaxVectors = 8;
         int n = TOps.Count;
-        int unit = unitStart;
-        for (; unit + 4 * n <= unitEnd; unit += 4 * n)
+        if (hiddenSize < n)
         {
+            AxpyTail(w, d, carry, depth, hiddenSize, unitStart, unitEnd);
+            return;
+        }
+
+        T* block = stackalloc T[MaxVectors * n];   // the block's carry, zero past its units
+        for (int unit = unitStart; unit < unitEnd; unit += MaxVectors * n)
+        {
+            int count = Math.Min(MaxVectors * n, unitEnd - unit);
+            int vectors = (count + n - 1) / n;
+            bool partial = count % n != 0;
+            new Span<T>(block, vectors * n).Clear();
+            new ReadOnlySpan<T>(carry + unit, count).CopyTo(new Span<T>(block, count));
+
+            TVector s0 = TOps.Load(block), s1 = default, s2 = default, s3 = default;
+            TVector s4 = default, s5 = default, s6 = default, s7 = default;
+            if (vectors > 1) { s1 = TOps.Load(block + n); }
+            if (vectors > 2) { s2 = TOps.Load(block + 2 * n); }
+            if (vectors > 3) { s3 = TOps.Load(block + 3 * n); }
+            if (vectors > 4) { s4 = TOps.Load(block + 4 * n); }
+            if (vectors > 5) { s5 = TOps.Load(block + 5 * n); }
+            if (vectors > 6) { s6 = TOps.Load(block + 6 * n); }
+            if (vectors > 7) { s7 = TOps.Load(block + 7 * n); }
+
             T* column = w + unit;
-            TVector s0 = TOps.Load(carry + unit), s1 = TOps.Load(carry + unit + n);
-            TVector s2 = TOps.Load(carry + unit + 2 * n), s3 = TOps.Load(carry + unit + 3 * n);
-            for (int j = 0; j < depth; j++)
+            int rows = partial ? depth - 1 : depth;
+            for (int j = 0; j < rows; j++)
             {
                 TVector dj = TOps.Create(d[j]);
                 T* row = column + (nint)j * hiddenSize;
                 s0 = TOps.MultiplyAdd(dj, TOps.Load(row), s0);
-                s1 = TOps.MultiplyAdd(dj, TOps.Load(row + n), s1);
-                s2 = TOps.MultiplyAdd(dj, TOps.Load(row + 2 * n), s2);
-                s3 = TOps.MultiplyAdd(dj, TOps.Load(row + 3 * n), s3);
+                if (vectors > 1) { s1 = TOps.MultiplyAdd(dj, TOps.Load(row + n), s1); }
+                if (vectors > 2) { s2 = TOps.MultiplyAdd(dj, TOps.Load(row + 2 * n), s2); }
+                if (vectors > 3) { s3 = TOps.MultiplyAdd(dj, TOps.Load(row + 3 * n), s3); }
+                if (vectors > 4) { s4 = TOps.MultiplyAdd(dj, TOps.Load(row + 4 * n), s4); }
+                if (vectors > 5) { s5 = TOps.MultiplyAdd(dj, TOps.Load(row + 5 * n), s5); }
+                if (vectors > 6) { s6 = TOps.MultiplyAdd(dj, TOps.Load(row + 6 * n), s6); }
+                if (vectors > 7) { s7 = TOps.MultiplyAdd(dj, TOps.Load(row + 7 * n), s7); }
             }
 
-            TOps.Store(s0, carry + unit);
-            TOps.Store(s1, carry + unit + n);
-            TOps.Store(s2, carry + unit + 2 * n);
-            TOps.Store(s3, carry + unit + 3 * n);
-        }
+            TOps.Store(s0, block);
+            if (vectors > 1) { TOps.Store(s1, block + n); }
+            if (vectors > 2) { TOps.Store(s2, block + 2 * n); }
+            if (vectors > 3) { TOps.Store(s3, block + 3 * n); }
+            if (vectors > 4) { TOps.Store(s4, block + 4 * n); }
+            if (vectors > 5) { TOps.Store(s5, block + 5 * n); }
+            if (vectors > 6) { TOps.Store(s6, block + 6 * n); }
+            if (vectors > 7) { TOps.Store(s7, block + 7 * n); }
 
-        for (; unit + n <= unitEnd; unit += n)
-        {
-            TVector s0 = TOps.Load(carry + unit);
-            for (int j = 0; j < depth; j++)
+            if (partial)
             {
-                s0 = TOps.MultiplyAdd(TOps.Create(d[j]), TOps.Load(w + (nint)j * hiddenSize + unit), s0);
+                T dLast = d[depth - 1];
+                T* lastRow = column + (nint)(depth - 1) * hiddenSize;
+                for (int u = 0; u < count; u++)
+                {
+                    block[u] = SimdWidth.MultiplyAdd(dLast, lastRow[u], block[u]);
+                }
             }
 
-            TOps.Store(s0, carry + unit);
+            new ReadOnlySpan<T>(block, count).CopyTo(new Span<T>(carry + unit, count));
         }
-
-        AxpyTail(w, d, carry, depth, hiddenSize, unit, unitEnd);
     }
 
     private static void AxpyTail(T* w, T* d, T* carry, int depth, int hiddenSize, int unitStart, int unitEnd)

@@ -78,14 +78,18 @@ public sealed unsafe class UnitSlicedWeightsTests
     [InlineData(1, 1)]
     [InlineData(4, 5)]
     [InlineData(3, 33)]
+    [InlineData(3, 8)]
+    [InlineData(4, 16)]
+    [InlineData(4, 17)]
     [InlineData(4, 100)]
     [InlineData(1, 257)]
+    [InlineData(4, 300)]
     public void SingleStream_EveryUnitRange_MatchesTheReference(int gateCount, int hiddenSize)
     {
         var random = new SeededRandom((ulong)hiddenSize);
         int gateSize = gateCount * hiddenSize;
         float[] weight = Random(random, gateSize * hiddenSize), hidden = Random(random, hiddenSize), dGates = Random(random, gateSize);
-        float[] gates = new float[gateSize], carry = new float[hiddenSize], expectedCarry = new float[hiddenSize];
+        float[] gates = new float[gateSize], carry = Random(random, hiddenSize), expectedCarry = [.. carry];   // the carry is added into
         int middle = hiddenSize / 3;
         fixed (float* w = weight, h = hidden, g = gates, d = dGates, c = carry)
         {
