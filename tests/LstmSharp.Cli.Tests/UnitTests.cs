@@ -67,3 +67,40 @@ public sealed class BuiltInCorpusTests
         Assert.Contains("namespace LstmSharp", text);
     }
 }
+
+public sealed class CellNamesTests
+{
+    [Theory]
+    [InlineData(Layers.CellType.Lstm, "lstm", "LSTM")]
+    [InlineData(Layers.CellType.Gru, "gru", "GRU")]
+    [InlineData(Layers.CellType.Rnn, "rnn", "RNN")]
+    public void OfAndDisplayName_EachCell_CommandLineAndDocsSpelling(Layers.CellType cell, string name, string displayName)
+    {
+        Assert.Equal(name, CellNames.Of(cell));
+        Assert.Equal(displayName, CellNames.DisplayName(cell));
+        Assert.True(CellNames.TryParse(displayName, out Layers.CellType parsed));
+        Assert.Equal(cell, parsed);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("lstm,gru")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void TryParse_NotAName_False(string? name) => Assert.False(CellNames.TryParse(name, out _));
+
+    [Fact]
+    public void ParseList_KnownNames_InOrderIgnoringCaseAndSpaces() =>
+        Assert.Equal([Layers.CellType.Rnn, Layers.CellType.Lstm, Layers.CellType.Gru], CellNames.ParseList(" rnn, LSTM ,,gru"));
+
+    [Fact]
+    public void ParseList_UnknownName_ThrowsWhenReached()
+    {
+        using IEnumerator<Layers.CellType> cells = CellNames.ParseList("rnn,foo").GetEnumerator();
+
+        Assert.True(cells.MoveNext());   // the cells before the bad name are read (and trained) first
+        Assert.Equal(Layers.CellType.Rnn, cells.Current);
+        var exception = Assert.Throws<UsageException>(() => cells.MoveNext());
+        Assert.Equal("--cells: unknown cell 'foo' (use rnn, lstm, gru).", exception.Message);
+    }
+}
