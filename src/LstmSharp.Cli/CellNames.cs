@@ -4,12 +4,12 @@ namespace LstmSharp.Cli;
 
 /// <summary>
 /// The cell types as the command line spells them: <c>lstm</c>, <c>gru</c>, <c>rnn</c> (PyTorch's module names in lower
-/// case, as checkpoints and ONNX metadata write them). The core's own table is internal; the CLI works through the
-/// public <see cref="CellType"/>.
+/// case, as checkpoints and ONNX metadata write them), through the library's own <see cref="CellTypeNames"/>, which the
+/// CLI compiles in; and as people write them.
 /// </summary>
 internal static class CellNames
 {
-    public static string Of(CellType cell) => cell.ToString().ToLowerInvariant();
+    public static string Of(CellType cell) => CellTypeNames.ToName(cell);
 
     /// <summary>The name people and the docs write: <c>LSTM</c>, <c>GRU</c>, <c>RNN</c> (labels, summaries, reports).</summary>
     public static string DisplayName(CellType cell) => cell.ToString().ToUpperInvariant();
@@ -28,18 +28,5 @@ internal static class CellNames
     }
 
     /// <summary>Reads a cell type from its name, ignoring case; numbers and combinations that <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would take are refused.</summary>
-    public static bool TryParse(string? name, out CellType cell)
-    {
-        foreach (CellType candidate in Enum.GetValues<CellType>())
-        {
-            if (string.Equals(name, Of(candidate), StringComparison.OrdinalIgnoreCase))
-            {
-                cell = candidate;
-                return true;
-            }
-        }
-
-        cell = default;
-        return false;
-    }
+    public static bool TryParse(string? name, out CellType cell) => CellTypeNames.TryParse(name, out cell);
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LstmSharp.Cli.Reports;
 using LstmSharp.Diagnostics;
+using LstmSharp.Model;
 using LstmSharp.Serialization;
 using LstmSharp.Text;
 using Spectre.Console;
@@ -97,10 +98,10 @@ internal sealed class ExplainCommand
 
         Explanation explanation = WithProgress(ids.ToArray(), ids.Length, (array, progress) => ModelExplainer.Explain(checkpoint.Model, checkpoint.Vocabulary, array, units, shownStart, shownLength, progress: progress));
         string outPath = parse.GetValue(_out)!;
-        ExplainReport.Write(outPath, explanation);
+        ExplainReport.Write(outPath, checkpoint.Model, explanation);
         if (parse.GetValue(_json) is { } jsonPath)
         {
-            ExplainReport.WriteJson(jsonPath, explanation);
+            ExplainReport.WriteJson(jsonPath, checkpoint.Model, explanation);
         }
 
         if (saturationPath is not null)
@@ -108,7 +109,7 @@ internal sealed class ExplainCommand
             ExplainReport.WriteSaturationSvg(saturationPath, explanation);
         }
 
-        Summarize(explanation);
+        Summarize(checkpoint.Model, explanation);
         string[] written = [outPath, .. new[] { parse.GetValue(_json), saturationPath }.OfType<string>()];
         _console.Out.WriteLine("Wrote " + string.Join(", ", written));
         return ExitCodes.Success;
@@ -131,11 +132,11 @@ internal sealed class ExplainCommand
             });
     }
 
-    private void Summarize(Explanation explanation)
+    private void Summarize(CharModel<float> model, Explanation explanation)
     {
         TextWriter output = _console.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{CellNames.DisplayName(explanation.CellType)}, {explanation.LayerCount} layer(s) of {explanation.HiddenSize}: {explanation.Length} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
+            $"{CellNames.DisplayName(model.CellType)}, {model.Layers.Count} layer(s) of {model.HiddenSize}: {explanation.Surprise.Losses.Count} characters, {explanation.Surprise.NatsPerCharacter:F4} nats/char"));
         foreach (FeatureRanking ranking in explanation.UnitSearch)
         {
             string best = ranking.Units.Count == 0

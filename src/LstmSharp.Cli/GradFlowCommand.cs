@@ -109,7 +109,7 @@ internal sealed class GradFlowCommand
                 int[] ids = Corpus.FromText(text, checkpoint.Vocabulary).Ids;
                 GradientFlowProbe probe = GradientFlowProbe.FromText(ids, Math.Min(sequenceLength, ids.Length - 1));
                 GradientFlowSnapshot snapshot = new GradientFlowRecorder<float>(checkpoint.Model).Record(probe);
-                runs.Add(new GradientFlowRun($"{CellNames.DisplayName(checkpoint.Model.CellType)} {Path.GetFileNameWithoutExtension(path)}", [snapshot]));
+                runs.Add(new GradientFlowRun($"{CellNames.DisplayName(checkpoint.Model.CellType)} {Path.GetFileNameWithoutExtension(path)}", checkpoint.Model.CellType, checkpoint.Model.HiddenSize, [snapshot]));
                 _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: probe loss {snapshot.Loss:F4}"));
             }
         }
@@ -133,7 +133,7 @@ internal sealed class GradFlowCommand
             foreach (GradientFlowSnapshot snapshot in run.Snapshots)
             {
                 LayerGradientFlow layer = snapshot.Layers[0];
-                int step = snapshot.SequenceLength - 1 - RatioDistance;
+                int step = layer.Hidden.Norms.Count - 1 - RatioDistance;
                 if (step >= 0 && snapshot.LossMode == LossMode.LastStep && layer.Cell is null)
                 {
                     _console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -203,7 +203,7 @@ internal sealed class GradFlowCommand
                 }
             }, _console.Cancellation);
             Record(epochs.Max);   // after the last step: the epoch that starts where training stops
-            runs.Add(new GradientFlowRun(CellNames.DisplayName(cell), schedule.Snapshots));
+            runs.Add(new GradientFlowRun(CellNames.DisplayName(cell), cell, model.HiddenSize, schedule.Snapshots));
         }
 
         return WriteReport(parse, runs);
@@ -235,7 +235,7 @@ internal sealed class GradFlowCommand
                 $"{CellNames.DisplayName(cell)} epoch {epochLosses.Count - 1}: mean training loss {mean:F4} nats/prediction"));
         });
         trainer.Train(corpus.Ids, ReadOnlyMemory<int>.Empty, progress, _console.Cancellation);
-        return new GradientFlowRun(CellNames.DisplayName(cell), schedule.Snapshots) { EpochLosses = epochLosses };
+        return new GradientFlowRun(CellNames.DisplayName(cell), cell, model.HiddenSize, schedule.Snapshots) { EpochLosses = epochLosses };
     }
 
     private sealed class EpochLosses(Action<double> onEpochEnd) : IProgress<TrainingProgress>

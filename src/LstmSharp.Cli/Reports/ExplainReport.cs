@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LstmSharp.Diagnostics;
 using LstmSharp.Layers;
+using LstmSharp.Model;
 
 namespace LstmSharp.Cli.Reports;
 
@@ -19,32 +20,35 @@ internal static class ExplainReport
     private static readonly string[] GateColors = ReportColors.Series;
 
     /// <summary>Renders the page.</summary>
+    /// <param name="model">The explained model (its cell, layers and H head the page).</param>
     /// <param name="explanation">What <see cref="ModelExplainer"/> found.</param>
     /// <param name="title">The page title.</param>
     /// <returns>The HTML.</returns>
-    public static string RenderHtml(Explanation explanation, string title = "Inside the model: gates, cells and surprise")
+    public static string RenderHtml(CharModel<float> model, Explanation explanation, string title = "Inside the model: gates, cells and surprise")
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(explanation);
         ArgumentNullException.ThrowIfNull(title);
         StringBuilder html = HtmlPage.Begin(title, Style());
         SurpriseAnalysis surprise = explanation.Surprise;
         html.Append("<table class=\"meta\" id=\"summary\"><tr><th>cell</th><th>layers</th><th>H</th><th>characters read</th><th>shown</th><th>nats/char</th><th>bits/char</th></tr>\n")
-            .Append(Svg.Format($"<tr><td>{CellNames.DisplayName(explanation.CellType)}</td><td>{explanation.LayerCount}</td><td>{explanation.HiddenSize}</td><td>{explanation.Length}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
+            .Append(Svg.Format($"<tr><td>{CellNames.DisplayName(model.CellType)}</td><td>{model.Layers.Count}</td><td>{model.HiddenSize}</td><td>{surprise.Losses.Count}</td><td>{explanation.ShownStart} … {explanation.ShownStart + explanation.Shown.Count - 1}</td><td>{surprise.NatsPerCharacter:0.000}</td><td>{surprise.NatsPerCharacter / Math.Log(2):0.000}</td></tr>\n</table>\n"))
             .Append("<p class=\"note\">One stream read from a zero state. Characters are shown as read; <code>↵</code> is a line break. ")
             .Append(Svg.Format($"Statistics cover every character read; the coloured texts show {explanation.Shown.Count} of them from position {explanation.ShownStart}.</p>\n"));
         AppendSaturation(html, explanation);
-        AppendUnits(html, explanation);
+        AppendUnits(html, model.CellType, explanation);
         AppendSurprise(html, explanation);
         return HtmlPage.End(html);
     }
 
     /// <summary>Renders the page and writes it to <paramref name="path"/> atomically (a temporary file, then a rename).</summary>
     /// <param name="path">The HTML file.</param>
+    /// <param name="model">The explained model.</param>
     /// <param name="explanation">What <see cref="ModelExplainer"/> found.</param>
     /// <param name="title">The page title.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public static void Write(string path, Explanation explanation, string title = "Inside the model: gates, cells and surprise") =>
-        HtmlPage.WriteAtomically(path, RenderHtml(explanation, title));
+    public static void Write(string path, CharModel<float> model, Explanation explanation, string title = "Inside the model: gates, cells and surprise") =>
+        HtmlPage.WriteAtomically(path, RenderHtml(model, explanation, title));
 
     /// <summary>
     /// One layer's saturation plot, as in Karpathy et al. (2015): one point per gate unit at (fraction of steps
@@ -127,27 +131,29 @@ internal static class ExplainReport
 
     /// <summary>Writes every number behind the report as JSON, atomically: saturation, the full unit ranking, the shown traces and the per-character losses.</summary>
     /// <param name="path">The JSON file.</param>
+    /// <param name="model">The explained model (its cell, layers and H open the document).</param>
     /// <param name="explanation">What <see cref="ModelExplainer"/> found.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public static void WriteJson(string path, Explanation explanation)
+    public static void WriteJson(string path, CharModel<float> model, Explanation explanation)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(explanation);
         ReportFile.Write(path, stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
-            WriteDocument(json, explanation);
+            WriteDocument(json, model, explanation);
         });
     }
 
-    private static void WriteDocument(Utf8JsonWriter json, Explanation explanation)
+    private static void WriteDocument(Utf8JsonWriter json, CharModel<float> model, Explanation explanation)
     {
         SurpriseAnalysis surprise = explanation.Surprise;
         json.WriteStartObject();
-        json.WriteString("cell", CellNames.Of(explanation.CellType));
-        json.WriteNumber("layers", explanation.LayerCount);
-        json.WriteNumber("hidden_size", explanation.HiddenSize);
-        json.WriteNumber("characters", explanation.Length);
+        json.WriteString("cell", CellNames.Of(model.CellType));
+        json.WriteNumber("layers", model.Layers.Count);
+        json.WriteNumber("hidden_size", model.HiddenSize);
+        json.WriteNumber("characters", surprise.Losses.Count);
         json.WriteNumber("shown_start", explanation.ShownStart);
         json.WriteString("shown_text", string.Concat(explanation.Shown.Select(character => character.ToString())));
         json.WriteNumber("nats_per_char", surprise.NatsPerCharacter);
@@ -310,10 +316,10 @@ internal static class ExplainReport
         html.Append("</table>\n</section>\n");
     }
 
-    private static void AppendUnits(StringBuilder html, Explanation explanation)
+    private static void AppendUnits(StringBuilder html, CellType cellType, Explanation explanation)
     {
         html.Append("<section id=\"units\">\n<h2>Cells over text</h2>\n<p class=\"note\">The unit search: for each feature of the text, the units whose activation ")
-            .Append(explanation.CellType == CellType.Lstm ? "(tanh(c) or h) " : "(h) ")
+            .Append(cellType == CellType.Lstm ? "(tanh(c) or h) " : "(h) ")
             .Append("correlates best with it over every character read (Pearson's r; a negative r tracks the feature inversely).</p>\n")
             .Append("<table class=\"meta\" id=\"unit-search\"><tr><th>feature</th><th>best</th><th>second</th><th>third</th></tr>\n");
         foreach (FeatureRanking ranking in explanation.UnitSearch)

@@ -35,8 +35,10 @@ internal static class GradientFlowReport
         foreach (GradientFlowRun run in runs.Where(run => run.Snapshots.Count > 0))
         {
             GradientFlowSnapshot first = run.Snapshots[0];
+            StateGradientSeries bottom = first.Layers[0].Hidden;
+            int sequenceLength = bottom.Norms.Count, batchSize = bottom.StepValues(0).Length / run.HiddenSize;
             string losses = string.Join(", ", run.Snapshots.Select(snapshot => Svg.Format($"{EpochLabel(snapshot)}: {snapshot.Loss:G3}")));
-            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{CellNames.DisplayName(first.CellType)}</td><td>{first.HiddenSize}</td><td>{first.Layers.Count}</td><td>{first.SequenceLength} × {first.BatchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
+            html.Append(Svg.Format($"<tr><td>{Svg.Escape(run.Label)}</td><td>{CellNames.DisplayName(run.Cell)}</td><td>{run.HiddenSize}</td><td>{first.Layers.Count}</td><td>{sequenceLength} × {batchSize}</td><td>{(first.LossMode == LossMode.LastStep ? "last step" : "every step")}</td><td>{Svg.Escape(losses)}</td></tr>\n"));
         }
 
         html.Append("</table>\n");

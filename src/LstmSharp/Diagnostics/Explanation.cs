@@ -1,18 +1,17 @@
 using System.Text;
-using LstmSharp.Layers;
 
 namespace LstmSharp.Diagnostics;
 
 /// <summary>What a model does on a text, from <see cref="ModelExplainer"/>: the numbers behind the explain report.</summary>
+/// <remarks>
+/// The model's own facts (cell, layers, H) are not repeated here: they are the explained model's. N, the number of
+/// characters read, is the length of <see cref="SurpriseAnalysis.Losses"/>.
+/// </remarks>
 public sealed class Explanation
 {
-    internal Explanation(CellType cellType, int layerCount, int hiddenSize, int length, int shownStart, Rune[] shown,
+    internal Explanation(int shownStart, Rune[] shown,
         GateSaturation[] saturation, FeatureRanking[] unitSearch, UnitTrace[] units, SurpriseAnalysis surprise)
     {
-        CellType = cellType;
-        LayerCount = layerCount;
-        HiddenSize = hiddenSize;
-        Length = length;
         ShownStart = shownStart;
         Shown = shown;
         Saturation = saturation;
@@ -20,18 +19,6 @@ public sealed class Explanation
         Units = units;
         Surprise = surprise;
     }
-
-    /// <summary>The model's cell.</summary>
-    public CellType CellType { get; }
-
-    /// <summary>Its number of layers.</summary>
-    public int LayerCount { get; }
-
-    /// <summary>H.</summary>
-    public int HiddenSize { get; }
-
-    /// <summary>N: the number of characters read.</summary>
-    public int Length { get; }
 
     /// <summary>The position in the text of the first shown character.</summary>
     public int ShownStart { get; }

@@ -55,7 +55,7 @@ public sealed class GradientFlowRecorder<T> where T : unmanaged, IFloatingPointI
             var final = new ModelState<T>(_model, probe.BatchSize);
             double loss = double.CreateChecked(_model.Forward(probe.Inputs, probe.Targets, probe.SequenceLength, probe.BatchSize, initial, final, probe.LossMode));
             _model.Backward();
-            return _observer.ToSnapshot(_model.CellType, _model.HiddenSize, probe.LossMode, loss, epoch, step);
+            return _observer.ToSnapshot(probe.LossMode, loss, epoch, step);
         }
         finally
         {
@@ -108,7 +108,7 @@ public sealed class GradientFlowRecorder<T> where T : unmanaged, IFloatingPointI
             record.StepsSeen++;
         }
 
-        public GradientFlowSnapshot ToSnapshot(CellType cellType, int hiddenSize, LossMode lossMode, double loss, int? epoch, long? step)
+        public GradientFlowSnapshot ToSnapshot(LossMode lossMode, double loss, int? epoch, long? step)
         {
             var layers = new LayerGradientFlow[_records.Length];
             for (int layer = 0; layer < layers.Length; layer++)
@@ -126,8 +126,7 @@ public sealed class GradientFlowRecorder<T> where T : unmanaged, IFloatingPointI
                     record.HasCell ? Series(record, record.CellCarried) : null);
             }
 
-            LayerRecord first = _records[0];
-            return new GradientFlowSnapshot(cellType, first.SequenceLength, first.BatchSize, hiddenSize, lossMode, loss, layers, epoch, step);
+            return new GradientFlowSnapshot(lossMode, loss, layers, epoch, step);
         }
 
         private int LayerOf(RecurrentCell<T> cell)

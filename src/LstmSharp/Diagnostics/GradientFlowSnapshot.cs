@@ -3,15 +3,15 @@ using LstmSharp.Layers;
 namespace LstmSharp.Diagnostics;
 
 /// <summary>The state gradients of every layer at every step of one backward pass, as norms and values.</summary>
+/// <remarks>
+/// The snapshot holds what the backward pass measured; the model's facts (cell, H) are the recorder's model's, and the
+/// window's are the probe's: T is the length of each series' <see cref="StateGradientSeries.Norms"/>, and a step's
+/// values are B·H.
+/// </remarks>
 public sealed class GradientFlowSnapshot
 {
-    internal GradientFlowSnapshot(CellType cellType, int sequenceLength, int batchSize, int hiddenSize, LossMode lossMode, double loss, LayerGradientFlow[] layers,
-        int? epoch, long? step)
+    internal GradientFlowSnapshot(LossMode lossMode, double loss, LayerGradientFlow[] layers, int? epoch, long? step)
     {
-        CellType = cellType;
-        SequenceLength = sequenceLength;
-        BatchSize = batchSize;
-        HiddenSize = hiddenSize;
         LossMode = lossMode;
         Loss = loss;
         Layers = layers;
@@ -19,19 +19,7 @@ public sealed class GradientFlowSnapshot
         Step = step;
     }
 
-    /// <summary>The model's cell.</summary>
-    public CellType CellType { get; }
-
-    /// <summary>T: the steps of the window.</summary>
-    public int SequenceLength { get; }
-
-    /// <summary>B: the streams.</summary>
-    public int BatchSize { get; }
-
-    /// <summary>H: the hidden size.</summary>
-    public int HiddenSize { get; }
-
-    /// <summary>Which steps carried loss. With <see cref="LossMode.LastStep"/> step t lies T − 1 − t steps from the loss.</summary>
+    /// <summary>Which steps carried loss (the probe's). With <see cref="LossMode.LastStep"/> step t lies T − 1 − t steps from the loss.</summary>
     public LossMode LossMode { get; }
 
     /// <summary>The window's mean loss in nats.</summary>

@@ -110,7 +110,7 @@ public static class ModelExplainer
 
         GateSaturation[] saturation = [.. recorders.SelectMany(recorder => recorder.Saturation(length))];
         FeatureRanking[] rankings = [.. TextFeatures.All.Select((feature, index) => Rank(feature, features[index], recorders))];
-        return new Explanation(model.CellType, model.Layers.Count, model.HiddenSize, length, shownStart, characters[shownStart..(shownStart + shown)], saturation, rankings,
+        return new Explanation(shownStart, characters[shownStart..(shownStart + shown)], saturation, rankings,
             Traces(units, rankings, recorders, model.CellType), surprise.ToAnalysis());
     }
 

@@ -86,7 +86,7 @@ internal static unsafe partial class Gemm
             }
         }
 
-        private static void EnsureThreads(int count) => s_start = WorkerThreads.Grow(s_start, count, participant =>
+        private static void EnsureThreads(int count) => WorkerThreads.Grow(ref s_start, count, participant =>
         {
             ManualResetEventSlim signal = new(false, 2000);
             WorkerThreads.Start($"LstmSharp GEMM {participant}", () => Loop(signal));

@@ -90,7 +90,7 @@ internal static class RecurrenceWorkers
         }
     }
 
-    private static void EnsureThreads(int count) => s_start = WorkerThreads.Grow(s_start, count, participant =>
+    private static void EnsureThreads(int count) => WorkerThreads.Grow(ref s_start, count, participant =>
     {
         // Spins only briefly before blocking: an idle worker must not take a core from the GEMM's threads or the caller.
         var signal = new ManualResetEventSlim(false, 20);

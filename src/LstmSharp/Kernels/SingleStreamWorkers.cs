@@ -81,7 +81,7 @@ internal static class SingleStreamWorkers
         }
     }
 
-    private static void EnsureThreads(int count) => s_threads = WorkerThreads.Grow(s_threads, count,
+    private static void EnsureThreads(int count) => WorkerThreads.Grow(ref s_threads, count,
         participant => WorkerThreads.Start($"LstmSharp single stream {participant}", () => Loop(participant)));
 
     private static void Loop(int participant)

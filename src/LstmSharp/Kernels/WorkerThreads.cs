@@ -9,25 +9,25 @@ namespace LstmSharp.Kernels;
 internal static class WorkerThreads
 {
     /// <summary>
-    /// <paramref name="current"/> when it already has <paramref name="count"/> entries; otherwise a copy grown to
-    /// <paramref name="count"/>, each new entry made by <paramref name="startWorker"/>, which starts that worker's thread
-    /// and is given its participant number.
+    /// Leaves <paramref name="workers"/> as it is when it has <paramref name="count"/> entries or more (every window
+    /// after the first); otherwise replaces it with a copy grown to <paramref name="count"/>, once each new entry is
+    /// made by <paramref name="startWorker"/>, which starts that worker's thread and is given its participant number.
     /// </summary>
-    public static TWorker[] Grow<TWorker>(TWorker[] current, int count, Func<int, TWorker> startWorker)
+    public static void Grow<TWorker>(ref TWorker[] workers, int count, Func<int, TWorker> startWorker)
     {
-        if (current.Length >= count)
+        if (workers.Length >= count)
         {
-            return current;
+            return;
         }
 
         var grown = new TWorker[count];
-        current.CopyTo(grown, 0);
-        for (int worker = current.Length; worker < count; worker++)
+        workers.CopyTo(grown, 0);
+        for (int worker = workers.Length; worker < count; worker++)
         {
             grown[worker] = startWorker(worker + 1);
         }
 
-        return grown;
+        workers = grown;
     }
 
     /// <summary>Starts <paramref name="loop"/> on a new background thread called <paramref name="name"/>.</summary>

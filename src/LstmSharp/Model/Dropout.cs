@@ -2,9 +2,8 @@ namespace LstmSharp.Model;
 
 /// <summary>
 /// Inverted dropout for one window, on every layer's output (between stacked layers, as <c>nn.LSTM(dropout=p)</c> does,
-/// and before the head, as char-rnn does): each element is zeroed with probability <see cref="Rate"/> and the rest
-/// scaled by 1/(1 − p).
-/// The mask is drawn from <see cref="Seed"/>, so replaying a window with the same seed replays the same mask.
+/// and before the head, as char-rnn does): each element is zeroed with probability p and the rest scaled by 1/(1 − p).
+/// The mask is drawn from the seed, so replaying a window with the same seed replays the same mask.
 /// </summary>
 public readonly struct Dropout
 {
@@ -21,8 +20,8 @@ public readonly struct Dropout
     }
 
     /// <summary>p: the probability of dropping an element.</summary>
-    public double Rate { get; }
+    internal double Rate { get; }
 
     /// <summary>The seed of this window's masks.</summary>
-    public ulong Seed { get; }
+    internal ulong Seed { get; }
 }

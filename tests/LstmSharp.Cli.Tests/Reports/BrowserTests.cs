@@ -27,7 +27,7 @@ public sealed class BrowserTests : IDisposable
             int[] inputs = [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1];
             var schedule = new GradientFlowSchedule([0], new GradientFlowProbe(inputs, [2], inputs.Length, 1));
             schedule.OnEpochStart(model, epoch: 0, step: 0);
-            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots));
+            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), cell, model.HiddenSize, schedule.Snapshots));
         }
 
         string page = Path.Combine(_directory, "gradflow.html"), svg = Path.Combine(_directory, "norms.svg");
@@ -82,7 +82,7 @@ public sealed class BrowserTests : IDisposable
         model.Initialize(Initialization.PyTorchUniform, 3);
         Explanation explanation = ModelExplainer.Explain(model, vocabulary, vocabulary.Encode(text), units: [(1, 4)]);
         string page = Path.Combine(_directory, "explain.html"), svg = Path.Combine(_directory, "saturation.svg");
-        ExplainReport.Write(page, explanation);
+        ExplainReport.Write(page, model, explanation);
         ExplainReport.WriteSaturationSvg(svg, explanation);
 
         Chromium.Result result = Chromium.CheckPage(Chrome, page, "#summary", "#saturation svg.saturation circle", "#unit-search td",

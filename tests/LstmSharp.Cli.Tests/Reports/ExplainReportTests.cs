@@ -18,7 +18,7 @@ public sealed class ExplainReportTests
         string directory = Directory.CreateTempSubdirectory("lstmsharp-explain-").FullName;
         try
         {
-            string html = ExplainReport.RenderHtml(explanation);
+            string html = ExplainReport.RenderHtml(model, explanation);
             Assert.Contains("<section id=\"saturation\">", html, StringComparison.Ordinal);
             Assert.Contains("<section id=\"units\">", html, StringComparison.Ordinal);
             Assert.Contains("<section id=\"surprise\">", html, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class ExplainReportTests
             Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
 
             string path = Path.Combine(directory, "explain.json");
-            ExplainReport.WriteJson(path, explanation);
+            ExplainReport.WriteJson(path, model, explanation);
             using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(path));
             JsonElement root = json.RootElement;
             Assert.Equal(8, root.GetProperty("saturation").GetArrayLength());

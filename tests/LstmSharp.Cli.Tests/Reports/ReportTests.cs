@@ -52,7 +52,7 @@ public sealed partial class ReportTests : IDisposable
                 schedule.OnEpochStart(model, epoch * 10, step: 0);
             }
 
-            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), schedule.Snapshots));
+            runs.Add(new GradientFlowRun(cell.ToString().ToUpperInvariant(), cell, model.HiddenSize, schedule.Snapshots));
         }
 
         return runs;

@@ -30,7 +30,7 @@ internal static class VisualizingSamples
         GradientFlowSnapshot snapshot = recorder.Record(GradientFlowProbe.FromText(ids, sequenceLength: 25));
         StateGradientSeries dc = snapshot.Layers[0].Cell!;                // an LSTM's dL/dc_t
         IReadOnlyList<double> norms = dc.Norms;                           // ‖dL/dc_t‖ for t = 0 … T − 1
-        ReadOnlySpan<double> atLoss = dc.StepValues(snapshot.SequenceLength - 1);   // (B, H): bin as you like
+        ReadOnlySpan<double> atLoss = dc.StepValues(dc.Norms.Count - 1);   // the last step (B, H): bin as you like
 
         // During training: snapshots at chosen epochs; a null check per window when unused, and bit-identical training.
         var trainer = new Trainer(model, TrainingOptions.Article);        // or any options

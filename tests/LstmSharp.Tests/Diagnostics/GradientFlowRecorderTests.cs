@@ -141,7 +141,7 @@ public sealed class GradientFlowRecorderTests
 
         Assert.Equal(plain, recorded);
         Assert.Equal([0, 2, 4], schedule!.Snapshots.Select(snapshot => snapshot.Epoch ?? -1));
-        Assert.All(schedule.Snapshots, snapshot => Assert.Equal(20, snapshot.SequenceLength));
+        Assert.All(schedule.Snapshots, snapshot => Assert.Equal(20, snapshot.Layers[0].Hidden.Norms.Count));
         Assert.True(schedule.Snapshots[^1].Loss < schedule.Snapshots[0].Loss);
     }
 }
