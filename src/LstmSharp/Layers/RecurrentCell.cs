@@ -51,7 +51,9 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     private readonly T[] _dHiddenBias;     // (G·H), GRU: the window's sum of dHiddenGates
     // Only a layer fed character ids uses these two, so they are allocated by its first such window.
     private T[] _weightIhTransposed = [];       // (I, G·H): W_ihᵀ, so a one-hot gather reads one contiguous row
-    private T[] _dWeightIhTransposed = [];      // (I, G·H): the scatter target of dW_ih for id input
+    private T[] _dWeightIhTransposed = [];      // (I, G·H): the scatter target of dW_ih for id input (rows of unseen ids stale)
+    private int[] _seenIds = [];                // (I): the distinct ids of the window, in first-seen order
+    private bool[] _idSeen = [];                // (I): whether an id is among them
     private readonly T[] _inputBias;            // (G·H): b_ih, plus b_hh for cells that fold it in
     private UnitSlicedWeights<T>? _slices;      // W_hh cut into the parts' units, for the current B and thread count
     private int _slicesBatchSize;
@@ -359,15 +361,22 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
 
         Array.Clear(_dBias);
         Array.Clear(_dHiddenBias);
+        int seenCount = 0;
         if (_inputWasIds)
         {
             if (_dWeightIhTransposed.Length == 0)
             {
                 _dWeightIhTransposed = new T[gateSize * InputSize];
+                _seenIds = new int[InputSize];
+                _idSeen = new bool[InputSize];
             }
-            else
+
+            // Only the rows of ids in this window receive the scatter and are read back, so only they are cleared: a
+            // window of 25 characters touches at most 25 of the I rows (the whole clear and fold were 10% of an S step).
+            seenCount = FindSeenIds(_inputIds.AsSpan(0, rows));
+            for (int index = 0; index < seenCount; index++)
             {
-                Array.Clear(_dWeightIhTransposed);
+                _dWeightIhTransposed.AsSpan(_seenIds[index] * gateSize, gateSize).Clear();
             }
         }
 
@@ -396,12 +405,15 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         Span<T> dWeightIh = Gradients.AsSpan(Layout.WeightIhOffset, gateSize * InputSize);
         if (_inputWasIds)
         {
-            // The backward steps scattered row r of dGates into row id of dW_ihᵀ (column id of dW_ih).
-            for (int gate = 0; gate < gateSize; gate++)
+            // The backward steps scattered row r of dGates into row id of dW_ihᵀ (column id of dW_ih). Columns of ids the
+            // window did not see would add +0, which leaves every value as it is (a sum that starts at +0 is never −0).
+            for (int index = 0; index < seenCount; index++)
             {
-                for (int input = 0; input < InputSize; input++)
+                int id = _seenIds[index];
+                ReadOnlySpan<T> scattered = _dWeightIhTransposed.AsSpan(id * gateSize, gateSize);
+                for (int gate = 0; gate < gateSize; gate++)
                 {
-                    dWeightIh[gate * InputSize + input] += _dWeightIhTransposed[input * gateSize + gate];
+                    dWeightIh[gate * InputSize + id] += scattered[gate];
                 }
             }
         }
@@ -428,6 +440,27 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
 
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => Array.Clear(Gradients);
+
+    /// <summary>Writes the distinct ids of <paramref name="ids"/> to the front of <c>_seenIds</c>; returns how many.</summary>
+    private int FindSeenIds(ReadOnlySpan<int> ids)
+    {
+        int count = 0;
+        foreach (int id in ids)
+        {
+            if (!_idSeen[id])
+            {
+                _idSeen[id] = true;
+                _seenIds[count++] = id;
+            }
+        }
+
+        for (int index = 0; index < count; index++)
+        {
+            _idSeen[_seenIds[index]] = false;
+        }
+
+        return count;
+    }
 
     private void RunForward(ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, Span<T> hN, Span<T> cN)
     {

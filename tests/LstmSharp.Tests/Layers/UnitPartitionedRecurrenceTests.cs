@@ -35,6 +35,31 @@ public sealed class UnitPartitionedRecurrenceTests
         Assert.True(worst.Error <= DoubleTolerance, $"{worst.Name}[{worst.Index}]: analytic {worst.Analytic}, numeric {worst.Numeric}, error {worst.Error:E2}");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Backward_IdsAfterAWindowOfOtherIds_GradientsOfAFreshCell(int batchSize)
+    {
+        // dW_ih's scatter rows are cleared and folded only for the ids a window holds: a row left from an earlier window
+        // must never reach the gradient.
+        const int Vocabulary = 11, Hidden = 20, Steps = 4;
+        int[] first = [.. Enumerable.Range(0, Steps * batchSize).Select(index => index % 5)];         // ids 0-4
+        int[] second = [.. Enumerable.Range(0, Steps * batchSize).Select(index => 3 + index % 8)];    // ids 3-10
+        var reused = new LstmCell<double>(Vocabulary, Hidden, Initialization.PyTorchUniform, seed: 5);
+        var fresh = new LstmCell<double>(Vocabulary, Hidden, Initialization.PyTorchUniform, seed: 5);
+        double[] output = new double[Steps * batchSize * Hidden], dOutput = [.. Enumerable.Range(0, output.Length).Select(index => Math.Sin(index))];
+
+        reused.Forward(first, default, default, Steps, batchSize, output, default, default);
+        reused.Backward(dOutput, default, default, default, default, default);
+        reused.ZeroGradients();
+        reused.Forward(second, default, default, Steps, batchSize, output, default, default);
+        reused.Backward(dOutput, default, default, default, default, default);
+        fresh.Forward(second, default, default, Steps, batchSize, output, default, default);
+        fresh.Backward(dOutput, default, default, default, default, default);
+
+        Assert.Equal(fresh.Gradients, reused.Gradients);
+    }
+
     [Fact]
     public void Backward_SingleStreamSplitIntoUnitChunks_MatchesCentralDifferences()
     {
