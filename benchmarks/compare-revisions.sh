@@ -12,7 +12,7 @@
 # Jobs: `bench step` at S (lstm H=100 T=25 B=1), M (lstm H=256 T=100 B=32), GRU-M and RNN-M, and one optimizer step of
 # each of the five optimizers over the M model's 347,457 parameters (benchmarks/LstmSharp.Benchmarks/OptimizerStepTimer.cs,
 # compiled against each revision's library, so it isolates the optimizers from the rest of the step).
-# REV must have the CLI's `bench step` and the public Optimizer<T>.Create/Step (any revision since 1.0).
+# REV must have the CLI's `bench step` and the optimizers' public constructors and Step (any revision since 1.0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { sed -n '2,16p' "$0" >&2; exit 2; }

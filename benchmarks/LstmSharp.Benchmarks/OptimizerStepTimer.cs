@@ -8,8 +8,8 @@ namespace LstmSharp.Benchmarks;
 /// <c>LstmSharp.Benchmarks optimizer-step [KIND…]</c>: times one <see cref="Optimizer{T}.Step"/> of each optimizer (all
 /// five by default) over the parameter buffers of the M model (LSTM, V = 65, H = 256: 347,457 floats in six buffers),
 /// with PyTorch's default hyper-parameters, and prints <c>optimizer KIND: µs/step ns/element</c>, the median of 7 timed
-/// batches of at least 40 ms each after a 1 s warm-up. It uses the public API only (<see cref="Optimizer{T}.Create"/>
-/// and <see cref="Optimizer{T}.Step"/>), so <c>benchmarks/compare-revisions.sh</c> compiles this same file against an
+/// batches of at least 40 ms each after a 1 s warm-up. It uses only public API that 1.x had too (the five
+/// optimizers' constructors with their defaults, and <see cref="Optimizer{T}.Step"/>), so <c>benchmarks/compare-revisions.sh</c> compiles this same file against an
 /// older revision of the library and alternates the two builds.
 /// </summary>
 internal static class OptimizerStepTimer
@@ -24,7 +24,7 @@ internal static class OptimizerStepTimer
         foreach (OptimizerKind kind in selected)
         {
             (float[] Parameters, float[] Gradients)[] buffers = ModelBuffers();
-            Optimizer<float> optimizer = Optimizer<float>.Create(kind, buffers);
+            Optimizer<float> optimizer = Create(kind, buffers);
             int elements = buffers.Sum(buffer => buffer.Parameters.Length);
             double seconds = SecondsPerStep(optimizer);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -33,6 +33,16 @@ internal static class OptimizerStepTimer
 
         return 0;
     }
+
+    private static Optimizer<float> Create(OptimizerKind kind, (float[] Parameters, float[] Gradients)[] buffers) => kind switch
+    {
+        OptimizerKind.Sgd => new Sgd<float>(buffers),
+        OptimizerKind.Adagrad => new Adagrad<float>(buffers),
+        OptimizerKind.RmsProp => new RmsProp<float>(buffers),
+        OptimizerKind.Adam => new Adam<float>(buffers),
+        OptimizerKind.AdamW => new AdamW<float>(buffers),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not an optimizer kind"),
+    };
 
     // θ and ∇ laid out as CharModel's buffers: weight_ih (4H, V), weight_hh (4H, H), bias_ih, bias_hh (4H), head (V, H), (V).
     private static (float[] Parameters, float[] Gradients)[] ModelBuffers()
