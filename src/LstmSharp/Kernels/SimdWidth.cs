@@ -32,15 +32,6 @@ internal unsafe interface ISimdWidth<TVector, T>
 
     /// <summary>The sum of the lanes.</summary>
     static abstract T Sum(TVector value);
-
-    /// <summary><c>x + y</c> per lane.</summary>
-    static abstract TVector Add(TVector x, TVector y);
-
-    /// <summary><c>x − y</c> per lane.</summary>
-    static abstract TVector Subtract(TVector x, TVector y);
-
-    /// <summary><c>x · y</c> per lane (rounded, not fused with anything).</summary>
-    static abstract TVector Multiply(TVector x, TVector y);
 }
 
 /// <summary>The choice of width, and the one multiply-add rule every kernel and its scalar tail share.</summary>
@@ -100,15 +91,6 @@ internal readonly unsafe struct Simd512<T> : ISimdWidth<Vector512<T>, T> where T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Add(Vector512<T> x, Vector512<T> y) => x + y;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Subtract(Vector512<T> x, Vector512<T> y) => x - y;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Multiply(Vector512<T> x, Vector512<T> y) => x * y;
 }
 
 internal readonly unsafe struct Simd256<T> : ISimdWidth<Vector256<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -133,15 +115,6 @@ internal readonly unsafe struct Simd256<T> : ISimdWidth<Vector256<T>, T> where T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Add(Vector256<T> x, Vector256<T> y) => x + y;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Subtract(Vector256<T> x, Vector256<T> y) => x - y;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Multiply(Vector256<T> x, Vector256<T> y) => x * y;
 }
 
 internal readonly unsafe struct Simd128<T> : ISimdWidth<Vector128<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -166,13 +139,4 @@ internal readonly unsafe struct Simd128<T> : ISimdWidth<Vector128<T>, T> where T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Add(Vector128<T> x, Vector128<T> y) => x + y;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Subtract(Vector128<T> x, Vector128<T> y) => x - y;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Multiply(Vector128<T> x, Vector128<T> y) => x * y;
 }

@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using LstmSharp.Kernels;
 using LstmSharp.Model;
 
@@ -132,72 +132,66 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
 
     /// <summary>One stream's gate gradients for units [unitStart, unitEnd), with the bias-gradient sums.</summary>
     /// <remarks>
-    /// Pointers and the kernels' vector width (512 bits where the CPU has it): written over <c>Vector&lt;T&gt;</c> and
-    /// span slices it ran at 256 bits with a bounds check per load and was 11% of an M step. Every lane computes what
-    /// the scalar tail computes, in the same order, so the width never changes a bit.
+    /// Written once over <see cref="ILanes{TSelf, T}"/>, widest vectors first and the scalar tail last, on pointers
+    /// (over <c>Vector&lt;T&gt;</c> and span slices it ran at 256 bits with a bounds check per load, 11% of an M step).
+    /// Every width computes the same expression in the same order, so the width never changes a bit.
     /// </remarks>
     private static unsafe void GateGradients(T* gates, T* previousCell, T* tanhCell, T* dHidden, T* dCell, T* dGates, T* dBias,
         int hiddenSize, int unitStart, int unitEnd)
     {
         int unit = unitStart;
-        if (SimdWidth.IsVectorized<T>())
+        if (Lanes512<T>.IsAccelerated)
         {
-            unit = SimdWidth.Is512
-                ? GateGradientVectors<Simd512<T>, Vector512<T>>(gates, previousCell, tanhCell, dHidden, dCell, dGates, dBias, hiddenSize, unitStart, unitEnd)
-                : SimdWidth.Is256
-                    ? GateGradientVectors<Simd256<T>, Vector256<T>>(gates, previousCell, tanhCell, dHidden, dCell, dGates, dBias, hiddenSize, unitStart, unitEnd)
-                    : GateGradientVectors<Simd128<T>, Vector128<T>>(gates, previousCell, tanhCell, dHidden, dCell, dGates, dBias, hiddenSize, unitStart, unitEnd);
+            unit = GateGradients<Lanes512<T>>(gates, previousCell, tanhCell, dHidden, dCell, dGates, dBias, hiddenSize, unit, unitEnd);
         }
 
-        for (; unit < unitEnd; unit++)
+        if (Lanes256<T>.IsAccelerated)
         {
-            T input = gates[unit], forget = gates[hiddenSize + unit], candidate = gates[2 * hiddenSize + unit], output = gates[3 * hiddenSize + unit];
-            T tanhC = tanhCell[unit], dh = dHidden[unit];
-            T dc = dCell[unit] + dh * output * (T.One - tanhC * tanhC);
-            dCell[unit] = dc * forget;
-            dGates[unit] = dc * candidate * input * (T.One - input);
-            dGates[hiddenSize + unit] = dc * previousCell[unit] * forget * (T.One - forget);
-            dGates[2 * hiddenSize + unit] = dc * input * (T.One - candidate * candidate);
-            dGates[3 * hiddenSize + unit] = dh * tanhC * output * (T.One - output);
-            dBias[unit] += dGates[unit];
-            dBias[hiddenSize + unit] += dGates[hiddenSize + unit];
-            dBias[2 * hiddenSize + unit] += dGates[2 * hiddenSize + unit];
-            dBias[3 * hiddenSize + unit] += dGates[3 * hiddenSize + unit];
+            unit = GateGradients<Lanes256<T>>(gates, previousCell, tanhCell, dHidden, dCell, dGates, dBias, hiddenSize, unit, unitEnd);
         }
+
+        if (Lanes128<T>.IsAccelerated)
+        {
+            unit = GateGradients<Lanes128<T>>(gates, previousCell, tanhCell, dHidden, dCell, dGates, dBias, hiddenSize, unit, unitEnd);
+        }
+
+        GateGradients<ScalarLane<T>>(gates, previousCell, tanhCell, dHidden, dCell, dGates, dBias, hiddenSize, unit, unitEnd);
     }
 
-    /// <summary>The whole vectors of <see cref="GateGradients"/>; returns the first unit left for the scalar tail.</summary>
-    private static unsafe int GateGradientVectors<TOps, TVector>(T* gates, T* previousCell, T* tanhCell, T* dHidden, T* dCell, T* dGates,
-        T* dBias, int hiddenSize, int unitStart, int unitEnd)
-        where TOps : ISimdWidth<TVector, T>
-        where TVector : struct
+    /// <summary>Whole groups of <typeparamref name="TLanes"/> from <paramref name="unitStart"/> on; returns the first unit of an incomplete group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int GateGradients<TLanes>(T* gates, T* previousCell, T* tanhCell, T* dHidden, T* dCell, T* dGates, T* dBias,
+        int hiddenSize, int unitStart, int unitEnd)
+        where TLanes : struct, ILanes<TLanes, T>
     {
-        TVector one = TOps.Create(T.One);
+        ref T gate = ref Unsafe.AsRef<T>(gates), dGate = ref Unsafe.AsRef<T>(dGates), bias = ref Unsafe.AsRef<T>(dBias);
+        ref T cell = ref Unsafe.AsRef<T>(previousCell), tanh = ref Unsafe.AsRef<T>(tanhCell);
+        ref T hidden = ref Unsafe.AsRef<T>(dHidden), carry = ref Unsafe.AsRef<T>(dCell);
+        TLanes one = TLanes.Create(T.One);
+        nuint h = (nuint)hiddenSize;
         int unit = unitStart;
-        for (; unit + TOps.Count <= unitEnd; unit += TOps.Count)
+        for (; unit + TLanes.Count <= unitEnd; unit += TLanes.Count)
         {
-            T* i = gates + unit, f = i + hiddenSize, g = f + hiddenSize, o = g + hiddenSize;
-            TVector input = TOps.Load(i), forget = TOps.Load(f), candidate = TOps.Load(g), output = TOps.Load(o);
-            TVector tanhC = TOps.Load(tanhCell + unit), dh = TOps.Load(dHidden + unit);
+            nuint i = (nuint)unit, f = h + i, g = 2 * h + i, o = 3 * h + i;
+            TLanes input = TLanes.Load(ref gate, i), forget = TLanes.Load(ref gate, f);
+            TLanes candidate = TLanes.Load(ref gate, g), output = TLanes.Load(ref gate, o);
+            TLanes tanhC = TLanes.Load(ref tanh, i), dh = TLanes.Load(ref hidden, i);
 
             // dc_t gathers the carried part (through f_{t+1}) and the part through h_t = o ⊙ tanh(c_t).
-            TVector dc = TOps.Add(TOps.Load(dCell + unit), TOps.Multiply(TOps.Multiply(dh, output), TOps.Subtract(one, TOps.Multiply(tanhC, tanhC))));
-            TVector dInput = TOps.Multiply(TOps.Multiply(TOps.Multiply(dc, candidate), input), TOps.Subtract(one, input));
-            TVector dForget = TOps.Multiply(TOps.Multiply(TOps.Multiply(dc, TOps.Load(previousCell + unit)), forget), TOps.Subtract(one, forget));
-            TVector dCandidate = TOps.Multiply(TOps.Multiply(dc, input), TOps.Subtract(one, TOps.Multiply(candidate, candidate)));
-            TVector dOutput = TOps.Multiply(TOps.Multiply(TOps.Multiply(dh, tanhC), output), TOps.Subtract(one, output));
-            TOps.Store(TOps.Multiply(dc, forget), dCell + unit);
-
-            T* di = dGates + unit, df = di + hiddenSize, dg = df + hiddenSize, dout = dg + hiddenSize;
-            TOps.Store(dInput, di);
-            TOps.Store(dForget, df);
-            TOps.Store(dCandidate, dg);
-            TOps.Store(dOutput, dout);
-            T* bi = dBias + unit, bf = bi + hiddenSize, bg = bf + hiddenSize, bo = bg + hiddenSize;
-            TOps.Store(TOps.Add(TOps.Load(bi), dInput), bi);
-            TOps.Store(TOps.Add(TOps.Load(bf), dForget), bf);
-            TOps.Store(TOps.Add(TOps.Load(bg), dCandidate), bg);
-            TOps.Store(TOps.Add(TOps.Load(bo), dOutput), bo);
+            TLanes dc = TLanes.Load(ref carry, i) + dh * output * (one - tanhC * tanhC);
+            TLanes dInput = dc * candidate * input * (one - input);
+            TLanes dForget = dc * TLanes.Load(ref cell, i) * forget * (one - forget);
+            TLanes dCandidate = dc * input * (one - candidate * candidate);
+            TLanes dOutput = dh * tanhC * output * (one - output);
+            TLanes.Store(dc * forget, ref carry, i);
+            TLanes.Store(dInput, ref dGate, i);
+            TLanes.Store(dForget, ref dGate, f);
+            TLanes.Store(dCandidate, ref dGate, g);
+            TLanes.Store(dOutput, ref dGate, o);
+            TLanes.Store(TLanes.Load(ref bias, i) + dInput, ref bias, i);
+            TLanes.Store(TLanes.Load(ref bias, f) + dForget, ref bias, f);
+            TLanes.Store(TLanes.Load(ref bias, g) + dCandidate, ref bias, g);
+            TLanes.Store(TLanes.Load(ref bias, o) + dOutput, ref bias, o);
         }
 
         return unit;

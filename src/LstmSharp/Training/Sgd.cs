@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using LstmSharp.Kernels;
 
 namespace LstmSharp.Training;
 

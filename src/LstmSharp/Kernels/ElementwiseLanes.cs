@@ -2,12 +2,13 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace LstmSharp.Training;
+namespace LstmSharp.Kernels;
 
 /// <summary>
-/// A group of <see cref="Count"/> elements that an update rule computes on as if it were one number: one
-/// <typeparamref name="T"/> (<see cref="ScalarLane{T}"/>) or one 128-, 256- or 512-bit vector. A rule written once against
-/// this interface is specialized by the JIT for each width, as TensorPrimitives' operators are. (The BCL's own
+/// A group of <see cref="Count"/> elements that an element-wise rule (an optimizer's update, the LSTM gate gradients)
+/// computes on as if it were one number: one <typeparamref name="T"/> (<see cref="ScalarLane{T}"/>) or one 128-, 256- or
+/// 512-bit vector. A rule written once against this interface is specialized by the JIT for each width, scalar tail
+/// included, as TensorPrimitives' operators are. (The BCL's own
 /// <c>ISimdVector</c> is internal in .NET 10, hence this one.) Every operation is exact IEEE per element, so every
 /// width gives the same bits.
 /// </summary>
