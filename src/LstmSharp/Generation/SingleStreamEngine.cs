@@ -168,7 +168,7 @@ internal sealed unsafe class SingleStreamEngine : IStagedWindow
         switch (layout.CellType)
         {
             case CellType.Lstm:
-                LstmCell<float>.ForwardStep(gates, layer.Cell[_current], layer.Cell[next], layer.TanhCell, output, 1, hiddenSize, unitStart, unitEnd);
+                LstmCell<float>.ForwardStep(gates, layer.Cell[_current], layer.Cell[next], layer.TanhCell, output, hiddenSize, 0, 1, unitStart, unitEnd);
                 break;
             case CellType.Gru:
                 GruCell<float>.ForwardStep(gates, recurrent, previousHidden, output, 1, hiddenSize, unitStart, unitEnd);

@@ -9,8 +9,9 @@ namespace LstmSharp.Kernels;
 /// computes on as if it were one number: one <typeparamref name="T"/> (<see cref="ScalarLane{T}"/>) or one 128-, 256- or
 /// 512-bit vector. A rule written once against this interface is specialized by the JIT for each width, scalar tail
 /// included, as TensorPrimitives' operators are. (The BCL's own
-/// <c>ISimdVector</c> is internal in .NET 10, hence this one.) Every operation is exact IEEE per element, so every
-/// width gives the same bits.
+/// <c>ISimdVector</c> is internal in .NET 10, hence this one.) The arithmetic is exact IEEE per element, so every
+/// width gives the same bits. <see cref="Sigmoid"/> and <see cref="Tanh"/> are TensorPrimitives' formulas over the BCL's
+/// vector <c>Exp</c>, one algorithm at every vector width; the scalar lane uses the C runtime's, which may round differently.
 /// </summary>
 internal interface ILanes<TSelf, T>
     where TSelf : struct, ILanes<TSelf, T>
@@ -33,6 +34,12 @@ internal interface ILanes<TSelf, T>
 
     /// <summary>The correctly rounded square root of each lane.</summary>
     static abstract TSelf Sqrt(TSelf value);
+
+    /// <summary>1 / (1 + e^−x) per lane, as <c>TensorPrimitives.Sigmoid</c> computes it at this width.</summary>
+    static abstract TSelf Sigmoid(TSelf value);
+
+    /// <summary>tanh per lane, as <c>TensorPrimitives.Tanh</c> computes it at this width.</summary>
+    static abstract TSelf Tanh(TSelf value);
 
     static abstract TSelf operator +(TSelf left, TSelf right);
 
@@ -61,6 +68,10 @@ internal readonly struct ScalarLane<T>(T value) : ILanes<ScalarLane<T>, T>
 
     public static ScalarLane<T> Sqrt(ScalarLane<T> value) => new(T.Sqrt(value._value));
 
+    public static ScalarLane<T> Sigmoid(ScalarLane<T> value) => new(T.One / (T.One + T.Exp(-value._value)));
+
+    public static ScalarLane<T> Tanh(ScalarLane<T> value) => new(T.Tanh(value._value));
+
     public static ScalarLane<T> operator +(ScalarLane<T> left, ScalarLane<T> right) => new(left._value + right._value);
 
     public static ScalarLane<T> operator -(ScalarLane<T> left, ScalarLane<T> right) => new(left._value - right._value);
@@ -87,6 +98,18 @@ internal readonly struct Lanes128<T>(Vector128<T> value) : ILanes<Lanes128<T>, T
     public static void Store(Lanes128<T> value, ref T destination, nuint index) => value._value.StoreUnsafe(ref destination, index);
 
     public static Lanes128<T> Sqrt(Lanes128<T> value) => new(Vector128.Sqrt(value._value));
+
+    public static Lanes128<T> Sigmoid(Lanes128<T> value) => new(Vector128<T>.One / (Vector128<T>.One + Exp(-value._value)));
+
+    /// <summary>tanh(x) = sign(x)·(−z / (z + 2)) with z = e^(−2|x|) − 1, TensorPrimitives' vector form (from AOCL's vrs4_tanhf).</summary>
+    public static Lanes128<T> Tanh(Lanes128<T> value)
+    {
+        Vector128<T> z = Exp(Vector128.Create(-(T.One + T.One)) * Vector128.Abs(value._value)) - Vector128<T>.One;
+        return new((value._value & Vector128.Create(T.NegativeZero)) ^ (-z / (z + Vector128.Create(T.One + T.One))));
+    }
+
+    private static Vector128<T> Exp(Vector128<T> x) =>
+        typeof(T) == typeof(float) ? Vector128.Exp(x.AsSingle()).As<float, T>() : Vector128.Exp(x.AsDouble()).As<double, T>();
 
     public static Lanes128<T> operator +(Lanes128<T> left, Lanes128<T> right) => new(left._value + right._value);
 
@@ -115,6 +138,18 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
 
     public static Lanes256<T> Sqrt(Lanes256<T> value) => new(Vector256.Sqrt(value._value));
 
+    public static Lanes256<T> Sigmoid(Lanes256<T> value) => new(Vector256<T>.One / (Vector256<T>.One + Exp(-value._value)));
+
+    /// <summary>tanh(x) = sign(x)·(−z / (z + 2)) with z = e^(−2|x|) − 1, TensorPrimitives' vector form (from AOCL's vrs4_tanhf).</summary>
+    public static Lanes256<T> Tanh(Lanes256<T> value)
+    {
+        Vector256<T> z = Exp(Vector256.Create(-(T.One + T.One)) * Vector256.Abs(value._value)) - Vector256<T>.One;
+        return new((value._value & Vector256.Create(T.NegativeZero)) ^ (-z / (z + Vector256.Create(T.One + T.One))));
+    }
+
+    private static Vector256<T> Exp(Vector256<T> x) =>
+        typeof(T) == typeof(float) ? Vector256.Exp(x.AsSingle()).As<float, T>() : Vector256.Exp(x.AsDouble()).As<double, T>();
+
     public static Lanes256<T> operator +(Lanes256<T> left, Lanes256<T> right) => new(left._value + right._value);
 
     public static Lanes256<T> operator -(Lanes256<T> left, Lanes256<T> right) => new(left._value - right._value);
@@ -141,6 +176,18 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
     public static void Store(Lanes512<T> value, ref T destination, nuint index) => value._value.StoreUnsafe(ref destination, index);
 
     public static Lanes512<T> Sqrt(Lanes512<T> value) => new(Vector512.Sqrt(value._value));
+
+    public static Lanes512<T> Sigmoid(Lanes512<T> value) => new(Vector512<T>.One / (Vector512<T>.One + Exp(-value._value)));
+
+    /// <summary>tanh(x) = sign(x)·(−z / (z + 2)) with z = e^(−2|x|) − 1, TensorPrimitives' vector form (from AOCL's vrs4_tanhf).</summary>
+    public static Lanes512<T> Tanh(Lanes512<T> value)
+    {
+        Vector512<T> z = Exp(Vector512.Create(-(T.One + T.One)) * Vector512.Abs(value._value)) - Vector512<T>.One;
+        return new((value._value & Vector512.Create(T.NegativeZero)) ^ (-z / (z + Vector512.Create(T.One + T.One))));
+    }
+
+    private static Vector512<T> Exp(Vector512<T> x) =>
+        typeof(T) == typeof(float) ? Vector512.Exp(x.AsSingle()).As<float, T>() : Vector512.Exp(x.AsDouble()).As<double, T>();
 
     public static Lanes512<T> operator +(Lanes512<T> left, Lanes512<T> right) => new(left._value + right._value);
 

@@ -172,6 +172,45 @@ internal sealed unsafe class UnitSlicedWeights<T> where T : unmanaged, IFloating
         }
     }
 
+    /// <summary>The streams one <see cref="ForwardBlock"/> call should take: one register tile of rows.</summary>
+    public const int BlockRows = MicroRows;
+
+    /// <summary>The number of unit blocks (NR units each, the last one possibly narrower) of part <paramref name="part"/>.</summary>
+    public int BlockCount(int part) => _parts[part].PanelsPerGate;
+
+    /// <summary>The first unit and the width of unit block <paramref name="block"/> of part <paramref name="part"/>.</summary>
+    public (int Unit, int Width) Block(int part, int block)
+    {
+        Part slice = _parts[part];
+        int unit = slice.Start + block * PanelWidth;
+        return (unit, Math.Min(PanelWidth, slice.End - unit));
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> for one block: every gate of unit block <paramref name="block"/> of part
+    /// <paramref name="part"/>, for streams [<paramref name="rowStart"/>, <paramref name="rowStart"/> + <paramref name="rows"/>).
+    /// Each element gets the same chain as in <see cref="Forward"/>, so a caller can run the pointwise step on a block
+    /// while it is still in L1.
+    /// </summary>
+    /// <param name="hidden">(B, H): h_{t−1}.</param>
+    /// <param name="rowStart">The first stream.</param>
+    /// <param name="rows">The number of streams.</param>
+    /// <param name="gates">(B, G·H): added into, the block's columns of those rows only.</param>
+    /// <param name="part">The part.</param>
+    /// <param name="block">The unit block within the part.</param>
+    public void ForwardBlock(T* hidden, int rowStart, int rows, T* gates, int part, int block)
+    {
+        Part slice = _parts[part];
+        int hiddenSize = HiddenSize, nr = PanelWidth, gateWidth = GateCount * hiddenSize;
+        (int unit, int width) = Block(part, block);
+        for (int gate = 0; gate < GateCount; gate++)
+        {
+            MultiplyPanel(hidden + (nint)rowStart * hiddenSize, hiddenSize, rows, hiddenSize,
+                slice.Forward + (nint)(gate * slice.PanelsPerGate + block) * hiddenSize * nr,
+                gates + (nint)rowStart * gateWidth + gate * hiddenSize + unit, gateWidth, width);
+        }
+    }
+
     /// <summary>
     /// Effectively computes <c>carry[b, u] += Σ_j dGates[b, j] · W_hh[j, u]</c> for part <paramref name="part"/>'s units u.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using LstmSharp.Kernels;
 using LstmSharp.Model;
@@ -43,39 +42,134 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
     }
 
     /// <summary>
-    /// One forward step for units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>) of every stream. On entry
-    /// <paramref name="gates"/> holds the pre-activations x·W_ihᵀ + h·W_hhᵀ + b; on exit it holds i, f, g, o.
+    /// One forward step for units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>) of streams
+    /// [<paramref name="streamStart"/>, <paramref name="streamEnd"/>). On entry <paramref name="gates"/> holds the
+    /// pre-activations x·W_ihᵀ + h·W_hhᵀ + b; on exit it holds i, f, g, o.
     /// </summary>
     /// <param name="gates">(B, 4H): pre-activations in, gate activations out (own units).</param>
     /// <param name="previousCell">(B, H): c_{t−1}.</param>
     /// <param name="cell">(B, H): receives c_t.</param>
     /// <param name="tanhCell">(B, H): receives tanh(c_t), kept for backward.</param>
     /// <param name="hidden">(B, H): receives h_t.</param>
-    /// <param name="batchSize">B: the number of streams.</param>
     /// <param name="hiddenSize">H: the hidden size.</param>
+    /// <param name="streamStart">The first stream.</param>
+    /// <param name="streamEnd">One past the last stream.</param>
     /// <param name="unitStart">The first unit of this part.</param>
     /// <param name="unitEnd">One past the last unit of this part.</param>
-    internal static void ForwardStep(Span<T> gates, ReadOnlySpan<T> previousCell, Span<T> cell, Span<T> tanhCell, Span<T> hidden,
-        int batchSize, int hiddenSize, int unitStart, int unitEnd)
+    /// <remarks>
+    /// One pass per stream with every value in registers, instead of eight <c>TensorPrimitives</c> calls per stream that
+    /// each re-read their spans. The gate functions are TensorPrimitives' own formulas at the widest accelerated width,
+    /// so the bits are those of the calls; a unit past the last whole vector runs through that width too, on a padded
+    /// copy, so every unit gets the same bits wherever it sits, in any slice of any part, for one stream or many.
+    /// </remarks>
+    internal static unsafe void ForwardStep(Span<T> gates, ReadOnlySpan<T> previousCell, Span<T> cell, Span<T> tanhCell, Span<T> hidden,
+        int hiddenSize, int streamStart, int streamEnd, int unitStart, int unitEnd)
     {
-        int units = unitEnd - unitStart;
-        for (int stream = 0; stream < batchSize; stream++)
+        int gateWidth = 4 * hiddenSize, width = hidden.Length;
+        ThrowHelper.CheckLength(gates.Length, 4 * width, nameof(gates));
+        ThrowHelper.CheckLength(previousCell.Length, width, nameof(previousCell));
+        ThrowHelper.CheckLength(cell.Length, width, nameof(cell));
+        ThrowHelper.CheckLength(tanhCell.Length, width, nameof(tanhCell));
+        if (streamStart < 0 || (long)streamEnd * hiddenSize > width || unitStart < 0 || unitEnd > hiddenSize)
         {
-            Span<T> row = gates.Slice(stream * 4 * hiddenSize, 4 * hiddenSize);
-            Span<T> input = row.Slice(unitStart, units), forget = row.Slice(hiddenSize + unitStart, units);
-            Span<T> candidate = row.Slice(2 * hiddenSize + unitStart, units), output = row.Slice(3 * hiddenSize + unitStart, units);
-            TensorPrimitives.Sigmoid(input, input);
-            TensorPrimitives.Sigmoid(forget, forget);
-            TensorPrimitives.Tanh(candidate, candidate);
-            TensorPrimitives.Sigmoid(output, output);
-
-            int offset = stream * hiddenSize + unitStart;
-            Span<T> next = cell.Slice(offset, units), tanhNext = tanhCell.Slice(offset, units);
-            TensorPrimitives.Multiply(forget, previousCell.Slice(offset, units), next);   // c = f ⊙ c_prev
-            TensorPrimitives.MultiplyAdd(input, candidate, next, next);                   //   + i ⊙ g
-            TensorPrimitives.Tanh(next, tanhNext);
-            TensorPrimitives.Multiply(output, tanhNext, hidden.Slice(offset, units));    // h = o ⊙ tanh(c)
+            ThrowHelper.ThrowOutOfRange(nameof(streamEnd), streamEnd, "The streams and units must lie within the spans.");
         }
+
+        fixed (T* g = gates, c = previousCell, next = cell, tc = tanhCell, h = hidden)
+        {
+            for (int stream = streamStart; stream < streamEnd; stream++)
+            {
+                int rowOffset = stream * gateWidth, offset = stream * hiddenSize;
+                if (Lanes512<T>.IsAccelerated)
+                {
+                    ForwardUnits<Lanes512<T>>(g + rowOffset, c + offset, next + offset, tc + offset, h + offset, hiddenSize, unitStart, unitEnd);
+                }
+                else if (Lanes256<T>.IsAccelerated)
+                {
+                    ForwardUnits<Lanes256<T>>(g + rowOffset, c + offset, next + offset, tc + offset, h + offset, hiddenSize, unitStart, unitEnd);
+                }
+                else if (Lanes128<T>.IsAccelerated)
+                {
+                    ForwardUnits<Lanes128<T>>(g + rowOffset, c + offset, next + offset, tc + offset, h + offset, hiddenSize, unitStart, unitEnd);
+                }
+                else
+                {
+                    ForwardGroups<ScalarLane<T>>(g + rowOffset, c + offset, next + offset, tc + offset, h + offset, hiddenSize, unitStart, unitEnd);
+                }
+            }
+        }
+    }
+
+    /// <summary>One stream's units at one width: whole vectors, then the rest as one vector on a zero-padded copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ForwardUnits<TLanes>(T* gates, T* previousCell, T* cell, T* tanhCell, T* hidden, int hiddenSize, int unitStart, int unitEnd)
+        where TLanes : struct, ILanes<TLanes, T>
+    {
+        int unit = ForwardGroups<TLanes>(gates, previousCell, cell, tanhCell, hidden, hiddenSize, unitStart, unitEnd);
+        int rest = unitEnd - unit;
+        if (rest == 0)
+        {
+            return;
+        }
+
+        // The padded copy: the four gates, then c_{t−1}, c_t, tanh c_t and h_t, one vector each.
+        int n = TLanes.Count;
+        T* scratch = stackalloc T[8 * n];
+        new Span<T>(scratch, 8 * n).Clear();
+        for (int j = 0; j < rest; j++)
+        {
+            for (int gate = 0; gate < 4; gate++)
+            {
+                scratch[gate * n + j] = gates[gate * hiddenSize + unit + j];
+            }
+
+            scratch[4 * n + j] = previousCell[unit + j];
+        }
+
+        ForwardGroups<TLanes>(scratch, scratch + 4 * n, scratch + 5 * n, scratch + 6 * n, scratch + 7 * n, n, 0, n);
+        for (int j = 0; j < rest; j++)
+        {
+            for (int gate = 0; gate < 4; gate++)
+            {
+                gates[gate * hiddenSize + unit + j] = scratch[gate * n + j];
+            }
+
+            cell[unit + j] = scratch[5 * n + j];
+            tanhCell[unit + j] = scratch[6 * n + j];
+            hidden[unit + j] = scratch[7 * n + j];
+        }
+    }
+
+    /// <summary>Whole groups of <typeparamref name="TLanes"/> from <paramref name="unitStart"/> on; returns the first unit of an incomplete group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int ForwardGroups<TLanes>(T* gates, T* previousCell, T* cell, T* tanhCell, T* hidden, int hiddenSize, int unitStart, int unitEnd)
+        where TLanes : struct, ILanes<TLanes, T>
+    {
+        ref T gate = ref Unsafe.AsRef<T>(gates), previous = ref Unsafe.AsRef<T>(previousCell);
+        ref T next = ref Unsafe.AsRef<T>(cell), tanh = ref Unsafe.AsRef<T>(tanhCell), output = ref Unsafe.AsRef<T>(hidden);
+        nuint h = (nuint)hiddenSize;
+        int unit = unitStart;
+        for (; unit + TLanes.Count <= unitEnd; unit += TLanes.Count)
+        {
+            nuint u = (nuint)unit;
+            TLanes input = TLanes.Sigmoid(TLanes.Load(ref gate, u));
+            TLanes forget = TLanes.Sigmoid(TLanes.Load(ref gate, h + u));
+            TLanes candidate = TLanes.Tanh(TLanes.Load(ref gate, 2 * h + u));
+            TLanes outputGate = TLanes.Sigmoid(TLanes.Load(ref gate, 3 * h + u));
+            TLanes.Store(input, ref gate, u);
+            TLanes.Store(forget, ref gate, h + u);
+            TLanes.Store(candidate, ref gate, 2 * h + u);
+            TLanes.Store(outputGate, ref gate, 3 * h + u);
+
+            // c = f ⊙ c_prev + i ⊙ g with a rounding after each operation, as TensorPrimitives' Multiply and MultiplyAdd did.
+            TLanes c = forget * TLanes.Load(ref previous, u) + input * candidate;
+            TLanes tanhC = TLanes.Tanh(c);
+            TLanes.Store(c, ref next, u);
+            TLanes.Store(tanhC, ref tanh, u);
+            TLanes.Store(outputGate * tanhC, ref output, u);
+        }
+
+        return unit;
     }
 
     /// <summary>

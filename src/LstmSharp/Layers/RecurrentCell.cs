@@ -489,13 +489,19 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     /// </summary>
     private void ForwardStep(int part, int step)
     {
+        if (Layout.CellType == CellType.Lstm && BatchSize > 1)
+        {
+            ForwardStepByBlocks(part, step);
+            return;
+        }
+
         int batchSize = BatchSize, hiddenSize = HiddenSize, gateCount = Layout.GateCount, gateSize = Layout.GateSize;
         int unitStart = _slices!.Boundaries[part], unitEnd = _slices.Boundaries[part + 1], units = unitEnd - unitStart;
         int width = batchSize * hiddenSize, gateWidth = batchSize * gateSize;
         Span<T> gates = _gates.AsSpan(step * gateWidth, gateWidth);             // (B, G·H)
         if (_inputWasIds)
         {
-            GatherInput(step, unitStart, unitEnd, gates);
+            GatherInput(step, 0, batchSize, unitStart, unitEnd, gates);
         }
 
         bool gru = Layout.CellType == CellType.Gru;
@@ -529,7 +535,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         {
             case CellType.Lstm:
                 LstmCell<T>.ForwardStep(gates, _cells.AsSpan(step * width, width), _cells.AsSpan((step + 1) * width, width),
-                    _tanhCells.AsSpan(step * width, width), hidden, batchSize, hiddenSize, unitStart, unitEnd);
+                    _tanhCells.AsSpan(step * width, width), hidden, hiddenSize, 0, batchSize, unitStart, unitEnd);
                 break;
             case CellType.Gru:
                 GruCell<T>.ForwardStep(gates, recurrent, previousHidden, hidden, batchSize, hiddenSize, unitStart, unitEnd);
@@ -540,6 +546,39 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         }
 
         // Here h_t, the gate activations (and c_t) of this part's units for every stream of step t exist.
+    }
+
+    /// <summary>
+    /// <see cref="ForwardStep"/> for the LSTM with several streams, one block (a register tile of streams by NR units)
+    /// at a time: the block's input gather, its recurrent product for every gate, then its pointwise step while the
+    /// block is still in L1. Each element is computed exactly as part by part, only sooner.
+    /// </summary>
+    private void ForwardStepByBlocks(int part, int step)
+    {
+        int batchSize = BatchSize, hiddenSize = HiddenSize, width = batchSize * hiddenSize, gateWidth = batchSize * Layout.GateSize;
+        Span<T> gates = _gates.AsSpan(step * gateWidth, gateWidth);
+        ReadOnlySpan<T> previousCell = _cells.AsSpan(step * width, width);
+        Span<T> cell = _cells.AsSpan((step + 1) * width, width), tanhCell = _tanhCells.AsSpan(step * width, width);
+        Span<T> hidden = _hidden.AsSpan((step + 1) * width, width);
+        UnitSlicedWeights<T> slices = _slices!;
+        fixed (T* previous = _hidden.AsSpan(step * width, width), target = gates)
+        {
+            for (int block = 0; block < slices.BlockCount(part); block++)
+            {
+                (int unit, int units) = slices.Block(part, block);
+                for (int streamStart = 0; streamStart < batchSize; streamStart += UnitSlicedWeights<T>.BlockRows)
+                {
+                    int streamEnd = Math.Min(batchSize, streamStart + UnitSlicedWeights<T>.BlockRows);
+                    if (_inputWasIds)
+                    {
+                        GatherInput(step, streamStart, streamEnd, unit, unit + units, gates);
+                    }
+
+                    slices.ForwardBlock(previous, streamStart, streamEnd - streamStart, target, part, block);
+                    LstmCell<T>.ForwardStep(gates, previousCell, cell, tanhCell, hidden, hiddenSize, streamStart, streamEnd, unit, unit + units);
+                }
+            }
+        }
     }
 
     /// <summary>Backward step <paramref name="step"/>, first half for <paramref name="part"/>'s units: dL/dh_t in total.</summary>
@@ -630,13 +669,16 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
         }
     }
 
-    /// <summary>Gates (B, G·H) of step <paramref name="step"/>, own columns: x·W_ihᵀ + b for one-hot x is row id of W_ihᵀ plus the bias.</summary>
-    private void GatherInput(int step, int unitStart, int unitEnd, Span<T> gates)
+    /// <summary>
+    /// Gates (B, G·H) of step <paramref name="step"/>, streams [<paramref name="streamStart"/>, <paramref name="streamEnd"/>),
+    /// own columns: x·W_ihᵀ + b for one-hot x is row id of W_ihᵀ plus the bias.
+    /// </summary>
+    private void GatherInput(int step, int streamStart, int streamEnd, int unitStart, int unitEnd, Span<T> gates)
     {
         int batchSize = BatchSize, hiddenSize = HiddenSize, gateSize = Layout.GateSize, units = unitEnd - unitStart;
         bool transposed = SequenceLength * batchSize >= InputSize;
         ReadOnlySpan<T> weightIh = WeightIh;
-        for (int stream = 0; stream < batchSize; stream++)
+        for (int stream = streamStart; stream < streamEnd; stream++)
         {
             int id = _inputIds[step * batchSize + stream];
             for (int gate = 0; gate < Layout.GateCount; gate++)
