@@ -10,8 +10,9 @@ namespace LstmSharp.Kernels;
 /// 512-bit vector. A rule written once against this interface is specialized by the JIT for each width, scalar tail
 /// included, as TensorPrimitives' operators are. (The BCL's own
 /// <c>ISimdVector</c> is internal in .NET 10, hence this one.) The arithmetic is exact IEEE per element, so every
-/// width gives the same bits. <see cref="Sigmoid"/> and <see cref="Tanh"/> are TensorPrimitives' formulas over the BCL's
-/// vector <c>Exp</c>, one algorithm at every vector width; the scalar lane uses the C runtime's, which may round differently.
+/// width gives the same bits. <see cref="Sigmoid"/> and <see cref="Tanh"/> are TensorPrimitives' formulas over one
+/// exponential at every vector width (<see cref="ExpConstants"/> for float, the BCL's vector <c>Exp</c> for double); the
+/// scalar lane uses the C runtime's, which may round differently.
 /// </summary>
 internal interface ILanes<TSelf, T>
     where TSelf : struct, ILanes<TSelf, T>
@@ -35,10 +36,10 @@ internal interface ILanes<TSelf, T>
     /// <summary>The correctly rounded square root of each lane.</summary>
     static abstract TSelf Sqrt(TSelf value);
 
-    /// <summary>1 / (1 + e^−x) per lane, as <c>TensorPrimitives.Sigmoid</c> computes it at this width.</summary>
+    /// <summary>1 / (1 + e^−x) per lane, <c>TensorPrimitives.Sigmoid</c>'s formula.</summary>
     static abstract TSelf Sigmoid(TSelf value);
 
-    /// <summary>tanh per lane, as <c>TensorPrimitives.Tanh</c> computes it at this width.</summary>
+    /// <summary>tanh per lane, <c>TensorPrimitives.Tanh</c>'s formula.</summary>
     static abstract TSelf Tanh(TSelf value);
 
     static abstract TSelf operator +(TSelf left, TSelf right);
@@ -109,7 +110,25 @@ internal readonly struct Lanes128<T>(Vector128<T> value) : ILanes<Lanes128<T>, T
     }
 
     private static Vector128<T> Exp(Vector128<T> x) =>
-        typeof(T) == typeof(float) ? Vector128.Exp(x.AsSingle()).As<float, T>() : Vector128.Exp(x.AsDouble()).As<double, T>();
+        typeof(T) == typeof(float) ? ExpSingle(x.AsSingle()).As<float, T>() : Vector128.Exp(x.AsDouble()).As<double, T>();
+
+    /// <summary>e^x in float, as <see cref="ExpConstants"/> describes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ExpSingle(Vector128<float> x)
+    {
+        x = Vector128.Min(Vector128.Max(x, Vector128.Create(-ExpConstants.Limit)), Vector128.Create(ExpConstants.Limit));
+        Vector128<float> n = Vector128.Round(x * Vector128.Create(ExpConstants.Log2E));
+        Vector128<float> r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-ExpConstants.Ln2High), x);
+        r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-ExpConstants.Ln2Low), r);
+        Vector128<float> p = Vector128.Create(ExpConstants.P0);
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(ExpConstants.P1));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(ExpConstants.P2));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(ExpConstants.P3));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(ExpConstants.P4));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(ExpConstants.P5));
+        Vector128<float> y = Vector128.MultiplyAddEstimate(p, r * r, r) + Vector128<float>.One;
+        return y * ((Vector128.ConvertToInt32(n) + Vector128.Create(127)) << 23).AsSingle();
+    }
 
     public static Lanes128<T> operator +(Lanes128<T> left, Lanes128<T> right) => new(left._value + right._value);
 
@@ -148,7 +167,25 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
     }
 
     private static Vector256<T> Exp(Vector256<T> x) =>
-        typeof(T) == typeof(float) ? Vector256.Exp(x.AsSingle()).As<float, T>() : Vector256.Exp(x.AsDouble()).As<double, T>();
+        typeof(T) == typeof(float) ? ExpSingle(x.AsSingle()).As<float, T>() : Vector256.Exp(x.AsDouble()).As<double, T>();
+
+    /// <summary>e^x in float, as <see cref="ExpConstants"/> describes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpSingle(Vector256<float> x)
+    {
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-ExpConstants.Limit)), Vector256.Create(ExpConstants.Limit));
+        Vector256<float> n = Vector256.Round(x * Vector256.Create(ExpConstants.Log2E));
+        Vector256<float> r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-ExpConstants.Ln2High), x);
+        r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-ExpConstants.Ln2Low), r);
+        Vector256<float> p = Vector256.Create(ExpConstants.P0);
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(ExpConstants.P1));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(ExpConstants.P2));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(ExpConstants.P3));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(ExpConstants.P4));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(ExpConstants.P5));
+        Vector256<float> y = Vector256.MultiplyAddEstimate(p, r * r, r) + Vector256<float>.One;
+        return y * ((Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23).AsSingle();
+    }
 
     public static Lanes256<T> operator +(Lanes256<T> left, Lanes256<T> right) => new(left._value + right._value);
 
@@ -187,7 +224,25 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
     }
 
     private static Vector512<T> Exp(Vector512<T> x) =>
-        typeof(T) == typeof(float) ? Vector512.Exp(x.AsSingle()).As<float, T>() : Vector512.Exp(x.AsDouble()).As<double, T>();
+        typeof(T) == typeof(float) ? ExpSingle(x.AsSingle()).As<float, T>() : Vector512.Exp(x.AsDouble()).As<double, T>();
+
+    /// <summary>e^x in float, as <see cref="ExpConstants"/> describes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpSingle(Vector512<float> x)
+    {
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-ExpConstants.Limit)), Vector512.Create(ExpConstants.Limit));
+        Vector512<float> n = Vector512.Round(x * Vector512.Create(ExpConstants.Log2E));
+        Vector512<float> r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-ExpConstants.Ln2High), x);
+        r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-ExpConstants.Ln2Low), r);
+        Vector512<float> p = Vector512.Create(ExpConstants.P0);
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(ExpConstants.P1));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(ExpConstants.P2));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(ExpConstants.P3));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(ExpConstants.P4));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(ExpConstants.P5));
+        Vector512<float> y = Vector512.MultiplyAddEstimate(p, r * r, r) + Vector512<float>.One;
+        return y * ((Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23).AsSingle();
+    }
 
     public static Lanes512<T> operator +(Lanes512<T> left, Lanes512<T> right) => new(left._value + right._value);
 
@@ -196,4 +251,26 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
     public static Lanes512<T> operator *(Lanes512<T> left, Lanes512<T> right) => new(left._value * right._value);
 
     public static Lanes512<T> operator /(Lanes512<T> left, Lanes512<T> right) => new(left._value / right._value);
+}
+
+/// <summary>
+/// The float e^x of the LSTM's gate functions: Cody and Waite's reduction x = n·ln 2 + r (ln 2 split in two, so n·ln 2 is
+/// exact), |r| ≤ ln 2 / 2, e^r by Cephes' degree-7 polynomial (within about one ulp), then the exponent n added to its
+/// bits. x is clamped to ±<see cref="Limit"/>, where 2^n stays a normal float, and NaN stays NaN. It is written out
+/// because the BCL's vector <c>Exp</c> computes float in double (widened, a double polynomial, narrowed): that made the
+/// five exponentials per unit the largest part of an LSTM forward step after the matrix products. Every width runs the
+/// same operations, so every width gives the same bits on one machine.
+/// </summary>
+internal static class ExpConstants
+{
+    public const float Limit = 88.3762626647949f;
+    public const float Log2E = 1.44269504088896341f;
+    public const float Ln2High = 0.693359375f;
+    public const float Ln2Low = -2.12194440e-4f;
+    public const float P0 = 1.9875691500e-4f;
+    public const float P1 = 1.3981999507e-3f;
+    public const float P2 = 8.3334519073e-3f;
+    public const float P3 = 4.1665795894e-2f;
+    public const float P4 = 1.6666665459e-1f;
+    public const float P5 = 5.0000001201e-1f;
 }
