@@ -215,7 +215,7 @@ internal sealed partial class TrainCommand
 
     private readonly Option<string?> _out = new("--out", "-o")
     {
-        Description = $"The best checkpoint by validation loss; a resumable latest one goes beside it (model.safetensors → model{LatestSuffix}). " +
+        Description = $"The best checkpoint by validation loss; a resumable latest one goes beside it (model.safetensors → model{LatestSuffix}); a missing folder is made. " +
                       $"[default: {DefaultOut}, or when resuming the checkpoint resumed]",
         HelpName = "FILE",
     };
@@ -362,6 +362,8 @@ internal sealed partial class TrainCommand
 
         string bestPath = parse.GetValue(_out) ?? (resumePath is null ? DefaultOut : BestPathOf(resumePath));
         string latestPath = LatestPathOf(bestPath);
+        // A missing folder would only fail at the first save, after training had run: make it now, as --metrics does.
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(bestPath))!);
         WriteHeader(trainer, corpus, files, take, validation is null ? null : validationPath, checkpoint is not null, initPath, bestPath, latestPath);
 
         var data = new TrainingData(validation, CorpusFingerprint.Of(corpus, files),

@@ -21,6 +21,21 @@ public sealed class TrainSampleScoreTests(TrainedModelFixture model) : IClassFix
     }
 
     [Fact]
+    public void Train_OutInAFolderThatDoesNotExist_MakesTheFolderAndSaves()
+    {
+        // The folder used to be missing only at the first save, after a whole epoch of training.
+        using var directory = new TempDirectory();
+        string corpus = directory.WriteText("corpus.txt", TrainedModelFixture.SmallCorpus());
+        string best = directory.File(Path.Combine("runs", "first", "m.safetensors"));
+
+        CliResult result = CliRunner.Run(["train", "--input", corpus, "--steps", "90", "--eval-every", "45", "--out", best, .. TrainedModelFixture.SmallModel]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(best));
+        Assert.True(File.Exists(directory.File(Path.Combine("runs", "first", "m.last.safetensors"))));
+    }
+
+    [Fact]
     public void Sample_SameSeedTwice_SameTextOfRequestedLength()
     {
         CliResult first = CliRunner.Run("sample", "--model", model.ModelPath, "--length", "50", "--seed", "1");
