@@ -60,6 +60,29 @@ public sealed class UnitPartitionedRecurrenceTests
         Assert.Equal(fresh.Gradients, reused.Gradients);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    public void Backward_LstmTwiceAfterOneForward_RefusedAndNothingChanged(int batchSize)
+    {
+        // The LSTM's gate gradients overwrite the gate activations, so a second backward pass would read gradients as gates.
+        const int Vocabulary = 7, Hidden = 40, Steps = 3;
+        int[] ids = [.. Enumerable.Range(0, Steps * batchSize).Select(index => index * 5 % Vocabulary)];
+        var cell = new LstmCell<double>(Vocabulary, Hidden, Initialization.PyTorchUniform, seed: 9);
+        double[] output = new double[Steps * batchSize * Hidden], dOutput = [.. Enumerable.Range(0, output.Length).Select(index => Math.Cos(index))];
+        cell.Forward(ids, default, default, Steps, batchSize, output, default, default);
+        cell.Backward(dOutput, default, default, default, default, default);
+        double[] once = [.. cell.Gradients];
+
+        Assert.Throws<InvalidOperationException>(() => cell.Backward(dOutput, default, default, default, default, default));
+        Assert.Equal(once, cell.Gradients);
+
+        cell.ZeroGradients();
+        cell.Forward(ids, default, default, Steps, batchSize, output, default, default);
+        cell.Backward(dOutput, default, default, default, default, default);
+        Assert.Equal(once, cell.Gradients);
+    }
+
     [Fact]
     public void Backward_SingleStreamSplitIntoUnitChunks_MatchesCentralDifferences()
     {
