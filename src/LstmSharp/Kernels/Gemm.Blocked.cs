@@ -49,7 +49,16 @@ internal static unsafe partial class Gemm
                     {
                         int columns = Math.Min(nr, nc - jr);
                         T* bPanel = packedB + (nint)jr * kc;
-                        for (int ir = 0; ir < tileRows; ir += MicroRows)
+                        int firstTile = 0;
+                        if (columns <= 2 && inPlaceRows > 0 && HasNarrowColumnsInPlace<T>())
+                        {
+                            // The lone last columns of the in-place tiles, several tiles at a time.
+                            NarrowColumnsInPlace(columns, kc, (float*)(a + ic * ars + pc), ars, inPlaceRows / MicroRows, (float*)bPanel, nr,
+                                (float*)(c + (nint)ic * n + jc + jr), n);
+                            firstTile = inPlaceRows;
+                        }
+
+                        for (int ir = firstTile; ir < tileRows; ir += MicroRows)
                         {
                             int rows = Math.Min(MicroRows, mc - ir);
                             bool inPlace = ir < inPlaceRows;

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LstmSharp.Kernels;
 
@@ -196,6 +198,110 @@ internal static unsafe partial class Gemm
 
         TSimd.Store(r0, c); TSimd.Store(r1, c1); TSimd.Store(r2, c2); TSimd.Store(r3, c3);
         TSimd.Store(r4, c4); TSimd.Store(r5, c5); TSimd.Store(r6, c6); TSimd.Store(r7, c7);
+    }
+
+    /// <summary>Whether <see cref="NarrowColumnsInPlace"/> runs here: float, with 256-bit vectors, AVX2 and fused multiply-add.</summary>
+    private static bool HasNarrowColumnsInPlace<T>() =>
+        typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported;
+
+    /// <summary>
+    /// The last <paramref name="columns"/> (1 or 2) columns of C for <paramref name="tiles"/> whole 8-row tiles whose
+    /// A rows are read in place (row stride lda), against a B panel (row stride bStride): the head's 65th column.
+    /// <see cref="NarrowKernel"/> spends a multiply-add per row per step there, on a vector with one useful lane, and
+    /// the lone column cost half as much again as the 64 before it. Here A's 8×8 blocks are transposed in registers, so
+    /// one multiply-add covers a tile's eight rows, and four tiles run side by side so that their chains hide the
+    /// multiply-add's latency. Each element keeps its one chain in order of p: the bits are those of every other path.
+    /// </summary>
+    private static void NarrowColumnsInPlace(int columns, int kc, float* a, nint lda, int tiles, float* b, nint bStride, float* c, nint ldc)
+    {
+        for (int j = 0; j < columns; j++)
+        {
+            int tile = 0;
+            for (; tile + 4 <= tiles; tile += 4)
+            {
+                NarrowColumnTiles(4, kc, a + (nint)tile * MicroRows * lda, lda, b + j, bStride, c + (nint)tile * MicroRows * ldc + j, ldc);
+            }
+
+            for (; tile < tiles; tile++)
+            {
+                NarrowColumnTiles(1, kc, a + (nint)tile * MicroRows * lda, lda, b + j, bStride, c + (nint)tile * MicroRows * ldc + j, ldc);
+            }
+        }
+    }
+
+    /// <summary>One column of C for 1 or 4 consecutive 8-row tiles (<see cref="NarrowColumnsInPlace"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void NarrowColumnTiles(int tiles, int kc, float* a, nint lda, float* b, nint bStride, float* c, nint ldc)
+    {
+        nint tileA = MicroRows * lda, tileC = MicroRows * ldc;
+        Vector256<int> cRows = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * (int)ldc, aRows = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * (int)lda;
+        Vector256<float> c0 = Avx2.GatherVector256(c, cRows, 4);
+        Vector256<float> c1 = tiles > 1 ? Avx2.GatherVector256(c + tileC, cRows, 4) : default;
+        Vector256<float> c2 = tiles > 1 ? Avx2.GatherVector256(c + 2 * tileC, cRows, 4) : default;
+        Vector256<float> c3 = tiles > 1 ? Avx2.GatherVector256(c + 3 * tileC, cRows, 4) : default;
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* bp = b + p * bStride;
+            c0 = EightSteps(a + p, lda, bp, bStride, c0);
+            if (tiles > 1)
+            {
+                c1 = EightSteps(a + tileA + p, lda, bp, bStride, c1);
+                c2 = EightSteps(a + 2 * tileA + p, lda, bp, bStride, c2);
+                c3 = EightSteps(a + 3 * tileA + p, lda, bp, bStride, c3);
+            }
+        }
+
+        for (; p < kc; p++)
+        {
+            Vector256<float> y = Vector256.Create(b[p * bStride]);
+            c0 = Fma.MultiplyAdd(Avx2.GatherVector256(a + p, aRows, 4), y, c0);
+            if (tiles > 1)
+            {
+                c1 = Fma.MultiplyAdd(Avx2.GatherVector256(a + tileA + p, aRows, 4), y, c1);
+                c2 = Fma.MultiplyAdd(Avx2.GatherVector256(a + 2 * tileA + p, aRows, 4), y, c2);
+                c3 = Fma.MultiplyAdd(Avx2.GatherVector256(a + 3 * tileA + p, aRows, 4), y, c3);
+            }
+        }
+
+        Scatter(c0, c, ldc);
+        if (tiles > 1)
+        {
+            Scatter(c1, c + tileC, ldc);
+            Scatter(c2, c + 2 * tileC, ldc);
+            Scatter(c3, c + 3 * tileC, ldc);
+        }
+
+        static void Scatter(Vector256<float> value, float* c, nint ldc)
+        {
+            for (int row = 0; row < MicroRows; row++)
+            {
+                c[row * ldc] = value.GetElement(row);
+            }
+        }
+    }
+
+    /// <summary>Steps p … p + 7 of one 8-row tile's column: rows a, a + lda, … transposed, then eight multiply-adds in order of p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> EightSteps(float* a, nint lda, float* b, nint bStride, Vector256<float> sum)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(a), r1 = Avx.LoadVector256(a + lda);
+        Vector256<float> r2 = Avx.LoadVector256(a + 2 * lda), r3 = Avx.LoadVector256(a + 3 * lda);
+        Vector256<float> r4 = Avx.LoadVector256(a + 4 * lda), r5 = Avx.LoadVector256(a + 5 * lda);
+        Vector256<float> r6 = Avx.LoadVector256(a + 6 * lda), r7 = Avx.LoadVector256(a + 7 * lda);
+        Vector256<float> u0 = Avx.UnpackLow(r0, r1), u1 = Avx.UnpackHigh(r0, r1), u2 = Avx.UnpackLow(r2, r3), u3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> u4 = Avx.UnpackLow(r4, r5), u5 = Avx.UnpackHigh(r4, r5), u6 = Avx.UnpackLow(r6, r7), u7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(u0, u2, 0x44), s1 = Avx.Shuffle(u0, u2, 0xEE), s2 = Avx.Shuffle(u1, u3, 0x44), s3 = Avx.Shuffle(u1, u3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(u4, u6, 0x44), s5 = Avx.Shuffle(u4, u6, 0xEE), s6 = Avx.Shuffle(u5, u7, 0x44), s7 = Avx.Shuffle(u5, u7, 0xEE);
+        // Column q of the block (A[0..7, p + q]) is the lane-q halves of s: low 128 bits from rows 0-3, high from rows 4-7.
+        sum = Fma.MultiplyAdd(Avx.Permute2x128(s0, s4, 0x20), Vector256.Create(b[0]), sum);
+        sum = Fma.MultiplyAdd(Avx.Permute2x128(s1, s5, 0x20), Vector256.Create(b[bStride]), sum);
+        sum = Fma.MultiplyAdd(Avx.Permute2x128(s2, s6, 0x20), Vector256.Create(b[2 * bStride]), sum);
+        sum = Fma.MultiplyAdd(Avx.Permute2x128(s3, s7, 0x20), Vector256.Create(b[3 * bStride]), sum);
+        sum = Fma.MultiplyAdd(Avx.Permute2x128(s0, s4, 0x31), Vector256.Create(b[4 * bStride]), sum);
+        sum = Fma.MultiplyAdd(Avx.Permute2x128(s1, s5, 0x31), Vector256.Create(b[5 * bStride]), sum);
+        sum = Fma.MultiplyAdd(Avx.Permute2x128(s2, s6, 0x31), Vector256.Create(b[6 * bStride]), sum);
+        return Fma.MultiplyAdd(Avx.Permute2x128(s3, s7, 0x31), Vector256.Create(b[7 * bStride]), sum);
     }
 
     /// <summary>One row of C (1, 2·NR) = fma chain over kc steps of a row of A (at stride aStride) and two packed B panels.</summary>

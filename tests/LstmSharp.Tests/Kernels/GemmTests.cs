@@ -332,6 +332,36 @@ public class GemmTests
         Assert.Equal(expected, c);
     }
 
+    [Theory]
+    [InlineData(Form.ABt, 3200, 256, 65)]   // the head: 2 panels and a lone column, A read in place
+    [InlineData(Form.ABt, 300, 300, 66)]    // two lone columns, k across a cache block, a ragged last row tile
+    [InlineData(Form.AB, 72, 40, 97)]
+    [InlineData(Form.ABt, 296, 9, 33)]      // a last row block of one tile: a tile alone after the groups of four
+    public void Multiply_LoneLastColumns_BitIdenticalToTheScalarChain(Form form, int m, int k, int n)
+    {
+        // On the packed path (A·Bᵀ above 256 rows, A·B above 4) every element is the one chain c = fma(a[i,p], b[p,j], c)
+        // in order of p (fused where the CPU fuses), the lone last columns' transposed kernel included.
+        float[] a = Random<float>(m * k, 21), b = Random<float>(k * n, 22), c = Random<float>(m * n, 23);
+        float[] expected = (float[])c.Clone();
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float sum = expected[i * n + j];
+                for (int p = 0; p < k; p++)
+                {
+                    sum = SimdWidth.MultiplyAdd(a[i * k + p], form == Form.ABt ? b[j * k + p] : b[p * n + j], sum);
+                }
+
+                expected[i * n + j] = sum;
+            }
+        }
+
+        Multiply<float>(form, a, b, m, k, n, c);
+
+        Assert.Equal(expected, c);
+    }
+
     [Fact]
     public void MultiplyAddPacked_RowOfManyRows_BitIdenticalToThatRowAlone()
     {
