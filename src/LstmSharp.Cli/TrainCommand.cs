@@ -363,7 +363,10 @@ internal sealed partial class TrainCommand
         string bestPath = parse.GetValue(_out) ?? (resumePath is null ? DefaultOut : BestPathOf(resumePath));
         string latestPath = LatestPathOf(bestPath);
         // A missing folder would only fail at the first save, after training had run: make it now, as --metrics does.
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(bestPath))!);
+        if (Path.GetDirectoryName(Path.GetFullPath(bestPath)) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
         WriteHeader(trainer, corpus, files, take, validation is null ? null : validationPath, checkpoint is not null, initPath, bestPath, latestPath);
 
         var data = new TrainingData(validation, CorpusFingerprint.Of(corpus, files),

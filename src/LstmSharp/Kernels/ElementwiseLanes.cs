@@ -116,7 +116,7 @@ internal readonly struct Lanes128<T>(Vector128<T> value) : ILanes<Lanes128<T>, T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> ExpSingle(Vector128<float> x)
     {
-        x = Vector128.Min(Vector128.Max(x, Vector128.Create(-ExpConstants.Limit)), Vector128.Create(ExpConstants.Limit));
+        x = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpConstants.Lowest)), Vector128.Create(ExpConstants.Highest));
         Vector128<float> n = Vector128.Round(x * Vector128.Create(ExpConstants.Log2E));
         Vector128<float> r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-ExpConstants.Ln2High), x);
         r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-ExpConstants.Ln2Low), r);
@@ -173,7 +173,7 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> ExpSingle(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-ExpConstants.Limit)), Vector256.Create(ExpConstants.Limit));
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpConstants.Lowest)), Vector256.Create(ExpConstants.Highest));
         Vector256<float> n = Vector256.Round(x * Vector256.Create(ExpConstants.Log2E));
         Vector256<float> r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-ExpConstants.Ln2High), x);
         r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-ExpConstants.Ln2Low), r);
@@ -230,7 +230,7 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> ExpSingle(Vector512<float> x)
     {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-ExpConstants.Limit)), Vector512.Create(ExpConstants.Limit));
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpConstants.Lowest)), Vector512.Create(ExpConstants.Highest));
         Vector512<float> n = Vector512.Round(x * Vector512.Create(ExpConstants.Log2E));
         Vector512<float> r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-ExpConstants.Ln2High), x);
         r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-ExpConstants.Ln2Low), r);
@@ -256,14 +256,16 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 /// <summary>
 /// The float e^x of the LSTM's gate functions: Cody and Waite's reduction x = n·ln 2 + r (ln 2 split in two, so n·ln 2 is
 /// exact), |r| ≤ ln 2 / 2, e^r by Cephes' degree-7 polynomial (within about one ulp), then the exponent n added to its
-/// bits. x is clamped to ±<see cref="Limit"/>, where 2^n stays a normal float, and NaN stays NaN. It is written out
+/// bits. x is clamped to [<see cref="Lowest"/>, <see cref="Highest"/>], where n stays in [−126, 127] and 2^n a normal
+/// float, and NaN stays NaN (the BCL's vector Min and Max propagate it). It is written out
 /// because the BCL's vector <c>Exp</c> computes float in double (widened, a double polynomial, narrowed): that made the
 /// five exponentials per unit the largest part of an LSTM forward step after the matrix products. Every width runs the
 /// same operations, so every width gives the same bits on one machine.
 /// </summary>
 internal static class ExpConstants
 {
-    public const float Limit = 88.3762626647949f;
+    public const float Lowest = -87.33654f;          // ln 2^−126, the smallest normal float: n = −126
+    public const float Highest = 88.3762626647949f;  // rounds to n = 127
     public const float Log2E = 1.44269504088896341f;
     public const float Ln2High = 0.693359375f;
     public const float Ln2Low = -2.12194440e-4f;

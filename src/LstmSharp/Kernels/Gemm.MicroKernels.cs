@@ -219,32 +219,32 @@ internal static unsafe partial class Gemm
             int tile = 0;
             for (; tile + 4 <= tiles; tile += 4)
             {
-                NarrowColumnTiles(4, kc, a + (nint)tile * MicroRows * lda, lda, b + j, bStride, c + (nint)tile * MicroRows * ldc + j, ldc);
+                NarrowColumnTiles(four: true, kc, a + (nint)tile * MicroRows * lda, lda, b + j, bStride, c + (nint)tile * MicroRows * ldc + j, ldc);
             }
 
             for (; tile < tiles; tile++)
             {
-                NarrowColumnTiles(1, kc, a + (nint)tile * MicroRows * lda, lda, b + j, bStride, c + (nint)tile * MicroRows * ldc + j, ldc);
+                NarrowColumnTiles(four: false, kc, a + (nint)tile * MicroRows * lda, lda, b + j, bStride, c + (nint)tile * MicroRows * ldc + j, ldc);
             }
         }
     }
 
-    /// <summary>One column of C for 1 or 4 consecutive 8-row tiles (<see cref="NarrowColumnsInPlace"/>).</summary>
+    /// <summary>One column of C for four consecutive 8-row tiles, or for one (<see cref="NarrowColumnsInPlace"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void NarrowColumnTiles(int tiles, int kc, float* a, nint lda, float* b, nint bStride, float* c, nint ldc)
+    private static void NarrowColumnTiles(bool four, int kc, float* a, nint lda, float* b, nint bStride, float* c, nint ldc)
     {
         nint tileA = MicroRows * lda, tileC = MicroRows * ldc;
         Vector256<int> cRows = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * (int)ldc, aRows = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * (int)lda;
         Vector256<float> c0 = Avx2.GatherVector256(c, cRows, 4);
-        Vector256<float> c1 = tiles > 1 ? Avx2.GatherVector256(c + tileC, cRows, 4) : default;
-        Vector256<float> c2 = tiles > 1 ? Avx2.GatherVector256(c + 2 * tileC, cRows, 4) : default;
-        Vector256<float> c3 = tiles > 1 ? Avx2.GatherVector256(c + 3 * tileC, cRows, 4) : default;
+        Vector256<float> c1 = four ? Avx2.GatherVector256(c + tileC, cRows, 4) : default;
+        Vector256<float> c2 = four ? Avx2.GatherVector256(c + 2 * tileC, cRows, 4) : default;
+        Vector256<float> c3 = four ? Avx2.GatherVector256(c + 3 * tileC, cRows, 4) : default;
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
             float* bp = b + p * bStride;
             c0 = EightSteps(a + p, lda, bp, bStride, c0);
-            if (tiles > 1)
+            if (four)
             {
                 c1 = EightSteps(a + tileA + p, lda, bp, bStride, c1);
                 c2 = EightSteps(a + 2 * tileA + p, lda, bp, bStride, c2);
@@ -256,7 +256,7 @@ internal static unsafe partial class Gemm
         {
             Vector256<float> y = Vector256.Create(b[p * bStride]);
             c0 = Fma.MultiplyAdd(Avx2.GatherVector256(a + p, aRows, 4), y, c0);
-            if (tiles > 1)
+            if (four)
             {
                 c1 = Fma.MultiplyAdd(Avx2.GatherVector256(a + tileA + p, aRows, 4), y, c1);
                 c2 = Fma.MultiplyAdd(Avx2.GatherVector256(a + 2 * tileA + p, aRows, 4), y, c2);
@@ -265,7 +265,7 @@ internal static unsafe partial class Gemm
         }
 
         Scatter(c0, c, ldc);
-        if (tiles > 1)
+        if (four)
         {
             Scatter(c1, c + tileC, ldc);
             Scatter(c2, c + 2 * tileC, ldc);

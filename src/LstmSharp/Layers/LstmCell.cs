@@ -57,10 +57,11 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
     /// <param name="unitStart">The first unit of this part.</param>
     /// <param name="unitEnd">One past the last unit of this part.</param>
     /// <remarks>
-    /// One pass per stream with every value in registers, instead of eight <c>TensorPrimitives</c> calls per stream that
-    /// each re-read their spans. The gate functions are TensorPrimitives' own formulas at the widest accelerated width,
-    /// so the bits are those of the calls; a unit past the last whole vector runs through that width too, on a padded
-    /// copy, so every unit gets the same bits wherever it sits, in any slice of any part, for one stream or many.
+    /// One pass per stream with every value in registers, instead of eight <c>TensorPrimitives</c> calls per stream, each
+    /// paying its checks and dispatch on a short span. The gate functions are TensorPrimitives' own formulas at the widest
+    /// accelerated width (in double over the same exponential, so the bits of those calls; in float over
+    /// <see cref="ExpConstants"/>' exponential). A unit past the last whole vector runs through that width too, on a
+    /// padded copy, so every unit gets the same bits wherever it sits, in any slice of any part, for one stream or many.
     /// </remarks>
     internal static unsafe void ForwardStep(Span<T> gates, ReadOnlySpan<T> previousCell, Span<T> cell, Span<T> tanhCell, Span<T> hidden,
         int hiddenSize, int streamStart, int streamEnd, int unitStart, int unitEnd)
@@ -70,9 +71,14 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
         ThrowHelper.CheckLength(previousCell.Length, width, nameof(previousCell));
         ThrowHelper.CheckLength(cell.Length, width, nameof(cell));
         ThrowHelper.CheckLength(tanhCell.Length, width, nameof(tanhCell));
-        if (streamStart < 0 || (long)streamEnd * hiddenSize > width || unitStart < 0 || unitEnd > hiddenSize)
+        if (streamStart < 0 || streamStart > streamEnd || (long)streamEnd * hiddenSize > width)
         {
-            ThrowHelper.ThrowOutOfRange(nameof(streamEnd), streamEnd, "The streams and units must lie within the spans.");
+            ThrowHelper.ThrowOutOfRange(nameof(streamEnd), streamEnd, "The streams must lie within the spans.");
+        }
+
+        if (unitStart < 0 || unitStart > unitEnd || unitEnd > hiddenSize)
+        {
+            ThrowHelper.ThrowOutOfRange(nameof(unitEnd), unitEnd, "The units must lie within the hidden size.");
         }
 
         fixed (T* g = gates, c = previousCell, next = cell, tc = tanhCell, h = hidden)
@@ -106,12 +112,17 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
         where TLanes : struct, ILanes<TLanes, T>
     {
         int unit = ForwardGroups<TLanes>(gates, previousCell, cell, tanhCell, hidden, hiddenSize, unitStart, unitEnd);
-        int rest = unitEnd - unit;
-        if (rest == 0)
+        if (unit < unitEnd)
         {
-            return;
+            ForwardTail<TLanes>(gates, previousCell, cell, tanhCell, hidden, hiddenSize, unit, unitEnd - unit);
         }
+    }
 
+    /// <summary>The last <paramref name="rest"/> units (fewer than one vector) from <paramref name="unit"/> on, as one vector on a zero-padded copy.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void ForwardTail<TLanes>(T* gates, T* previousCell, T* cell, T* tanhCell, T* hidden, int hiddenSize, int unit, int rest)
+        where TLanes : struct, ILanes<TLanes, T>
+    {
         // The padded copy: the four gates, then c_{t−1}, c_t, tanh c_t and h_t, one vector each.
         int n = TLanes.Count;
         T* scratch = stackalloc T[8 * n];

@@ -32,6 +32,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     private T[] _probabilities = [];    // (N, V), then dL/dlogits in place
     private int[] _targets = [];        // (N)
     private int _sequenceLength, _batchSize, _lossRows, _batchCapacity;
+    private bool _backwardDone;         // the softmax rows (and an LSTM's gates) already hold their gradients
     private LossMode _lossMode;
 
     /// <summary>Creates a model with zero parameters; call <see cref="Initialize"/> before training.</summary>
@@ -232,7 +233,10 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="dFinal">dL/d(final state) from beyond the window; <see langword="null"/> means zeros (truncated BPTT).</param>
     /// <param name="dInputs">(T, B, V): receives dL/d(one-hot input); empty to skip.</param>
     /// <param name="dInitial">Receives dL/d(initial state); <see langword="null"/> to skip.</param>
-    /// <exception cref="InvalidOperationException">No forward pass has run.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// No forward pass with targets has run, the last one has had its backward pass already (the softmax and the LSTM's
+    /// gates are turned into their gradients in place), or this model is an inference view.
+    /// </exception>
     public void Backward(ModelState<T>? dFinal = null, Span<T> dInputs = default, ModelState<T>? dInitial = null)
     {
         if (_lossRows == 0)
@@ -244,6 +248,13 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new InvalidOperationException("This model is an inference view and cannot be trained.");
         }
+
+        if (_backwardDone)
+        {
+            throw new InvalidOperationException("The last forward pass has had its backward pass: run Forward again before another Backward.");
+        }
+
+        _backwardDone = true;
 
         long started = StepProfiler.Start();
         int width = _batchSize * HiddenSize, rows = _lossRows;
@@ -324,6 +335,7 @@ public sealed class CharModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         _sequenceLength = sequenceLength;
         _batchSize = batchSize;
         _lossRows = lossRows;
+        _backwardDone = false;
         _lossMode = lossMode;
     }
 

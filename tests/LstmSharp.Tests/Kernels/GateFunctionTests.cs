@@ -39,7 +39,7 @@ public sealed class GateFunctionTests
             for (int index = 0; index < Inputs.Length; index++)
             {
                 double x = Inputs[index], expected = Math.Tanh(x), error = Math.Abs(output[index] - expected);
-                Assert.True(error <= 3 * Ulp(expected) || error <= 1.5e-7, $"{width}: tanh({x:R}) = {output[index]:R}, expected {expected:R}");
+                Assert.True(error <= 3 * Ulp(expected) || (Math.Abs(x) < 0.5 && error <= 1.5e-7), $"{width}: tanh({x:R}) = {output[index]:R}, expected {expected:R}");
             }
         }
     }
@@ -47,6 +47,7 @@ public sealed class GateFunctionTests
     [Fact]
     public void GateFunctions_EveryWidth_SameBits()
     {
+        // Where the CPU accelerates one width only (ARM64: 128 bits), there is nothing to compare; CI's x64 runs three.
         var random = new Random(7);
         float[] floats = [.. Enumerable.Range(0, 4096).Select(_ => (float)((random.NextDouble() * 2 - 1) * 30))];
         double[] doubles = [.. floats.Select(value => (double)value * 1.000000123)];

@@ -337,6 +337,10 @@ public class GemmTests
     [InlineData(Form.ABt, 300, 300, 66)]    // two lone columns, k across a cache block, a ragged last row tile
     [InlineData(Form.AB, 72, 40, 97)]
     [InlineData(Form.ABt, 296, 9, 33)]      // a last row block of one tile: a tile alone after the groups of four
+    [InlineData(Form.ABt, 300, 300, 1)]     // n = 1 and 2, and one or two past a 256-bit panel (17, 18): the lone-column
+    [InlineData(Form.AB, 300, 261, 2)]      // kernel at every width, not only where a panel is 32 wide
+    [InlineData(Form.ABt, 300, 300, 17)]
+    [InlineData(Form.AB, 300, 261, 18)]
     public void Multiply_LoneLastColumns_BitIdenticalToTheScalarChain(Form form, int m, int k, int n)
     {
         // On the packed path (A·Bᵀ above 256 rows, A·B above 4) every element is the one chain c = fma(a[i,p], b[p,j], c)

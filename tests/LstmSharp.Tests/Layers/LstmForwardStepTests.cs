@@ -68,7 +68,7 @@ public sealed class LstmForwardStepTests
     }
 
     [Property(Arbitrary = [typeof(StepCases)], MaxTest = 100)]
-    public void ForwardStep_MatchesTheDefinition(StepCase testCase)
+    public void ForwardStep_RandomSlices_MatchTheDefinition(StepCase testCase)
     {
         // Double: the vector exp is accurate to about one ulp, and c and h add three roundings of their own. Float: the
         // gate functions are within 3 ulps (Kernels/GateFunctionTests), tanh's formula loses up to 2^-22 near 0, and

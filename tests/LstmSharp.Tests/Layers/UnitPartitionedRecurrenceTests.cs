@@ -83,6 +83,24 @@ public sealed class UnitPartitionedRecurrenceTests
         Assert.Equal(once, cell.Gradients);
     }
 
+    [Theory]
+    [InlineData(CellType.Lstm)]
+    [InlineData(CellType.Gru)]
+    [InlineData(CellType.Rnn)]
+    public void ModelBackward_TwiceAfterOneForward_RefusedBeforeTouchingAnything(CellType cell)
+    {
+        // The softmax rows become dL/dlogits in place, so a second backward pass would differentiate the gradients.
+        (CharModel<double> model, GradientCheckWindow window) = new GradientCase(cell, LossMode.EveryStep, 5, 16, 3, 2, 1, 3).Build<double>();
+        var final = new ModelState<double>(model, window.BatchSize);
+        model.Forward(window.Inputs, window.Targets, window.SequenceLength, window.BatchSize, window.CreateInitialState(model), final, window.LossMode);
+        model.Backward();
+        double[][] once = [.. model.ParameterBuffers.Select(buffer => (double[])buffer.Gradients.Clone())];
+
+        Assert.Throws<InvalidOperationException>(() => model.Backward());
+
+        Assert.Equal(once, model.ParameterBuffers.Select(buffer => buffer.Gradients));
+    }
+
     [Fact]
     public void Backward_SingleStreamSplitIntoUnitChunks_MatchesCentralDifferences()
     {
