@@ -338,13 +338,23 @@ public sealed class OptimizerTests
 
         Optimizer<T> optimizer = setting.Create<T>(buffers);
         optimizer.Step(setting.LearningRate * 1e-3);   // the first call JIT-compiles
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int step = 0; step < 100; step++)
-        {
-            optimizer.Step(setting.LearningRate * 1e-3);
-        }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        // Two windows of 100 steps, the smaller count returned: an allocation in every step shows in both, while one-off
+        // work of the runtime on this thread (such as a tiered-compilation promotion) shows in one at most. A CI rerun at
+        // Vector128 once counted 312 B in the single window this test had; six reruns of it counted 0.
+        long first = AllocatedBytes(), second = AllocatedBytes();
+        return Math.Min(first, second);
+
+        long AllocatedBytes()
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int step = 0; step < 100; step++)
+            {
+                optimizer.Step(setting.LearningRate * 1e-3);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
     }
 
     private static void SetGradients<T>((T[] Parameters, T[] Gradients)[] buffers, T[][] gradients)
