@@ -259,7 +259,7 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 /// bits. x is clamped to [<see cref="Lowest"/>, <see cref="Highest"/>], where n stays in [−126, 127] and 2^n a normal
 /// float, and NaN stays NaN (the BCL's vector Min and Max propagate it). It is written out
 /// because the BCL's vector <c>Exp</c> computes float in double (widened, a double polynomial, narrowed): that made the
-/// five exponentials per unit the largest part of an LSTM forward step after the matrix products. Every width runs the
+/// five exponentials per unit the largest element-wise part of an LSTM forward step. Every width runs the
 /// same operations, so every width gives the same bits on one machine.
 /// </summary>
 internal static class ExpConstants

@@ -66,7 +66,7 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
     internal static unsafe void ForwardStep(Span<T> gates, ReadOnlySpan<T> previousCell, Span<T> cell, Span<T> tanhCell, Span<T> hidden,
         int hiddenSize, int streamStart, int streamEnd, int unitStart, int unitEnd)
     {
-        int gateWidth = 4 * hiddenSize, width = hidden.Length;
+        int width = hidden.Length;
         ThrowHelper.CheckLength(gates.Length, 4 * width, nameof(gates));
         ThrowHelper.CheckLength(previousCell.Length, width, nameof(previousCell));
         ThrowHelper.CheckLength(cell.Length, width, nameof(cell));
@@ -83,25 +83,39 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
 
         fixed (T* g = gates, c = previousCell, next = cell, tc = tanhCell, h = hidden)
         {
-            for (int stream = streamStart; stream < streamEnd; stream++)
+            ForwardStep(g, c, next, tc, h, hiddenSize, streamStart, streamEnd, unitStart, unitEnd);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ForwardStep(Span{T}, ReadOnlySpan{T}, Span{T}, Span{T}, Span{T}, int, int, int, int, int)"/> on
+    /// pinned (B, ·) buffers, unchecked: for the engine, which pins a step's buffers once and calls this for each block
+    /// of its part, whose ranges it made itself.
+    /// </summary>
+    internal static unsafe void ForwardStep(T* gates, T* previousCell, T* cell, T* tanhCell, T* hidden, int hiddenSize,
+        int streamStart, int streamEnd, int unitStart, int unitEnd)
+    {
+        int gateWidth = 4 * hiddenSize;
+        for (int stream = streamStart; stream < streamEnd; stream++)
+        {
+            T* g = gates + stream * gateWidth;
+            int offset = stream * hiddenSize;
+            T* c = previousCell + offset, next = cell + offset, tc = tanhCell + offset, h = hidden + offset;
+            if (Lanes512<T>.IsAccelerated)
             {
-                int rowOffset = stream * gateWidth, offset = stream * hiddenSize;
-                if (Lanes512<T>.IsAccelerated)
-                {
-                    ForwardUnits<Lanes512<T>>(g + rowOffset, c + offset, next + offset, tc + offset, h + offset, hiddenSize, unitStart, unitEnd);
-                }
-                else if (Lanes256<T>.IsAccelerated)
-                {
-                    ForwardUnits<Lanes256<T>>(g + rowOffset, c + offset, next + offset, tc + offset, h + offset, hiddenSize, unitStart, unitEnd);
-                }
-                else if (Lanes128<T>.IsAccelerated)
-                {
-                    ForwardUnits<Lanes128<T>>(g + rowOffset, c + offset, next + offset, tc + offset, h + offset, hiddenSize, unitStart, unitEnd);
-                }
-                else
-                {
-                    ForwardGroups<ScalarLane<T>>(g + rowOffset, c + offset, next + offset, tc + offset, h + offset, hiddenSize, unitStart, unitEnd);
-                }
+                ForwardUnits<Lanes512<T>>(g, c, next, tc, h, hiddenSize, unitStart, unitEnd);
+            }
+            else if (Lanes256<T>.IsAccelerated)
+            {
+                ForwardUnits<Lanes256<T>>(g, c, next, tc, h, hiddenSize, unitStart, unitEnd);
+            }
+            else if (Lanes128<T>.IsAccelerated)
+            {
+                ForwardUnits<Lanes128<T>>(g, c, next, tc, h, hiddenSize, unitStart, unitEnd);
+            }
+            else
+            {
+                ForwardGroups<ScalarLane<T>>(g, c, next, tc, h, hiddenSize, unitStart, unitEnd);
             }
         }
     }
@@ -184,7 +198,7 @@ public sealed class LstmCell<T> : RecurrentCell<T> where T : unmanaged, IFloatin
     }
 
     /// <summary>
-    /// The reverse of <see cref="ForwardStep"/> for units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>): the
+    /// The reverse of <see cref="ForwardStep(Span{T}, ReadOnlySpan{T}, Span{T}, Span{T}, Span{T}, int, int, int, int, int)"/> for units [<paramref name="unitStart"/>, <paramref name="unitEnd"/>): the
     /// gate gradients, added into <paramref name="dBias"/> as they are made. On entry <paramref name="dCell"/> holds
     /// dL/dc_t carried from step t + 1; on exit it holds dL/dc_{t−1}, carried back through the forget gate.
     /// </summary>

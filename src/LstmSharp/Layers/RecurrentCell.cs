@@ -567,11 +567,10 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
     {
         int batchSize = BatchSize, hiddenSize = HiddenSize, width = batchSize * hiddenSize, gateWidth = batchSize * Layout.GateSize;
         Span<T> gates = _gates.AsSpan(step * gateWidth, gateWidth);
-        ReadOnlySpan<T> previousCell = _cells.AsSpan(step * width, width);
-        Span<T> cell = _cells.AsSpan((step + 1) * width, width), tanhCell = _tanhCells.AsSpan(step * width, width);
-        Span<T> hidden = _hidden.AsSpan((step + 1) * width, width);
         UnitSlicedWeights<T> slices = _slices!;
-        fixed (T* previous = _hidden.AsSpan(step * width, width), target = gates)
+        fixed (T* previous = _hidden.AsSpan(step * width, width), hidden = _hidden.AsSpan((step + 1) * width, width), target = gates,
+            previousCell = _cells.AsSpan(step * width, width), cell = _cells.AsSpan((step + 1) * width, width),
+            tanhCell = _tanhCells.AsSpan(step * width, width))
         {
             for (int block = 0; block < slices.BlockCount(part); block++)
             {
@@ -585,7 +584,7 @@ public abstract unsafe class RecurrentCell<T> where T : unmanaged, IFloatingPoin
                     }
 
                     slices.ForwardBlock(previous, streamStart, streamEnd - streamStart, target, part, block);
-                    LstmCell<T>.ForwardStep(gates, previousCell, cell, tanhCell, hidden, hiddenSize, streamStart, streamEnd, unit, unit + units);
+                    LstmCell<T>.ForwardStep(target, previousCell, cell, tanhCell, hidden, hiddenSize, streamStart, streamEnd, unit, unit + units);
                 }
             }
         }
